@@ -1,0 +1,3 @@
+import type { ConceptEntry } from '../types.js';
+
+export const llmEfficiency: ConceptEntry[] = [];

@@ -1,0 +1,119 @@
+/**
+ * The command line: `npm start [-- command]`.
+ *
+ *   (no command)        the catalog grouped by family, with how many questions are answered
+ *   list [--json]       every concept with its questions and files
+ *   run <id>            run a concept's notebook in the terminal
+ *   ask <words...>      find questions and answers by id (Q12), English or Chinese words
+ *
+ * `runCli` takes its output streams as arguments and returns the exit code, so tests drive it in
+ * process. Errors are one line on stderr and a non-zero exit, never a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { catalog, FAMILIES, findConcept, type ConceptEntry, type FamilyId } from '../catalog/index.js';
+import { simpleRanker, type Ranker } from '../catalog/ask.js';
+import { questions } from '../catalog/questions.js';
+import { loadNotebook, TerminalRenderer } from '../core/notebook-render.js';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** A one-line user error: printed without a stack trace. */
+class UsageError extends Error {}
+
+export function answeredQuestions(entries: readonly ConceptEntry[] = catalog): Set<string> {
+  return new Set(entries.flatMap((c) => c.questions));
+}
+
+function overview(io: Io): void {
+  const bank = questions();
+  const answered = answeredQuestions();
+  io.out(`bagu: ${catalog.length} concepts answer ${bank.filter((q) => answered.has(q.id)).length} of ${bank.length} questions\n\n`);
+  for (const [family, { title, titleZh }] of Object.entries(FAMILIES) as [FamilyId, { title: string; titleZh: string }][]) {
+    const entries = catalog.filter((c) => c.family === family);
+    io.out(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}\n`);
+    const width = Math.max(0, ...entries.map((c) => c.id.length));
+    for (const c of entries) {
+      io.out(`  ${c.id.padEnd(width)}  ${c.questions.join(' ').padEnd(12)}  ${c.title} (${c.titleZh})${c.bench ? '  [bench]' : ''}\n`);
+    }
+  }
+  const missing = bank.filter((q) => !answered.has(q.id)).map((q) => q.id);
+  if (missing.length) io.out(`\nNot answered yet: ${missing.join(' ')}\n`);
+  io.out(`\nNext: npm start -- run <id>    npm start -- ask <words>    npm start -- list --json\n`);
+}
+
+function list(io: Io, json: boolean): void {
+  if (json) {
+    io.out(`${JSON.stringify(catalog, null, 2)}\n`);
+    return;
+  }
+  for (const c of catalog) {
+    io.out(`${c.id}  [${c.questions.join(', ')}]  ${c.title} (${c.titleZh})\n`);
+    io.out(`  ${c.summary}\n`);
+    io.out(`  module ${c.module}  test ${c.test}  notebook ${c.notebook}${c.bench ? `  bench ${c.bench}` : ''}\n`);
+  }
+}
+
+async function run(io: Io, id: string): Promise<void> {
+  const entry = findConcept(id);
+  if (!entry) {
+    const near = catalog.filter((c) => c.id.includes(id) || id.includes(c.id)).map((c) => c.id);
+    throw new UsageError(`unknown concept "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (npm start -- list shows them all)`);
+  }
+  const definition = await loadNotebook(entry);
+  await definition.run(new TerminalRenderer(io.out));
+}
+
+function ask(io: Io, words: string[], ranker: Ranker): void {
+  const query = words.join(' ').trim();
+  if (!query) throw new UsageError('ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组');
+  const matches = ranker(query, questions(), catalog).slice(0, 8);
+  if (!matches.length) throw new UsageError(`no question matches "${query}"`);
+  for (const { question, answeredBy } of matches) {
+    io.out(`${question.id}  ${question.text} (${question.zh})\n`);
+    if (!answeredBy.length) io.out(`     not answered yet (concept: ${question.concepts.join(', ')})\n`);
+    for (const c of answeredBy) {
+      io.out(`     -> ${c.id}: module ${c.module}, test ${c.test}, notebook ${c.notebook}; npm start -- run ${c.id}\n`);
+    }
+  }
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io, ranker: Ranker = simpleRanker): Promise<number> {
+  const program = new Command()
+    .name('npm start --')
+    .description('bagu: interview questions for ML and algorithm engineers, answered by code that runs')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .argument('[command]')
+    .action((command?: string) => {
+      if (command !== undefined) throw new UsageError(`unknown command '${command}' (commands: list, run, ask; npm start -- --help)`);
+      overview(io);
+    });
+  program
+    .command('list')
+    .description('every concept with its questions and files')
+    .option('--json', 'print the catalog as JSON')
+    .action((opts: { json?: boolean }) => list(io, Boolean(opts.json)));
+  program
+    .command('run')
+    .description("run a concept's notebook in the terminal")
+    .argument('<id>', 'concept id, e.g. reservoir-sampling')
+    .action((id: string) => run(io, id));
+  program
+    .command('ask')
+    .description('find questions and answers by question id, English or Chinese words')
+    .argument('[words...]', 'e.g. Q12, rope, 旋转数组')
+    .action((words: string[]) => ask(io, words, ranker));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 1; // commander already printed its line
+    const text = error instanceof UsageError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.err(`error: ${text}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The project's error vocabulary. A bad argument throws one of these, never returns NaN and never
+ * hangs. The message always names the argument, shows the value received and says what was expected:
+ *
+ *   k: got -1, expected an integer >= 0
+ *
+ * `ArgumentError` extends `RangeError` (the value has the right type but is out of range or
+ * inconsistent); `ArgumentTypeError` extends `TypeError` (the value is of the wrong kind).
+ * Both carry the pieces as fields so a caller can react to them without parsing text.
+ */
+
+/** Render a received value compactly for an error message. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  if (typeof value === 'function') return 'a function';
+  return `a ${value.constructor?.name ?? 'object'}`;
+}
+
+function message(argument: string, got: string, expected: string): string {
+  return `${argument}: got ${got}, expected ${expected}`;
+}
+
+/** The value has the right kind but is out of range, or inconsistent with another argument. */
+export class ArgumentError extends RangeError {
+  override readonly name = 'ArgumentError';
+  constructor(
+    readonly argument: string,
+    readonly value: unknown,
+    readonly expected: string,
+    /** Overrides how the value is shown, e.g. "shape [3, 4]". */
+    shown?: string,
+  ) {
+    super(message(argument, shown ?? describeValue(value), expected));
+  }
+}
+
+/** The value is of the wrong kind (not an array, not a number, not iterable, ...). */
+export class ArgumentTypeError extends TypeError {
+  override readonly name = 'ArgumentTypeError';
+  constructor(
+    readonly argument: string,
+    readonly value: unknown,
+    readonly expected: string,
+  ) {
+    super(message(argument, describeValue(value), expected));
+  }
+}
+
+/** Throws unless `value` is a finite number. */
+export function assertFinite(argument: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number') throw new ArgumentTypeError(argument, value, 'a finite number');
+  if (!Number.isFinite(value)) throw new ArgumentError(argument, value, 'a finite number');
+}
+
+export interface IntegerBounds {
+  min?: number;
+  max?: number;
+}
+
+function boundsText({ min, max }: IntegerBounds): string {
+  if (min !== undefined && max !== undefined) return `an integer in [${min}, ${max}]`;
+  if (min !== undefined) return `an integer >= ${min}`;
+  if (max !== undefined) return `an integer <= ${max}`;
+  return 'an integer';
+}
+
+/** Throws unless `value` is a safe integer within the optional inclusive bounds. */
+export function assertInteger(argument: string, value: unknown, bounds: IntegerBounds = {}): asserts value is number {
+  const expected = boundsText(bounds);
+  if (typeof value !== 'number') throw new ArgumentTypeError(argument, value, expected);
+  if (!Number.isSafeInteger(value)) throw new ArgumentError(argument, value, expected);
+  if (bounds.min !== undefined && value < bounds.min) throw new ArgumentError(argument, value, expected);
+  if (bounds.max !== undefined && value > bounds.max) throw new ArgumentError(argument, value, expected);
+}
+
+/** Throws unless `value` is an array (typed arrays are not accepted here). */
+export function assertArray(argument: string, value: unknown): asserts value is unknown[] {
+  if (!Array.isArray(value)) throw new ArgumentTypeError(argument, value, 'an array');
+}
+
+/** Throws unless every element of an array-like is a finite number; names the first bad index. */
+export function assertFiniteArray(argument: string, values: ArrayLike<unknown>): asserts values is ArrayLike<number> {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ArgumentError(`${argument}[${i}]`, v, 'a finite number');
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A row-major matrix on a Float64Array: the common currency of the from-scratch tensor code.
+ * Deliberately tiny: shape, data, a few constructors and checks. The maths of each concept lives in
+ * its own module, written out loop by loop.
+ *
+ * `OpCounter` is how a module makes its complexity executable: pass `{ madds: 0 }` and the module
+ * adds every multiply-add it performs, so a test can assert `madds <= c * n^2 * d`.
+ */
+import { ArgumentError, ArgumentTypeError, assertFiniteArray, assertInteger } from './errors.js';
+import type { Rng } from './random.js';
+
+export interface Matrix {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major: element (i, j) is data[i * cols + j]. */
+  readonly data: Float64Array;
+}
+
+/** Counts multiply-adds (one `a * b + c` step each) performed by a from-scratch kernel. */
+export interface OpCounter {
+  madds: number;
+}
+
+/** A rows x cols matrix, zero-filled or over the given data (copied). */
+export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
+  assertInteger('rows', rows, { min: 0 });
+  assertInteger('cols', cols, { min: 0 });
+  if (data !== undefined && data.length !== rows * cols) {
+    throw new ArgumentError('data', data, `${rows * cols} values for a ${rows} x ${cols} matrix`);
+  }
+  return { rows, cols, data: data === undefined ? new Float64Array(rows * cols) : Float64Array.from(data) };
+}
+
+/** From nested arrays: fromRows([[1, 2], [3, 4]]). Every row must have the same length. */
+export function fromRows(rows: readonly (readonly number[])[]): Matrix {
+  if (!Array.isArray(rows)) throw new ArgumentTypeError('rows', rows, 'an array of equal-length number arrays');
+  const cols = rows[0]?.length ?? 0;
+  const out = matrix(rows.length, cols);
+  rows.forEach((r, i) => {
+    if (!Array.isArray(r) || r.length !== cols) {
+      throw new ArgumentError(`rows[${i}]`, r, `an array of length ${cols} like rows[0]`);
+    }
+    assertFiniteArray(`rows[${i}]`, r);
+    out.data.set(r, i * cols);
+  });
+  return out;
+}
+
+/** Back to nested arrays, e.g. for printing or for tfjs.tensor2d. */
+export function toRows(m: Matrix): number[][] {
+  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+}
+
+/** Element (i, j). */
+export function at(m: Matrix, i: number, j: number): number {
+  return m.data[i * m.cols + j] as number;
+}
+
+/** Row i as a view (no copy). */
+export function rowOf(m: Matrix, i: number): Float64Array {
+  return m.data.subarray(i * m.cols, (i + 1) * m.cols);
+}
+
+/** A rows x cols matrix of independent draws, standard normal unless another sampler is given. */
+export function randomMatrix(rows: number, cols: number, rng: Rng, sample: () => number = () => rng.normal()): Matrix {
+  const m = matrix(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = sample();
+  return m;
+}
+
+/** Largest absolute elementwise difference; shapes must match. */
+export function maxAbsDiff(a: Matrix, b: Matrix): number {
+  assertSameShape('b', b, a);
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs((a.data[i] as number) - (b.data[i] as number)));
+  return worst;
+}
+
+export function shapeOf(m: Matrix): string {
+  return `[${m.rows}, ${m.cols}]`;
+}
+
+/** Throws unless `m` has the same shape as `like`, naming both shapes. */
+export function assertSameShape(argument: string, m: Matrix, like: Matrix): void {
+  if (m.rows !== like.rows || m.cols !== like.cols) {
+    throw new ArgumentError(argument, m, `shape ${shapeOf(like)}`, `shape ${shapeOf(m)}`);
+  }
+}
+
+/** Throws unless `m` is a Matrix with finite entries. */
+export function assertMatrix(argument: string, m: unknown): asserts m is Matrix {
+  const candidate = m as Partial<Matrix> | null;
+  if (candidate === null || typeof candidate !== 'object' || !(candidate.data instanceof Float64Array)) {
+    throw new ArgumentTypeError(argument, m, 'a Matrix { rows, cols, data: Float64Array }');
+  }
+  assertFiniteArray(argument, candidate.data);
+}

@@ -1,0 +1,209 @@
+/**
+ * Answer key for Q09, Q11, Q12, scaled dot-product attention. Worked examples (one checked against
+ * mathjs), the from-scratch version against tfjs on generated shapes, invariants (rows sum to 1,
+ * key/value permutation, causality, stability), Q12 as a property that rejects the unscaled
+ * variant, multiply-adds counted against n^2 d, and bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import * as math from 'mathjs';
+import { attention, attentionTf, rowEntropies, scalingExperiment, softmaxInto } from '../ml/scaled-dot-product-attention.js';
+import { ArgumentError } from '../core/errors.js';
+import { fromRows, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import { rng } from '../core/random.js';
+
+const Q = fromRows([[1, 0, 2, 0], [0, 1, 1, 0], [1, 1, 0, 1], [0, 2, 1, 1]]);
+const K = fromRows([[2, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 1], [0, 0, 2, 1]]);
+const V = fromRows([[1, 0], [0, 1], [1, 1], [2, 1]]);
+
+/** Shapes and data for generated cases: n queries, m keys, widths d_k and d_v, optional masks. */
+const attentionCase = fc
+  .record({
+    n: fc.integer({ min: 1, max: 10 }),
+    m: fc.integer({ min: 1, max: 10 }),
+    dk: fc.integer({ min: 1, max: 12 }),
+    dv: fc.integer({ min: 1, max: 6 }),
+    causal: fc.boolean(),
+    seed: fc.integer(),
+    padded: fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
+    usePadding: fc.boolean(),
+  })
+  .map(({ n, m, dk, dv, causal, seed, padded, usePadding }) => {
+    const r = rng(seed);
+    const rows = causal ? Math.min(n, m) : n;
+    const uniform = () => 4 * r.uniform() - 2;
+    return {
+      q: randomMatrix(rows, dk, r, uniform),
+      k: randomMatrix(m, dk, r, uniform),
+      v: randomMatrix(m, dv, r, uniform),
+      options: { causal, ...(usePadding ? { keyPadding: padded.slice(0, m) } : {}) },
+    };
+  });
+
+const rowsOf = (m: Matrix, i: number) => m.data.subarray(i * m.cols, (i + 1) * m.cols);
+const isMasked = (i: number, j: number, options: { causal?: boolean; keyPadding?: readonly boolean[] }) =>
+  (options.causal === true && j > i) || options.keyPadding?.[j] === true;
+
+describe('worked examples', () => {
+  it('one query, two keys: weights softmax([1, 0] / sqrt 2) = [0.670, 0.330], output 1.330', () => {
+    const { output, weights } = attention(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]), fromRows([[1], [2]]));
+    expect(weights.data[0]).toBeCloseTo(1 / (1 + Math.exp(-1 / Math.SQRT2)), 12);
+    expect(output.data[0]).toBeCloseTo(0.67 * 1 + 0.33 * 2, 2);
+  });
+
+  it('the 4 x 4 reference case gives O = [[1.2699, .8429], [1, .8112], [1, .5731], [1, .8112]]', () => {
+    const expected = [[1.2699, 0.8429], [1, 0.8112], [1, 0.5731], [1, 0.8112]];
+    toRows(attention(Q, K, V).output).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 4)));
+  });
+
+  it('with the causal mask: [[1, 0], [.3775, .6225], [.8137, .4935], [1, .8112]]', () => {
+    const expected = [[1, 0], [0.3775, 0.6225], [0.8137, 0.4935], [1, 0.8112]];
+    toRows(attention(Q, K, V, { causal: true }).output).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 4)));
+  });
+
+  it('mathjs computes the same softmax(Q K^T / 2) V to 1e-12', () => {
+    const logits = math.multiply(math.multiply(toRows(Q), math.transpose(toRows(K))), 0.5) as number[][];
+    const weights = logits.map((row) => {
+      const e = row.map((x) => Math.exp(x));
+      const s = math.sum(e);
+      return e.map((x) => x / s);
+    });
+    const reference = fromRows(math.multiply(weights, toRows(V)) as number[][]);
+    expect(maxAbsDiff(attention(Q, K, V).output, reference)).toBeLessThan(1e-12);
+  });
+});
+
+describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
+  test.prop([attentionCase], { numRuns: 60 })('output and weights, with and without masks', async ({ q, k, v, options }) => {
+    const mine = attention(q, k, v, options);
+    const theirs = await attentionTf(q, k, v, options);
+    expect(maxAbsDiff(mine.output, theirs.output)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(mine.weights, theirs.weights)).toBeLessThan(1e-5);
+  });
+});
+
+describe('invariants', () => {
+  test.prop([attentionCase], { numRuns: 150 })('rows of the weights are >= 0, zero where masked, and sum to 1 (0 if all masked)', ({ q, k, v, options }) => {
+    const { weights } = attention(q, k, v, options);
+    for (let i = 0; i < weights.rows; i++) {
+      const row = rowsOf(weights, i);
+      const anyVisible = Array.from({ length: k.rows }, (_, j) => !isMasked(i, j, options)).some(Boolean);
+      row.forEach((w, j) => {
+        expect(w).toBeGreaterThanOrEqual(0);
+        if (isMasked(i, j, options)) expect(w).toBe(0);
+      });
+      expect(row.reduce((s, w) => s + w, 0)).toBeCloseTo(anyVisible ? 1 : 0, 12);
+    }
+  });
+
+  test.prop([attentionCase, fc.integer()], { numRuns: 100 })('permuting keys and values together leaves the output unchanged', ({ q, k, v, options }, seed) => {
+    const perm = rng(seed).shuffled(Array.from({ length: k.rows }, (_, j) => j));
+    const permute = (m: Matrix) => fromRows(perm.map((j) => Array.from(rowsOf(m, j))));
+    const padding = options.keyPadding && perm.map((j) => options.keyPadding![j]!);
+    const before = attention(q, k, v, { keyPadding: options.keyPadding });
+    const after = attention(q, permute(k), permute(v), { keyPadding: padding });
+    expect(maxAbsDiff(before.output, after.output)).toBeLessThan(1e-12);
+  });
+
+  test.prop([attentionCase, fc.nat(), fc.integer()], { numRuns: 100 })('causal: output t does not change when keys and values after t change', ({ q: anyQ, k, v }, tRaw, seed) => {
+    // a causal mask aligns query i with key i, so keep at most m queries
+    const q = matrix(Math.min(anyQ.rows, k.rows), anyQ.cols, anyQ.data.subarray(0, Math.min(anyQ.rows, k.rows) * anyQ.cols));
+    const t = tRaw % q.rows;
+    const r = rng(seed);
+    const scramble = (m: Matrix) => {
+      const copy = matrix(m.rows, m.cols, m.data);
+      for (let i = (t + 1) * m.cols; i < copy.data.length; i++) copy.data[i] = r.normal();
+      return copy;
+    };
+    const before = attention(q, k, v, { causal: true }).output;
+    const after = attention(q, scramble(k), scramble(v), { causal: true }).output;
+    for (let i = 0; i <= t; i++) expect(Array.from(rowsOf(after, i))).toEqual(Array.from(rowsOf(before, i)));
+  });
+
+  it('logits of 1e3 do not overflow: the softmax subtracts the row max', () => {
+    const { output, weights } = attention(fromRows([[1000]]), fromRows([[1], [2]]), fromRows([[0], [1]]), { scale: 1 });
+    expect(weights.data[1]).toBeCloseTo(1, 12);
+    expect(Number.isFinite(output.data[0])).toBe(true);
+  });
+
+  it('the naive softmax (exp without subtracting the max) is rejected: it returns NaN on the same logits', () => {
+    const naive = (logits: number[]) => {
+      const e = logits.map(Math.exp);
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / s);
+    };
+    const stable = new Float64Array(2);
+    softmaxInto(Float64Array.from([1000, 2000]), stable);
+    const isDistribution = (p: ArrayLike<number>) => Array.from(p).every(Number.isFinite) && Math.abs(Array.from(p).reduce((a, b) => a + b, 0) - 1) < 1e-12;
+    expect(isDistribution(stable)).toBe(true);
+    expect(isDistribution(naive([1000, 2000]))).toBe(false);
+  });
+});
+
+describe('Q12: why divide by sqrt(d_k)', () => {
+  /**
+   * The property: with unit-variance q and k, the logits keep unit-scale variance for every d_k and
+   * the softmax over 32 keys keeps most of its entropy (>= 60% of ln 32). `scaleFor` is the choice
+   * under test.
+   */
+  const unitScaleProperty = (scaleFor: (dk: number) => number) =>
+    fc.property(fc.integer({ min: 16, max: 512 }), fc.integer(), (dk, seed) => {
+      const r = rng(seed);
+      const keys = 32;
+      const q = randomMatrix(1, dk, r);
+      const k = randomMatrix(keys, dk, r);
+      const scale = scaleFor(dk);
+      const logits = Array.from({ length: keys }, (_, j) => {
+        let dot = 0;
+        for (let c = 0; c < dk; c++) dot += q.data[c]! * k.data[j * dk + c]!;
+        return dot * scale;
+      });
+      const variance = logits.reduce((s, x) => s + x * x, 0) / keys;
+      const entropy = rowEntropies(attention(q, k, matrix(keys, 1), { scale }).weights)[0]!;
+      return variance < 4 && entropy >= 0.6 * Math.log(keys);
+    });
+
+  it('holds for the scale 1 / sqrt(d_k)', () => {
+    fc.assert(unitScaleProperty((dk) => 1 / Math.sqrt(dk)), { numRuns: 40, seed: 12 });
+  });
+
+  it('rejects the unscaled variant (scale 1): logits of variance d_k saturate the softmax', () => {
+    expect(() => fc.assert(unitScaleProperty(() => 1), { numRuns: 40, seed: 12 })).toThrow();
+  });
+
+  it('measured: Var(q . k) grows like d_k while the scaled score stays near 1', () => {
+    const points = scalingExperiment([4, 64, 512], 32, 40, rng(5));
+    for (const p of points) {
+      expect(p.varianceUnscaled / p.dk).toBeGreaterThan(0.8);
+      expect(p.varianceUnscaled / p.dk).toBeLessThan(1.25);
+      expect(p.varianceScaled).toBeCloseTo(p.varianceUnscaled / p.dk, 12);
+    }
+    const [small, , large] = points;
+    expect(large!.entropyUnscaled).toBeLessThan(0.3);
+    expect(small!.entropyScaled - large!.entropyScaled).toBeLessThan(0.1);
+  });
+});
+
+describe('complexity: multiply-adds are proportional to n^2 d', () => {
+  test.prop([fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 32 }), fc.boolean()], { numRuns: 60 })('n^2 d / 2 <= madds <= 2 n^2 d (d = d_k = d_v; the causal mask does about half)', (n, d, causal) => {
+    const r = rng(n * 100 + d);
+    const ops = { madds: 0 };
+    attention(randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r), { causal, ops });
+    expect(ops.madds).toBeLessThanOrEqual(2 * n * n * d);
+    expect(ops.madds).toBeGreaterThanOrEqual((n * n * d) / 2);
+    if (!causal) expect(ops.madds).toBeGreaterThanOrEqual(2 * n * n * d * 0.99);
+  });
+});
+
+describe('bad input gets a typed error naming the argument and both shapes', () => {
+  it('d_k of Q and K must agree', () => {
+    expect(() => attention(matrix(2, 3), matrix(2, 4), matrix(2, 1))).toThrow(ArgumentError);
+    expect(() => attention(matrix(2, 3), matrix(2, 4), matrix(2, 1))).toThrow('k: got shape [2, 4], expected d_k = 3 columns like q [2, 3]');
+  });
+
+  it('V needs one row per key, padding one flag per key, and entries must be finite', () => {
+    expect(() => attention(matrix(2, 3), matrix(2, 3), matrix(3, 1))).toThrow('v: got shape [3, 1], expected 2 rows, one per key of k [2, 3]');
+    expect(() => attention(matrix(2, 3), matrix(2, 3), matrix(2, 1), { keyPadding: [true] })).toThrow('keyPadding: got an array of length 1, expected an array of 2 booleans');
+    expect(() => attention(matrix(1, 1, [Number.NaN]), matrix(1, 1), matrix(1, 1))).toThrow('q[0]: got NaN, expected a finite number');
+  });
+});
