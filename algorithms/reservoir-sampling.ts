@@ -272,13 +272,13 @@ function checkWeight(weight: number, index: number): void {
   }
 }
 
-/** A-Res: key log(u) / w for u uniform in (0, 1); keep the k largest. */
-export class WeightedReservoir<T> {
+/** What both weighted reservoirs share: a keyed reservoir underneath, fed by `offer(item, weight)`. */
+abstract class KeyedWeightedReservoir<T> {
   readonly keyed: KeyedReservoir<T>;
 
   constructor(
     readonly k: number,
-    private readonly rng: Rng,
+    protected readonly rng: Rng,
   ) {
     this.keyed = new KeyedReservoir<T>(k);
   }
@@ -287,14 +287,19 @@ export class WeightedReservoir<T> {
     return this.keyed.seen;
   }
 
+  abstract offer(item: T, weight: number): void;
+
+  sample(): T[] {
+    return this.keyed.sample();
+  }
+}
+
+/** A-Res: key log(u) / w for u uniform in (0, 1); keep the k largest. */
+export class WeightedReservoir<T> extends KeyedWeightedReservoir<T> {
   offer(item: T, weight: number): void {
     checkWeight(weight, this.keyed.seen);
     // key = u^(1/w), compared in log space: log(u) / w (monotone, and no underflow for large w).
     this.keyed.offerKeyed(item, Math.log(this.rng.uniformOpen()) / weight);
-  }
-
-  sample(): T[] {
-    return this.keyed.sample();
   }
 }
 
@@ -303,21 +308,9 @@ export class WeightedReservoir<T> {
  * skip, X = log(U) / log(T) with T the smallest key, so only O(k log(n/k)) items draw anything.
  * The item where the skipped weight runs out enters with a key drawn uniform in (T^w, 1), raised to 1/w.
  */
-export class WeightedReservoirExpJ<T> {
-  readonly keyed: KeyedReservoir<T>;
+export class WeightedReservoirExpJ<T> extends KeyedWeightedReservoir<T> {
   /** Weight still to skip before the next replacement (valid once full). */
   private toSkip = 0;
-
-  constructor(
-    readonly k: number,
-    private readonly rng: Rng,
-  ) {
-    this.keyed = new KeyedReservoir<T>(k);
-  }
-
-  get seen(): number {
-    return this.keyed.seen;
-  }
 
   private drawSkip(): void {
     // X_w = log(U) / log(T_w); keys are stored as log T_w.
@@ -347,10 +340,6 @@ export class WeightedReservoirExpJ<T> {
     const r = tw + (1 - tw) * this.rng.uniformOpen();
     this.keyed.offerKeyed(item, Math.log(r) / weight);
     this.drawSkip();
-  }
-
-  sample(): T[] {
-    return this.keyed.sample();
   }
 }
 

@@ -31,12 +31,13 @@ function overview(io: Io): void {
   const bank = questions();
   const answered = answeredQuestions();
   io.out(`bagu: ${catalog.length} concepts answer ${bank.filter((q) => answered.has(q.id)).length} of ${bank.length} questions\n\n`);
+  const idWidth = Math.max(0, ...catalog.map((c) => c.id.length));
+  const qWidth = Math.max(0, ...catalog.map((c) => c.questions.join(' ').length));
   for (const [family, { title, titleZh }] of Object.entries(FAMILIES) as [FamilyId, { title: string; titleZh: string }][]) {
     const entries = catalog.filter((c) => c.family === family);
     io.out(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}\n`);
-    const width = Math.max(0, ...entries.map((c) => c.id.length));
     for (const c of entries) {
-      io.out(`  ${c.id.padEnd(width)}  ${c.questions.join(' ').padEnd(12)}  ${c.title} (${c.titleZh})${c.bench ? '  [bench]' : ''}\n`);
+      io.out(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title} (${c.titleZh})${c.bench ? '  [bench]' : ''}\n`);
     }
   }
   const missing = bank.filter((q) => !answered.has(q.id)).map((q) => q.id);

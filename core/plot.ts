@@ -119,6 +119,9 @@ export function plotToText(plot: Plot, color = false): string {
   return lines.join('\n');
 }
 
+/** Legends below the chart, with room for full series names. */
+const LEGEND = { orient: 'bottom', direction: 'vertical', labelLimit: 600 } as const;
+
 function toVegaLite(plot: Plot): TopLevelSpec {
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: plot.title, width: 480, height: 280 } as const;
   if (plot.kind === 'heatmap') {
@@ -141,10 +144,10 @@ function toVegaLite(plot: Plot): TopLevelSpec {
       data: { values },
       mark: 'bar',
       encoding: {
-        x: { field: 'category', type: 'nominal', title: null, sort: [...plot.categories] },
+        x: { field: 'category', type: 'nominal', title: null, sort: [...plot.categories], axis: { labelAngle: 0 } },
         xOffset: { field: 'series' },
         y: { field: 'value', type: 'quantitative', title: plot.y.label },
-        color: { field: 'series', type: 'nominal', title: null },
+        color: { field: 'series', type: 'nominal', title: null, legend: LEGEND },
       },
     };
   }
@@ -154,9 +157,9 @@ function toVegaLite(plot: Plot): TopLevelSpec {
     data: { values },
     mark: plot.kind === 'line' ? { type: 'line', point: true } : 'point',
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: plot.x.label, scale: plot.x.log ? { type: 'log' } : {} },
+      x: { field: 'x', type: 'quantitative', title: plot.x.label, scale: plot.x.log ? { type: 'log', nice: false } : { nice: false } },
       y: { field: 'y', type: 'quantitative', title: plot.y.label, scale: plot.y.log ? { type: 'log' } : { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: 'series', type: 'nominal', title: null, legend: LEGEND },
     },
   };
 }

@@ -4,9 +4,19 @@
  */
 import { attention, attentionTf, rowEntropies, scalingExperiment } from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend } from '../core/backend.js';
-import { fromRows, maxAbsDiff, randomMatrix, toRows } from '../core/matrix.js';
+import { fromRows, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import type { Plot } from '../core/plot.js';
 import { defineNotebook } from '../core/notebook.js';
 import { rng } from '../core/random.js';
+
+/** The 4 x 4 attention weights of this notebook as a query x key heatmap. */
+const weightsHeatmap = (title: string, weights: Matrix): Plot => ({
+  kind: 'heatmap',
+  title,
+  rows: { label: 'query', names: ['q0', 'q1', 'q2', 'q3'] },
+  cols: { label: 'key', names: ['k0', 'k1', 'k2', 'k3'] },
+  values: toRows(weights),
+});
 
 export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', async (nb) => {
   await nb.md`
@@ -26,13 +36,7 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
   const V = fromRows([[1, 0], [0, 1], [1, 1], [2, 1]]);
   const full = await nb.code(() => attention(Q, K, V));
   await nb.check('output[0][0], d_k = 4 so the scale is 1/2', full.output.data[0]!, 1.2699, { tol: 5e-5 });
-  await nb.plot({
-    kind: 'heatmap',
-    title: 'Attention weights, no mask (each row sums to 1)',
-    rows: { label: 'query', names: ['q0', 'q1', 'q2', 'q3'] },
-    cols: { label: 'key', names: ['k0', 'k1', 'k2', 'k3'] },
-    values: toRows(full.weights),
-  });
+  await nb.plot(weightsHeatmap('Attention weights, no mask (each row sums to 1)', full.weights));
 
   await nb.md`
     ## Causal mask: a decoder must not look ahead
@@ -42,13 +46,7 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
   `;
   const causal = await nb.code(() => attention(Q, K, V, { causal: true }));
   await nb.check('causal output[1][0]', causal.output.data[2]!, 0.3775, { tol: 5e-5 });
-  await nb.plot({
-    kind: 'heatmap',
-    title: 'Attention weights with the causal mask (upper triangle is 0)',
-    rows: { label: 'query', names: ['q0', 'q1', 'q2', 'q3'] },
-    cols: { label: 'key', names: ['k0', 'k1', 'k2', 'k3'] },
-    values: toRows(causal.weights),
-  });
+  await nb.plot(weightsHeatmap('Attention weights with the causal mask (upper triangle is 0)', causal.weights));
 
   const { name } = await tensorBackend();
   const r = rng(1);

@@ -5,7 +5,7 @@ export const transformerInternals: ConceptEntry[] = [
     id: 'scaled-dot-product-attention',
     family: 'transformer-internals',
     title: 'Scaled dot-product attention',
-    titleZh: '缩放点积注意力 (self attention)',
+    titleZh: '缩放点积注意力',
     summary: 'softmax(Q K^T / sqrt(d_k)) V with causal and padding masks, from scratch and in tfjs, and why the 1/sqrt(d_k) is there.',
     questions: ['Q09', 'Q11', 'Q12'],
     module: 'ml/scaled-dot-product-attention.ts',

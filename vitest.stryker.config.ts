@@ -1,0 +1,19 @@
+/**
+ * The vitest config Stryker uses (npm run mutate). Two differences from vitest.config.ts:
+ * - fast-check's seed is fixed (tests/support/stryker-setup.ts): Stryker compares runs of the same
+ *   tests, and a property that draws new inputs on every run makes every mutant look "survived" or
+ *   "killed" at random (Stryker scores 0% on @fast-check/vitest tests without this);
+ * - only the answer keys run: the CLI and notebook tests are not what a mutation score should measure.
+ */
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      setupFiles: ['tests/support/stryker-setup.ts'],
+      exclude: ['tests/cli.test.ts', 'tests/notebooks.test.ts', 'tests/catalog.test.ts', 'node_modules/**'],
+    },
+  }),
+);
