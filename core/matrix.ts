@@ -95,3 +95,60 @@ export function assertMatrix(argument: string, m: unknown): asserts m is Matrix 
   }
   assertFiniteArray(argument, candidate.data);
 }
+
+/**
+ * C = A B for A [n, k] and B [k, m]: C is [n, m]. The plain triple loop (i, c, j order so the inner
+ * loop walks rows of B and C contiguously). Counts n k m multiply-adds when `ops` is given.
+ */
+export function matmul(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
+  if (a.cols !== b.rows) throw new ArgumentError('b', b, `${a.cols} rows to multiply a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
+  const { rows: n, cols: k } = a;
+  const m = b.cols;
+  const out = matrix(n, m);
+  for (let i = 0; i < n; i++) {
+    const outRow = i * m;
+    for (let c = 0; c < k; c++) {
+      const aic = a.data[i * k + c] as number;
+      const bRow = c * m;
+      for (let j = 0; j < m; j++) out.data[outRow + j] = (out.data[outRow + j] as number) + aic * (b.data[bRow + j] as number);
+    }
+  }
+  if (ops) ops.madds += n * k * m;
+  return out;
+}
+
+/**
+ * C = A B^T for A [n, k] and B [m, k]: C is [n, m], entry (i, j) the dot product of row i of A with
+ * row j of B. This is how a batch of row vectors meets a weight stored as [d_out, d_in] (PyTorch's
+ * nn.Linear layout): y = x W^T. Counts n m k multiply-adds when `ops` is given.
+ */
+export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
+  if (a.cols !== b.cols) throw new ArgumentError('b', b, `${a.cols} columns like a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
+  const { rows: n, cols: k } = a;
+  const m = b.rows;
+  const out = matrix(n, m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += (a.data[i * k + c] as number) * (b.data[j * k + c] as number);
+      out.data[i * m + j] = s;
+    }
+  }
+  if (ops) ops.madds += n * m * k;
+  return out;
+}
+
+/** A + B elementwise (e.g. a residual connection x + f(x)); the shapes must match, both are named if not. */
+export function addMatrices(a: Matrix, b: Matrix): Matrix {
+  assertSameShape('b', b, a);
+  const out = matrix(a.rows, a.cols);
+  for (let i = 0; i < out.data.length; i++) out.data[i] = (a.data[i] as number) + (b.data[i] as number);
+  return out;
+}
+
+/** The transpose, [rows, cols] -> [cols, rows]. */
+export function transpose(m: Matrix): Matrix {
+  const out = matrix(m.cols, m.rows);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j] as number;
+  return out;
+}

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ArgumentError, ArgumentTypeError, assertInteger, describeValue } from '../core/errors.js';
-import { fromRows, matrix, toRows } from '../core/matrix.js';
+import * as math from 'mathjs';
+import { addMatrices, fromRows, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
 import { Notebook, NotebookCheckError, defineNotebook, show, type Cell, type Renderer } from '../core/notebook.js';
 import { plotToSvg, plotToText, type Plot } from '../core/plot.js';
 import { rng } from '../core/random.js';
@@ -102,6 +103,33 @@ describe('stats', () => {
 describe('matrix', () => {
   test.prop([fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 3, maxLength: 3 }), { maxLength: 6 })])('toRows(fromRows(x)) = x', (rows) => {
     expect(toRows(fromRows(rows))).toEqual(rows);
+  });
+
+  it('a worked product: [[1, 2], [3, 4]] [[5, 6], [7, 8]] = [[19, 22], [43, 50]]', () => {
+    expect(toRows(matmul(fromRows([[1, 2], [3, 4]]), fromRows([[5, 6], [7, 8]])))).toEqual([[19, 22], [43, 50]]);
+  });
+
+  const shapes = fc.record({ n: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), seed: fc.integer() });
+  test.prop([shapes], { numRuns: 60 })('matmul and matmulTransposed agree with mathjs and count n k m multiply-adds', ({ n, k, m, seed }) => {
+    const g = rng(seed);
+    const a = randomMatrix(n, k, g);
+    const b = randomMatrix(k, m, g);
+    const expected = math.multiply(toRows(a), toRows(b)) as number[][];
+    const ops: OpCounter = { madds: 0 };
+    const viaT = matmulTransposed(a, transpose(b), ops);
+    [matmul(a, b, ops), viaT].forEach((c) => toRows(c).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 10))));
+    expect(ops.madds).toBe(2 * n * k * m);
+    expect(transpose(transpose(a))).toEqual(a);
+  });
+
+  it('addMatrices adds elementwise ([[1, 2]] + [[3, -5]] = [[4, -3]]) and names both shapes on a mismatch', () => {
+    expect(toRows(addMatrices(fromRows([[1, 2]]), fromRows([[3, -5]])))).toEqual([[4, -3]]);
+    expect(() => addMatrices(matrix(2, 3), matrix(3, 2))).toThrow('b: got shape [3, 2], expected shape [2, 3]');
+  });
+
+  it('mismatched inner sizes name both shapes', () => {
+    expect(() => matmul(matrix(2, 3), matrix(2, 3))).toThrow(/b: .*\[2, 3\].*3 rows to multiply a \[2, 3\]/);
+    expect(() => matmulTransposed(matrix(2, 3), matrix(2, 4))).toThrow(ArgumentError);
   });
 });
 

@@ -1,0 +1,195 @@
+/**
+ * Answer key for Q64 and Q73: permutation importance and single-feature AUC. Worked examples, the
+ * exact invariants (a column the model ignores has importance exactly 0; a shuffle is a permutation
+ * of that column and nothing else), planted strong > weak > noise on seeded data, sklearn's
+ * conventions (baseline - permuted, can be negative, population std), the wrong variant that shuffles
+ * the labels instead of the feature rejected by the "ignored feature" property, and bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  fitLogisticRegression,
+  permutationImportance,
+  permuteColumn,
+  selectColumns,
+  singleFeatureAuc,
+  type Model,
+  type PermutationImportanceResult,
+} from '../ml/permutation-importance.js';
+import { rocAuc } from '../ml/auc.js';
+import { ArgumentError } from '../core/errors.js';
+import { at, matrix, randomMatrix, type Matrix } from '../core/matrix.js';
+import { rng, type Rng } from '../core/random.js';
+
+/** A linear scorer x . w. */
+const linear =
+  (w: readonly number[]): Model =>
+  (x) =>
+    Float64Array.from({ length: x.rows }, (_, i) => w.reduce((s, wj, j) => s + wj * at(x, i, j), 0));
+
+/** n rows, d standard normal columns; y ~ Bernoulli(sigmoid(x . beta)). */
+function plantedData(n: number, beta: readonly number[], g: Rng): { x: Matrix; labels: number[] } {
+  const x = randomMatrix(n, beta.length, g);
+  const labels = Array.from({ length: n }, (_, i) => {
+    const z = beta.reduce((s, b, j) => s + b * at(x, i, j), 0);
+    return g.uniform() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  });
+  return { x, labels };
+}
+
+/** Random linear models with some zero weights, on data with both classes. */
+const ignoredCase = fc
+  .record({
+    n: fc.integer({ min: 8, max: 60 }),
+    weights: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -3, max: 3, noNaN: true })), { minLength: 2, maxLength: 5 }),
+    seed: fc.integer(),
+  })
+  .map(({ n, weights, seed }) => {
+    const g = rng(seed);
+    const x = randomMatrix(n, weights.length, g);
+    const labels = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : g.integer(0, 1)));
+    labels[1] = 0;
+    return { x, labels, weights, seed };
+  });
+
+type Importance = (model: Model, x: Matrix, labels: number[], r: Rng) => PermutationImportanceResult;
+
+/** WRONG: shuffles the labels instead of column j (so it measures nothing about j). */
+const shufflesLabels: Importance = (model, x, labels, r) => {
+  const baseline = rocAuc(labels, model(x));
+  const importances = Array.from({ length: x.cols }, () => Float64Array.from({ length: 5 }, () => baseline - rocAuc(r.shuffled(labels), model(x))));
+  const mean = Float64Array.from(importances, (d) => d.reduce((a, b) => a + b, 0) / d.length);
+  return { baseline, importances, mean, std: new Float64Array(x.cols), columns: importances.map((_, j) => j) };
+};
+
+/** The property: a column with weight 0 in a linear model has importance exactly 0 in every repeat. */
+const ignoredIsZero = (importance: Importance) =>
+  fc.property(ignoredCase, ({ x, labels, weights, seed }) => {
+    const result = importance(linear(weights), x, labels, rng(seed));
+    return weights.every((w, j) => w !== 0 || result.importances[j]!.every((v) => v === 0));
+  });
+
+describe('worked examples', () => {
+  it('a model that reads only column 0: columns 1 and 2 get exactly 0, column 0 a positive drop', () => {
+    const g = rng(1);
+    const { x, labels } = plantedData(400, [2, 0, 0], g);
+    const result = permutationImportance(linear([1, 0, 0]), x, labels, rng(2));
+    expect(result.baseline).toBe(rocAuc(labels, linear([1, 0, 0])(x)));
+    expect(result.mean[0]).toBeGreaterThan(0.2);
+    expect(Array.from(result.mean.subarray(1))).toEqual([0, 0]);
+    expect(result.importances[0]).toHaveLength(5); // sklearn's default n_repeats
+  });
+
+  it('single-feature AUC of a 4-row table: column 0 separates perfectly (1), column 1 reversed (0), column 2 is constant (1/2)', () => {
+    const x = matrix(4, 3, [0.1, 4, 7, 0.2, 3, 7, 0.8, 2, 7, 0.9, 1, 7]);
+    expect(Array.from(singleFeatureAuc(x, [0, 0, 1, 1]))).toEqual([1, 0, 0.5]);
+    expect(Array.from(singleFeatureAuc(x, [0, 0, 1, 1], { orientationFree: true }))).toEqual([1, 1, 0.5]);
+  });
+});
+
+describe('exact invariants', () => {
+  it('a column the model ignores has importance exactly 0 (every repeat)', () => {
+    fc.assert(ignoredIsZero((m, x, y, r) => permutationImportance(m, x, y, r)), { seed: 1, numRuns: 150 });
+  });
+
+  it('rejects the variant that shuffles the labels instead of the feature', () => {
+    expect(() => fc.assert(ignoredIsZero(shufflesLabels), { seed: 1, numRuns: 50 })).toThrow();
+  });
+
+  test.prop([fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), fc.nat(), fc.integer()], { numRuns: 200 })(
+    'permuteColumn shuffles one column (a permutation of its values) and leaves the others and the input alone',
+    (n, d, c, seed) => {
+      const g = rng(seed);
+      const x = randomMatrix(n, d, g);
+      const before = Float64Array.from(x.data);
+      const column = c % d;
+      const y = permuteColumn(x, column, g);
+      expect(Array.from(x.data)).toEqual(Array.from(before));
+      const col = (m: Matrix, j: number) => Array.from({ length: n }, (_, i) => at(m, i, j));
+      expect(col(y, column).sort((a, b) => a - b)).toEqual(col(x, column).sort((a, b) => a - b));
+      for (let j = 0; j < d; j++) if (j !== column) expect(col(y, j)).toEqual(col(x, j));
+    },
+  );
+
+  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })('mean and std are the mean and population std (ddof 0) of the repeats; the same seed gives the same result', ({ x, labels, weights, seed }, nRepeats) => {
+    const result = permutationImportance(linear(weights), x, labels, rng(seed), { nRepeats });
+    result.importances.forEach((drops, j) => {
+      const m = drops.reduce((a, b) => a + b, 0) / nRepeats;
+      expect(result.mean[j]).toBeCloseTo(m, 12);
+      expect(result.std[j]).toBeCloseTo(Math.sqrt(drops.reduce((s, v) => s + (v - m) ** 2, 0) / nRepeats), 12);
+    });
+    expect(permutationImportance(linear(weights), x, labels, rng(seed), { nRepeats })).toEqual(result);
+  });
+
+  it('every column gets the same permutations: two identical columns used symmetrically get identical importances', () => {
+    const g = rng(4);
+    const base = randomMatrix(300, 1, g);
+    const x = matrix(300, 2, Array.from({ length: 600 }, (_, k) => base.data[k >> 1]!));
+    const labels = Array.from({ length: 300 }, (_, i) => (base.data[i]! + g.normal() > 0 ? 1 : 0));
+    const result = permutationImportance(linear([1, 1]), x, labels, rng(5), { nRepeats: 8 });
+    expect(Array.from(result.importances[1]!)).toEqual(Array.from(result.importances[0]!));
+  });
+
+  it('importance can be negative: a nearly unused noise column, 30 shuffles', () => {
+    const g = rng(6);
+    const { x, labels } = plantedData(500, [1.5, 0], g);
+    const result = permutationImportance(linear([1, 0.05]), x, labels, rng(7), { nRepeats: 30 });
+    expect(Math.min(...result.importances[1]!)).toBeLessThan(0);
+    expect(Math.abs(result.mean[1]!)).toBeLessThan(0.01);
+  });
+
+  test.prop([ignoredCase], { numRuns: 100 })('single-feature AUC: column j as the score, AUC(-x_j) = 1 - AUC(x_j), orientation-free = max(AUC, 1 - AUC)', ({ x, labels }) => {
+    const aucs = singleFeatureAuc(x, labels);
+    const negated = singleFeatureAuc(matrix(x.rows, x.cols, x.data.map((v) => -v)), labels);
+    const free = singleFeatureAuc(x, labels, { orientationFree: true });
+    aucs.forEach((a, j) => {
+      expect(a).toBe(rocAuc(labels, Array.from({ length: x.rows }, (_, i) => at(x, i, j))));
+      expect(negated[j]).toBeCloseTo(1 - a, 12);
+      expect(free[j]).toBe(Math.max(a, 1 - a));
+    });
+  });
+});
+
+describe('planted features: strong > weak > noise', () => {
+  test.prop([fc.integer()], { numRuns: 6 })('logistic model on y ~ sigmoid(3 x0 + 0.7 x1 + 0 x2 + 0 x3): permutation importance and oriented single-feature AUC both rank x0 > x1 > noise', (seed) => {
+    const g = rng(seed);
+    const train = plantedData(2000, [3, 0.7, 0, 0], g);
+    const valid = plantedData(2000, [3, 0.7, 0, 0], g);
+    const model = fitLogisticRegression(train.x, train.labels, { steps: 150 });
+    const { mean } = permutationImportance(model.predict, valid.x, valid.labels, g.fork());
+    expect(mean[0]!).toBeGreaterThan(mean[1]!);
+    expect(mean[1]!).toBeGreaterThan(Math.max(mean[2]!, mean[3]!));
+    const single = singleFeatureAuc(valid.x, valid.labels, { orientationFree: true });
+    expect(single[0]!).toBeGreaterThan(single[1]!);
+    expect(single[1]!).toBeGreaterThan(Math.max(single[2]!, single[3]!));
+  });
+});
+
+describe('Q73: fewer columns, cheaper fit', () => {
+  it('the fit costs 2 n d multiply-adds per step, so keeping k of d columns divides it by d / k', () => {
+    const g = rng(8);
+    const { x, labels } = plantedData(200, [2, 1, 0, 0, 0, 0, 0, 0], g);
+    const all = { madds: 0 };
+    const few = { madds: 0 };
+    fitLogisticRegression(x, labels, { steps: 10, ops: all });
+    fitLogisticRegression(selectColumns(x, [0, 1]), labels, { steps: 10, ops: few });
+    expect(all.madds).toBeLessThanOrEqual(2 * 200 * 8 * 10);
+    expect(all.madds / few.madds).toBe(4);
+  });
+});
+
+describe('bad input gets a typed error naming the argument', () => {
+  const x = matrix(4, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
+  it('labels of the wrong length, zero repeats, a column out of range', () => {
+    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0], rng(1))).toThrow('labels: got an array of length 3, expected 4 labels, one per row of x [4, 2]');
+    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0, 1], rng(1), { nRepeats: 0 })).toThrow('nRepeats: got 0, expected an integer >= 1');
+    expect(() => permuteColumn(x, 2, rng(1))).toThrow('column: got 2, expected an integer in [0, 1]');
+    expect(() => singleFeatureAuc(x, [0, 1, 2, 1])).toThrow('labels[2]: got 2, expected a label 0 or 1');
+  });
+
+  it('a model returning the wrong number of scores, negative weights, a NaN feature', () => {
+    expect(() => permutationImportance(() => [0.5], x, [0, 1, 0, 1], rng(1))).toThrow(ArgumentError);
+    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0, 1], rng(1), { sampleWeight: [1, 1, -1, 1] })).toThrow('sampleWeight[2]: got -1, expected a finite weight >= 0');
+    expect(() => singleFeatureAuc(matrix(2, 1, [Number.NaN, 1]), [0, 1])).toThrow('x[0]: got NaN, expected a finite number');
+  });
+});
