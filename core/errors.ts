@@ -91,3 +91,34 @@ export function assertFiniteArray(argument: string, values: ArrayLike<unknown>):
     }
   }
 }
+
+/** A plain number array or a numeric (non-bigint) typed array: what the sorting and searching modules take. */
+export type NumericArray =
+  | number[]
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray;
+
+const NUMERIC_TYPED = [Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray];
+
+/**
+ * Throws unless `values` is a number array or a numeric typed array whose elements can be ordered:
+ * numbers and not NaN (NaN compares false with everything, so a comparison sort or a binary search
+ * silently goes wrong on it). +-Infinity is allowed. Names the first bad index.
+ */
+export function assertComparableArray(argument: string, values: unknown): asserts values is NumericArray {
+  const typed = NUMERIC_TYPED.some((T) => values instanceof T);
+  if (!Array.isArray(values) && !typed) throw new ArgumentTypeError(argument, values, 'an array of numbers or a numeric typed array');
+  const items = values as ArrayLike<unknown>;
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (typeof v !== 'number') throw new ArgumentTypeError(`${argument}[${i}]`, v, 'a number');
+    if (v !== v) throw new ArgumentError(`${argument}[${i}]`, v, 'a number that is not NaN (NaN cannot be ordered)');
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Q07 bench: the right side view by BFS, by right-first DFS, and by the naive per-depth search.
+ * - A left comb of h = 3000 levels (n = 5999): BFS / DFS visit n nodes, the naive search ~h^2 = 9e6.
+ * - A complete tree of 2^20 - 1 nodes: BFS holds a whole level (2^19 nodes) at once, DFS at most 20.
+ * Answers and visit counts are compared in one run before timing.
+ */
+import { bench, describe } from 'vitest';
+import { rightSideViewBfs, rightSideViewDfs, rightSideViewPerDepth, type TraversalStats } from '../algorithms/right-side-view.js';
+import { fromLevelOrder, leftComb } from '../algorithms/support/binary-tree.js';
+
+const SPINE = 3000;
+const comb = fromLevelOrder(leftComb(SPINE));
+const complete = fromLevelOrder(Array.from({ length: 2 ** 20 - 1 }, (_, i) => i));
+
+const stats = (): TraversalStats => ({ visits: 0, maxFrontier: 0 });
+const [naive, bfs] = [stats(), stats()];
+const same = rightSideViewPerDepth(comb, naive).join() === rightSideViewBfs(comb, bfs).join();
+console.log(`right-side-view: left comb h = ${SPINE}: answers equal ${same}; visits naive ${naive.visits}, BFS ${bfs.visits} (ratio ${(naive.visits / bfs.visits).toFixed(0)}x)`);
+const [bfsBig, dfsBig] = [stats(), stats()];
+const sameBig = rightSideViewBfs(complete, bfsBig).join() === rightSideViewDfs(complete, dfsBig).join();
+console.log(`right-side-view: complete tree 2^20 - 1: answers equal ${sameBig}; max frontier BFS ${bfsBig.maxFrontier}, DFS ${dfsBig.maxFrontier}`);
+
+describe(`right-side-view: left comb of ${SPINE} levels (n = ${2 * SPINE - 1})`, () => {
+  bench('BFS by level', () => void rightSideViewBfs(comb), { iterations: 50, time: 0, warmupIterations: 2 });
+  bench('naive per-depth search, O(n h)', () => void rightSideViewPerDepth(comb), { iterations: 3, time: 0, warmupIterations: 1 });
+});
+
+describe('right-side-view: complete tree of 2^20 - 1 nodes', () => {
+  bench('BFS by level', () => void rightSideViewBfs(complete), { iterations: 5, time: 0, warmupIterations: 1 });
+  bench('DFS, right child first', () => void rightSideViewDfs(complete), { iterations: 5, time: 0, warmupIterations: 1 });
+});

@@ -1,0 +1,258 @@
+/**
+ * Answer key for Q04, longest increasing run and longest increasing subsequence. Read top-down:
+ * worked examples (LeetCode 674 and 300 vectors), the O(n^2) DP checked against brute force, the
+ * patience-sorting answer checked against the DP, invariants (LIS >= run, Erdős–Szekeres, monotone
+ * maps), comparison counts as bounds, the wrong answers rejected by the same properties, bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  longestIncreasingRun,
+  longestIncreasingSubsequence,
+  longestIncreasingSubsequenceDP,
+  longestIncreasingSubsequenceTailsVariant,
+  longestIncreasingSubsequenceUpperBoundVariant,
+  longestNonIncreasingSubsequence,
+  patienceTails,
+  type Run,
+  type Subsequence,
+} from '../algorithms/longest-increasing.js';
+import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
+
+/** Small integers, so that equal values (the interesting case for strict vs non-strict) are common. */
+const smallInts = fc.array(fc.integer({ min: -6, max: 6 }), { maxLength: 60 });
+
+const increases = (a: number, b: number, strict: boolean) => (strict ? b > a : b >= a);
+
+/** Brute force: the longest increasing subsequence over all 2^n subsets (n <= 12). */
+function bruteForceLength(values: number[], strict: boolean): number {
+  let best = 0;
+  for (let mask = 0; mask < 1 << values.length; mask++) {
+    const picked = values.filter((_, i) => mask & (1 << i));
+    if (picked.every((x, i) => i === 0 || increases(picked[i - 1]!, x, strict))) best = Math.max(best, picked.length);
+  }
+  return best;
+}
+
+/** Brute force: the longest increasing window over all O(n^2) windows. */
+function bruteForceRun(values: number[], strict: boolean): number {
+  let best = 0;
+  for (let i = 0; i < values.length; i++) {
+    let j = i + 1;
+    while (j < values.length && increases(values[j - 1]!, values[j]!, strict)) j++;
+    best = Math.max(best, j - i);
+  }
+  return best;
+}
+
+/** The common bug: the best length is only updated when a run breaks, so the last run is never counted. */
+function runUpdatedOnBreakVariant(values: number[]): Run {
+  let best: Run = { start: 0, length: values.length > 0 ? 1 : 0 };
+  let start = 0;
+  for (let i = 1; i < values.length; i++) {
+    if (values[i]! <= values[i - 1]!) {
+      if (i - start > best.length) best = { start, length: i - start };
+      start = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * THE property of a strict LIS answer: the indices ascend, the values are read from them, they strictly
+ * increase, and the length equals the O(n^2) DP. Every implementation and variant is run through it.
+ */
+const strictLisIsCorrect = (lis: (values: number[]) => Subsequence) =>
+  fc.property(smallInts, (values) => {
+    const got = lis(values);
+    const indicesAscend = got.indices.every((i, k) => k === 0 || i > got.indices[k - 1]!);
+    const readFromInput = got.values.every((x, k) => values[got.indices[k]!] === x);
+    const increasing = got.values.every((x, k) => k === 0 || x > got.values[k - 1]!);
+    return got.length === got.indices.length && indicesAscend && readFromInput && increasing && got.length === longestIncreasingSubsequenceDP(values).length;
+  });
+
+/** The longest run equals the brute force over all windows, and the reported window really is increasing. */
+const runIsCorrect = (run: (values: number[]) => Run) =>
+  fc.property(smallInts, (values) => {
+    const { start, length } = run(values);
+    const window = values.slice(start, start + length);
+    return length === bruteForceRun(values, true) && window.length === length && window.every((x, k) => k === 0 || x > window[k - 1]!);
+  });
+
+describe('worked examples', () => {
+  it('longestIncreasingRun([1, 3, 5, 4, 7]) is 1, 3, 5: { start: 0, length: 3 }', () => {
+    expect(longestIncreasingRun([1, 3, 5, 4, 7])).toEqual({ start: 0, length: 3 });
+  });
+
+  it('[2, 2, 2, 2, 2] has a strict run of 1 and a non-decreasing run of 5; [] has 0', () => {
+    expect(longestIncreasingRun([2, 2, 2, 2, 2]).length).toBe(1);
+    expect(longestIncreasingRun([2, 2, 2, 2, 2], { strict: false }).length).toBe(5);
+    expect(longestIncreasingRun([])).toEqual({ start: 0, length: 0 });
+  });
+
+  it('the last run counts: [3, 1, 2, 3, 4] -> { start: 1, length: 4 }', () => {
+    expect(longestIncreasingRun([3, 1, 2, 3, 4])).toEqual({ start: 1, length: 4 });
+  });
+
+  it('LIS of [10, 9, 2, 5, 3, 7, 101, 18] is 2, 3, 7, 18 at indices 2, 4, 5, 7', () => {
+    expect(longestIncreasingSubsequence([10, 9, 2, 5, 3, 7, 101, 18])).toEqual({ length: 4, indices: [2, 4, 5, 7], values: [2, 3, 7, 18] });
+  });
+
+  it.each([
+    [[0, 1, 0, 3, 2, 3], 4],
+    [[1, 3, 6, 7, 9, 4, 10, 5, 6], 6],
+    [[7, 7, 7, 7, 7, 7, 7], 1],
+    [[], 0],
+  ])('LIS of %j has length %i', (values, length) => {
+    expect(longestIncreasingSubsequence(values).length).toBe(length);
+    expect(longestIncreasingSubsequenceDP(values).length).toBe(length);
+  });
+
+  it('seven 7s: strict LIS 1, non-decreasing 7, longest non-increasing 7', () => {
+    const sevens = [7, 7, 7, 7, 7, 7, 7];
+    expect(longestIncreasingSubsequence(sevens, { strict: false }).length).toBe(7);
+    expect(longestNonIncreasingSubsequence(sevens).length).toBe(7);
+  });
+
+  it('typed arrays and infinities are fine: Float64Array [-Inf, 0, Inf, 1] -> 3', () => {
+    expect(longestIncreasingSubsequence(new Float64Array([-Infinity, 0, Infinity, 1])).length).toBe(3);
+  });
+});
+
+describe('the O(n^2) DP is the oracle: checked against brute force over all subsets', () => {
+  test.prop([fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 }), fc.boolean()], { numRuns: 200 })(
+    'DP length == brute force, strict and non-decreasing',
+    (values, strict) => {
+      expect(longestIncreasingSubsequenceDP(values, { strict }).length).toBe(bruteForceLength(values, strict));
+    },
+  );
+});
+
+describe('patience sorting against the DP', () => {
+  it('strict: indices ascend, values increase, length == DP', () => {
+    fc.assert(strictLisIsCorrect((v) => longestIncreasingSubsequence(v)), { numRuns: 300, seed: 4 });
+  });
+
+  test.prop([smallInts], { numRuns: 300 })('non-decreasing: same checks with >=', (values) => {
+    const got = longestIncreasingSubsequence(values, { strict: false });
+    expect(got.length).toBe(longestIncreasingSubsequenceDP(values, { strict: false }).length);
+    expect(got.indices.every((i, k) => k === 0 || i > got.indices[k - 1]!)).toBe(true);
+    expect(got.values).toEqual(got.indices.map((i) => values[i]));
+    expect(got.values.every((x, k) => k === 0 || x >= got.values[k - 1]!)).toBe(true);
+  });
+
+  test.prop([fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 })], { numRuns: 100 })(
+    'on doubles (mostly distinct) too',
+    (values) => {
+      expect(longestIncreasingSubsequence(values).length).toBe(longestIncreasingSubsequenceDP(values).length);
+    },
+  );
+});
+
+describe('the longest contiguous run', () => {
+  it('equals the brute force over all windows, and the window is increasing', () => {
+    fc.assert(runIsCorrect((v) => longestIncreasingRun(v)), { numRuns: 300, seed: 5 });
+  });
+
+  test.prop([smallInts], { numRuns: 200 })('non-decreasing run == brute force with >=', (values) => {
+    expect(longestIncreasingRun(values, { strict: false }).length).toBe(bruteForceRun(values, false));
+  });
+});
+
+describe('invariants', () => {
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })('tails are sorted (strictly when strict) and as long as the LIS', (values, strict) => {
+    const tails = patienceTails(values, { strict });
+    expect(tails.length).toBe(longestIncreasingSubsequence(values, { strict }).length);
+    expect(tails.every((t, k) => k === 0 || increases(tails[k - 1]!, t, strict))).toBe(true);
+  });
+
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })('LIS >= longest run >= 1 (n > 0)', (values, strict) => {
+    const run = longestIncreasingRun(values, { strict }).length;
+    expect(longestIncreasingSubsequence(values, { strict }).length).toBeGreaterThanOrEqual(run);
+    expect(run).toBeGreaterThanOrEqual(Math.min(1, values.length));
+  });
+
+  /** Erdős–Szekeres (via Dilworth): the n items split into LIS_strict non-increasing piles. */
+  const erdosSzekeres = (decreasing: (values: number[]) => number) =>
+    fc.property(smallInts, (values) => longestIncreasingSubsequence(values).length * decreasing(values) >= values.length);
+
+  it('Erdős–Szekeres: strict LIS x longest NON-INCREASING subsequence >= n', () => {
+    fc.assert(erdosSzekeres((v) => longestNonIncreasingSubsequence(v).length), { numRuns: 300, seed: 6 });
+    const nonIncreasing = longestNonIncreasingSubsequence([3, 1, 3, 2, 2, 0]);
+    expect(nonIncreasing).toEqual({ length: 5, indices: [0, 2, 3, 4, 5], values: [3, 3, 2, 2, 0] });
+  });
+
+  it('and the bound fails if "decreasing" is taken strictly as well (seven 7s: 1 x 1 < 7)', () => {
+    const strictlyDecreasing = (v: number[]) => longestIncreasingSubsequence(v.map((x) => -x)).length;
+    expect(fc.check(erdosSzekeres(strictlyDecreasing), { numRuns: 300, seed: 6 }).failed).toBe(true);
+  });
+
+  test.prop([smallInts], { numRuns: 200 })('a strictly increasing map of the values (x -> 3x + 1, x -> x^3) keeps the LIS', (values) => {
+    const { indices } = longestIncreasingSubsequence(values);
+    expect(longestIncreasingSubsequence(values.map((x) => 3 * x + 1)).indices).toEqual(indices);
+    expect(longestIncreasingSubsequence(values.map((x) => x ** 3)).indices).toEqual(indices);
+  });
+
+  test.prop([smallInts], { numRuns: 200 })('reversing and negating keeps the strict LIS length', (values) => {
+    expect(longestIncreasingSubsequence(values.map((x) => -x).reverse()).length).toBe(longestIncreasingSubsequence(values).length);
+  });
+});
+
+describe('complexity as counted comparisons', () => {
+  test.prop([fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 2000 })], { numRuns: 30 })(
+    'patience sorting: at most n ceil(log2(n + 1)) comparisons',
+    (values) => {
+      const ops = { comparisons: 0 };
+      longestIncreasingSubsequence(values, { ops });
+      expect(ops.comparisons).toBeLessThanOrEqual(values.length * Math.ceil(Math.log2(values.length + 1)));
+    },
+  );
+
+  it('sorted input of 4096 (worst case L = n): 4096 x 12 bound holds, the DP needs n(n - 1)/2 = 8,386,560', () => {
+    const sorted = Array.from({ length: 4096 }, (_, i) => i);
+    const fast = { comparisons: 0 };
+    const dp = { comparisons: 0 };
+    expect(longestIncreasingSubsequence(sorted, { ops: fast }).length).toBe(4096);
+    expect(longestIncreasingSubsequenceDP(sorted, { ops: dp }).length).toBe(4096);
+    expect(fast.comparisons).toBeLessThanOrEqual(4096 * 12);
+    expect(dp.comparisons).toBe((4096 * 4095) / 2);
+  });
+
+  it('the run is one pass: n - 1 comparisons', () => {
+    const ops = { comparisons: 0 };
+    longestIncreasingRun([5, 1, 2, 3, 0, 9], { ops });
+    expect(ops.comparisons).toBe(5);
+  });
+});
+
+describe('the wrong answers are rejected by the same properties', () => {
+  it('upper bound instead of lower bound for the strict LIS ([2, 2] gets length 2)', () => {
+    expect(longestIncreasingSubsequenceUpperBoundVariant([2, 2]).length).toBe(2);
+    expect(fc.check(strictLisIsCorrect(longestIncreasingSubsequenceUpperBoundVariant), { numRuns: 300, seed: 4 }).failed).toBe(true);
+  });
+
+  it('returning the tails array as the subsequence ([3, 4, 1] -> tails 1, 4: right length, wrong order)', () => {
+    expect(longestIncreasingSubsequenceTailsVariant([3, 4, 1])).toEqual({ length: 2, indices: [2, 1], values: [1, 4] });
+    expect(patienceTails([3, 4, 1])).toEqual([1, 4]);
+    expect(fc.check(strictLisIsCorrect(longestIncreasingSubsequenceTailsVariant), { numRuns: 300, seed: 4 }).failed).toBe(true);
+  });
+
+  it('updating the best run only when a run breaks ([3, 1, 2, 3, 4] gives 1)', () => {
+    expect(runUpdatedOnBreakVariant([3, 1, 2, 3, 4]).length).toBe(1);
+    expect(fc.check(runIsCorrect(runUpdatedOnBreakVariant), { numRuns: 300, seed: 5 }).failed).toBe(true);
+  });
+});
+
+describe('bad input gets a typed error naming the argument', () => {
+  it.each([
+    ['a string', () => longestIncreasingSubsequence('123' as unknown as number[]), ArgumentTypeError, 'values: got "123", expected an array of numbers or a numeric typed array'],
+    ['null', () => longestIncreasingRun(null as unknown as number[]), ArgumentTypeError, 'values: got null'],
+    ['a NaN element', () => longestIncreasingSubsequence([1, Number.NaN, 2]), ArgumentError, 'values[1]: got NaN, expected a number that is not NaN'],
+    ['a NaN in a Float64Array', () => longestIncreasingSubsequenceDP(new Float64Array([0, 1, Number.NaN])), ArgumentError, 'values[2]: got NaN'],
+    ['a string element', () => longestIncreasingRun([1, '2' as unknown as number]), ArgumentTypeError, 'values[1]: got "2", expected a number'],
+    ['a BigInt64Array', () => longestNonIncreasingSubsequence(new BigInt64Array(2) as unknown as number[]), ArgumentTypeError, 'values: got a BigInt64Array of length 2'],
+  ])('%s', (_, fn, type, message) => {
+    expect(fn).toThrow(type);
+    expect(fn).toThrow(message);
+  });
+});

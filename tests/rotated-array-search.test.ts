@@ -1,0 +1,245 @@
+/**
+ * Answer key for Q02, search in a rotated sorted array (LeetCode 33, 81, 153, 154). Read top-down:
+ * worked examples, properties against indexOf / includes / Math.min on sorted arrays rotated by EVERY
+ * offset (offset 0 and all-equal arrays included), probes counted against log2 n (and the O(n)
+ * worst case with duplicates), the two classic wrong answers rejected by the same properties,
+ * what disorder is detected, and bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  assertRotatedSorted,
+  findMinRotated,
+  findMinRotatedLeftVariant,
+  findMinRotatedWithDuplicates,
+  searchRotated,
+  searchRotatedStrictVariant,
+  searchRotatedWithDuplicates,
+  type ProbeCounter,
+} from '../algorithms/rotated-array-search.js';
+import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
+
+/** [a_k, ..., a_{n-1}, a_0, ..., a_{k-1}]: the sorted array rotated left by k. */
+const rotate = <T>(xs: readonly T[], k: number): T[] => [...xs.slice(k), ...xs.slice(0, k)];
+const ascending = (xs: number[]) => [...xs].sort((x, y) => x - y);
+
+/** Sorted arrays of distinct integers, length 0..30. */
+const distinctSorted = fc.uniqueArray(fc.integer({ min: -60, max: 60 }), { maxLength: 30 }).map(ascending);
+/** Sorted arrays with many repeats (values from a small range), all-equal arrays among them. */
+const sortedWithRepeats = fc.oneof(
+  fc.array(fc.integer({ min: -4, max: 4 }), { maxLength: 30 }).map(ascending),
+  fc.tuple(fc.integer({ min: -4, max: 4 }), fc.nat({ max: 30 })).map(([v, n]) => new Array<number>(n).fill(v)),
+);
+
+/** Targets worth asking for: every value, its neighbours (absent when values are distinct), and beyond both ends. */
+const targetsFor = (sorted: readonly number[]) => [...new Set([-100, 100, ...sorted.flatMap((x) => [x - 1, x, x + 1])])];
+
+type Search = (nums: readonly number[], target: number) => number;
+type Contains = (nums: readonly number[], target: number) => boolean;
+type FindMin = (nums: readonly number[]) => number;
+
+/** LeetCode 33 as a property: for every rotation and every target, the answer is indexOf's. */
+const searchMatchesIndexOf = (search: Search) =>
+  fc.property(distinctSorted, (sorted) => {
+    for (let k = 0; k < Math.max(1, sorted.length); k++) {
+      const nums = rotate(sorted, k);
+      for (const t of targetsFor(sorted)) if (search(nums, t) !== nums.indexOf(t)) return false;
+    }
+    return true;
+  });
+
+/** LeetCode 81 as a property: for every rotation and every target, the answer is includes'. */
+const containsMatchesIncludes = (contains: Contains) =>
+  fc.property(sortedWithRepeats, (sorted) => {
+    for (let k = 0; k < Math.max(1, sorted.length); k++) {
+      const nums = rotate(sorted, k);
+      for (const t of targetsFor(sorted)) if (contains(nums, t) !== nums.includes(t)) return false;
+    }
+    return true;
+  });
+
+/** LeetCode 153 / 154 as a property: for every rotation (offset 0 included), the answer is Math.min. */
+const minMatchesMathMin = (findMin: FindMin, arrays: fc.Arbitrary<number[]>) =>
+  fc.property(arrays.filter((xs) => xs.length > 0), (sorted) => {
+    for (let k = 0; k < sorted.length; k++) if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;
+    return true;
+  });
+
+describe('worked examples', () => {
+  it('searchRotated([4, 5, 6, 7, 0, 1, 2], 0) is 4; target 3 gives -1; [1] with 0 gives -1', () => {
+    expect(searchRotated([4, 5, 6, 7, 0, 1, 2], 0)).toBe(4);
+    expect(searchRotated([4, 5, 6, 7, 0, 1, 2], 3)).toBe(-1);
+    expect(searchRotated([1], 0)).toBe(-1);
+    expect(searchRotated([], 5)).toBe(-1);
+  });
+
+  it('searchRotatedWithDuplicates([2, 5, 6, 0, 0, 1, 2], 0) is true; target 3 is false', () => {
+    expect(searchRotatedWithDuplicates([2, 5, 6, 0, 0, 1, 2], 0)).toBe(true);
+    expect(searchRotatedWithDuplicates([2, 5, 6, 0, 0, 1, 2], 3)).toBe(false);
+    // nums[lo] = nums[mid] = nums[hi] = 1 hides the 2: only dropping the ends finds it.
+    expect(searchRotatedWithDuplicates([1, 1, 1, 1, 1, 2, 1], 2)).toBe(true);
+  });
+
+  it('findMinRotated: [3, 4, 5, 1, 2] -> 1, [4, 5, 6, 7, 0, 1, 2] -> 0, [11, 13, 15, 17] -> 11', () => {
+    expect(findMinRotated([3, 4, 5, 1, 2])).toBe(1);
+    expect(findMinRotated([4, 5, 6, 7, 0, 1, 2])).toBe(0);
+    expect(findMinRotated([11, 13, 15, 17])).toBe(11);
+  });
+
+  it('findMinRotatedWithDuplicates: [1, 3, 5] -> 1, [2, 2, 2, 0, 1] -> 0, [3, 3, 1, 3] -> 1', () => {
+    expect(findMinRotatedWithDuplicates([1, 3, 5])).toBe(1);
+    expect(findMinRotatedWithDuplicates([2, 2, 2, 0, 1])).toBe(0);
+    expect(findMinRotatedWithDuplicates([3, 3, 1, 3])).toBe(1);
+  });
+
+  it('the wrong variants fail on the smallest cases: [3, 1] searching 1, and the unrotated [1, 2, 3]', () => {
+    expect(searchRotatedStrictVariant([3, 1], 1)).toBe(-1); // should be 1
+    expect(findMinRotatedLeftVariant([1, 2, 3])).toBe(3); // should be 1
+  });
+});
+
+describe('oracle properties: every rotation of generated sorted arrays, including offset 0', () => {
+  it('LeetCode 33: searchRotated equals indexOf for every offset and target', () => {
+    fc.assert(searchMatchesIndexOf(searchRotated), { numRuns: 200 });
+  });
+
+  it('LeetCode 81: searchRotatedWithDuplicates equals includes (all-equal arrays included)', () => {
+    fc.assert(containsMatchesIncludes(searchRotatedWithDuplicates), { numRuns: 200 });
+  });
+
+  it('LeetCode 153: findMinRotated equals Math.min on distinct values', () => {
+    fc.assert(minMatchesMathMin(findMinRotated, distinctSorted), { numRuns: 200 });
+  });
+
+  it('LeetCode 154: findMinRotatedWithDuplicates equals Math.min with repeats (all-equal included)', () => {
+    fc.assert(minMatchesMathMin(findMinRotatedWithDuplicates, sortedWithRepeats), { numRuns: 200 });
+  });
+
+  it('on distinct values, the duplicate-tolerant search finds exactly what LeetCode 33 finds', () => {
+    fc.assert(searchMatchesIndexOf((nums, t) => (searchRotatedWithDuplicates(nums, t) ? nums.indexOf(t) : -1)), { numRuns: 100 });
+  });
+});
+
+describe('the common wrong answers are rejected by the same properties', () => {
+  it('`nums[lo] < nums[mid]` (instead of <=) fails the indexOf property', () => {
+    const result = fc.check(searchMatchesIndexOf(searchRotatedStrictVariant), { numRuns: 200, seed: 2 });
+    expect(result.failed).toBe(true);
+  });
+
+  it('comparing nums[mid] with the LEFT end for the minimum fails the Math.min property', () => {
+    expect(fc.check(minMatchesMathMin(findMinRotatedLeftVariant, distinctSorted), { numRuns: 200, seed: 3 }).failed).toBe(true);
+  });
+});
+
+describe('complexity: probes counted (one probe = one midpoint examined)', () => {
+  const probesOf = (run: (counter: ProbeCounter) => unknown) => {
+    const counter = { probes: 0 };
+    run(counter);
+    return counter.probes;
+  };
+  const range = (n: number) => Array.from({ length: n }, (_, i) => 2 * i);
+
+  test.prop([fc.integer({ min: 1, max: 5000 }), fc.nat(), fc.integer({ min: -5, max: 10_005 })], { numRuns: 300 })(
+    'distinct values: searchRotated uses at most floor(log2 n) + 1 <= ceil(log2 n) + 2 probes',
+    (n, offset, target) => {
+      const probes = probesOf((c) => searchRotated(rotate(range(n), offset % n), target, c));
+      expect(probes).toBeLessThanOrEqual(Math.floor(Math.log2(n)) + 1);
+      expect(probes).toBeLessThanOrEqual(Math.ceil(Math.log2(n)) + 2);
+    },
+  );
+
+  test.prop([fc.integer({ min: 1, max: 5000 }), fc.nat()], { numRuns: 300 })('distinct values: findMinRotated uses at most ceil(log2 n) probes', (n, offset) => {
+    expect(probesOf((c) => findMinRotated(rotate(range(n), offset % n), c))).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
+  });
+
+  test.prop([fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 200 }).map(ascending), fc.nat(), fc.integer({ min: -1, max: 4 })], { numRuns: 200 })(
+    'with repeats, probes never exceed n (81) and n - 1 (154): each probe drops at least one element',
+    (sorted, offset, target) => {
+      const nums = rotate(sorted, offset % sorted.length);
+      expect(probesOf((c) => searchRotatedWithDuplicates(nums, target, c))).toBeLessThanOrEqual(nums.length);
+      expect(probesOf((c) => findMinRotatedWithDuplicates(nums, c))).toBeLessThanOrEqual(nums.length - 1);
+    },
+  );
+
+  it.each([10, 100, 1000, 10_000])('all-equal array of n = %i: the O(n) worst case (>= n / 2 probes for 81, n - 1 for 154)', (n) => {
+    const same = new Array<number>(n).fill(7);
+    const probes81 = probesOf((c) => searchRotatedWithDuplicates(same, 8, c));
+    expect(probes81).toBeGreaterThanOrEqual(n / 2);
+    expect(probes81).toBeLessThanOrEqual(n / 2 + 1);
+    expect(probesOf((c) => findMinRotatedWithDuplicates(same, c))).toBe(n - 1);
+  });
+});
+
+describe('disorder: detected when the probes show it, fully by assertRotatedSorted', () => {
+  it('three probed values out of rotated order throw, naming them', () => {
+    expect(() => searchRotated([5, 1, 4, 2, 3], 9)).toThrow(ArgumentError);
+    expect(() => searchRotated([5, 1, 4, 2, 3], 9)).toThrow('nums: got nums[0] = 5, nums[2] = 4, nums[4] = 3 (out of rotated order), expected a sorted array rotated by some offset');
+    expect(() => findMinRotatedWithDuplicates([3, 2, 1])).toThrow(ArgumentError);
+  });
+
+  test.prop([fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 3, maxLength: 40 })], { numRuns: 200 })(
+    'a descending array (n >= 3) is always detected at the first probe',
+    (xs) => {
+      const descending = ascending(xs).reverse();
+      expect(() => searchRotated(descending, 1000)).toThrow(ArgumentError);
+      expect(() => findMinRotated(descending)).toThrow(ArgumentError);
+    },
+  );
+
+  test.prop([fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 20 }), fc.integer({ min: -6, max: 6 })], { numRuns: 300 })(
+    'on ANY integer array, an index returned is a real hit, and the only error is ArgumentError',
+    (nums, target) => {
+      let index = -1;
+      try {
+        index = searchRotated(nums, target);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ArgumentError);
+        return;
+      }
+      if (index >= 0) expect(nums[index]).toBe(target);
+    },
+  );
+
+  test.prop([fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 }), fc.boolean()], { numRuns: 300 })(
+    'assertRotatedSorted accepts exactly the rotations of a sorted (distinct, if asked) array',
+    (nums, distinct) => {
+      const sorted = ascending(nums);
+      const isRotation = nums.length === 0 || nums.some((_, k) => rotate(nums, k).every((x, i) => x === sorted[i]));
+      const valid = isRotation && (!distinct || new Set(nums).size === nums.length);
+      if (valid) expect(() => assertRotatedSorted(nums, { distinct })).not.toThrow();
+      else expect(() => assertRotatedSorted(nums, { distinct })).toThrow(ArgumentError);
+    },
+  );
+
+  it('the distinct versions reject a repeated value they probe', () => {
+    expect(() => searchRotated([2, 2, 2], 3)).toThrow('expected distinct values (for repeated values use the ...WithDuplicates version)');
+    expect(() => findMinRotated([1, 1, 0])).toThrow(ArgumentError);
+  });
+});
+
+describe('bad input gets a typed error naming the argument', () => {
+  it('nums must be an array', () => {
+    expect(() => searchRotated('4567' as unknown as number[], 5)).toThrow(ArgumentTypeError);
+    expect(() => searchRotated('4567' as unknown as number[], 5)).toThrow('nums: got "4567", expected an array');
+    expect(() => searchRotatedWithDuplicates(null as unknown as number[], 5)).toThrow('nums: got null, expected an array');
+    expect(() => findMinRotated({ length: 2 } as unknown as number[])).toThrow(ArgumentTypeError);
+    expect(() => assertRotatedSorted(7 as unknown as number[])).toThrow(ArgumentTypeError);
+  });
+
+  it('target must be an integer: NaN, 1.5 and "3" are rejected', () => {
+    expect(() => searchRotated([1, 2, 3], Number.NaN)).toThrow('target: got NaN, expected an integer');
+    expect(() => searchRotated([1, 2, 3], 1.5)).toThrow(ArgumentError);
+    expect(() => searchRotatedWithDuplicates([1, 2, 3], '3' as unknown as number)).toThrow(ArgumentTypeError);
+  });
+
+  it('a NaN or non-number element that is probed is named by its index', () => {
+    expect(() => searchRotated([1, Number.NaN, 3], 2)).toThrow('nums[1]: got NaN, expected an integer');
+    expect(() => findMinRotated([3, '1' as unknown as number, 2])).toThrow(ArgumentTypeError);
+    expect(() => assertRotatedSorted([1, 2, Number.NaN, 4])).toThrow('nums[2]: got NaN, expected an integer');
+  });
+
+  it('the minimum of an empty array is an error, not undefined', () => {
+    expect(() => findMinRotated([])).toThrow('nums: got an array of length 0, expected a non-empty array');
+    expect(() => findMinRotatedWithDuplicates([])).toThrow(ArgumentError);
+  });
+});
