@@ -138,6 +138,21 @@ export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix 
   return out;
 }
 
+/**
+ * A linear layer in PyTorch's nn.Linear layout: y = x W^T + b for x [n, d_in], W [d_out, d_in] and an
+ * optional bias of length d_out; y is [n, d_out]. `name` prefixes the argument names in errors
+ * (e.g. 'wq' gives "wq: got shape ..."). Counts n d_in d_out multiply-adds when `ops` is given.
+ */
+export function linear(x: Matrix, w: Matrix, bias?: ArrayLike<number>, ops?: OpCounter, name = 'w'): Matrix {
+  if (x.cols !== w.cols) throw new ArgumentError(name, w, `[d_out, ${x.cols}]: d_in = ${x.cols} columns like x ${shapeOf(x)}`, `shape ${shapeOf(w)}`);
+  const y = matmulTransposed(x, w, ops);
+  if (bias === undefined) return y;
+  if (bias.length !== w.rows) throw new ArgumentError(`${name} bias`, bias, `${w.rows} values, one per output of ${name} ${shapeOf(w)}`);
+  assertFiniteArray(`${name} bias`, bias);
+  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) y.data[i * y.cols + j] = (y.data[i * y.cols + j] as number) + (bias[j] as number);
+  return y;
+}
+
 /** A + B elementwise (e.g. a residual connection x + f(x)); the shapes must match, both are named if not. */
 export function addMatrices(a: Matrix, b: Matrix): Matrix {
   assertSameShape('b', b, a);

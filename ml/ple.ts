@@ -41,7 +41,7 @@ import { assertMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matr
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, tensorBackend, toTensor2d, type Tf } from '../core/backend.js';
 import { softmaxGate, softmaxGateTf } from './gates.js';
-import { glorotUniform, initMlp, mlpForward, mlpForwardTf, mlpWidth, toTensors, type Dense, type Swap } from './mlp.js';
+import { glorotUniform, initMlp, mlpForward, mlpForwardTf, toTensors, type Dense, type Swap } from './mlp.js';
 import { checkMultiTaskConfig, initTowers, towersForward, towersForwardTf, type MmoeParams, type MultiTaskConfig, type MultiTaskModel, type MultiTaskResult, type Tower } from './mmoe.js';
 
 export interface PleConfig extends MultiTaskConfig {

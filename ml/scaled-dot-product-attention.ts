@@ -25,7 +25,7 @@
  *   const { output, weights } = attention(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]), fromRows([[1], [2]]));
  *   // weights [[0.670, 0.330]] = softmax([1, 0] / sqrt 2); output [[1.330]]
  */
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
 import { assertMatrix, matrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
@@ -35,6 +35,10 @@ export interface AttentionOptions {
   causal?: boolean;
   /** keyPadding[j] = true hides key j from every query (a padded position). Length m. */
   keyPadding?: readonly boolean[];
+  /** visible(i, j) = false hides key j from query i: any mask, e.g. a sliding window (ml/positional-encoding.ts). */
+  visible?: (i: number, j: number) => boolean;
+  /** [n, m], added to the scaled logits before the softmax: a position bias such as ALiBi. */
+  bias?: Matrix;
   /** Multiplies the logits; defaults to 1 / sqrt(d_k). Pass 1 to see the unscaled (wrong) variant. */
   scale?: number;
   /** If given, every multiply-add is added to `ops.madds`. */
@@ -48,8 +52,11 @@ export interface AttentionResult {
   weights: Matrix;
 }
 
-/** Validates shapes and masks once, for both implementations. Returns n, m, d_k, d_v and the scale. */
-function checkInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions) {
+/**
+ * Validates shapes and masks once, for every attention kernel (this one, its tfjs twin, the tiled
+ * FlashAttention, the biased attention of ALiBi). Returns n, m, d_k, d_v, the scale and the masks.
+ */
+export function checkAttentionInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions) {
   assertMatrix('q', q);
   assertMatrix('k', k);
   assertMatrix('v', v);
@@ -61,9 +68,17 @@ function checkInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions)
     throw new ArgumentError('keyPadding', keyPadding, `an array of ${k.rows} booleans, one per key`);
   }
   if (causal && q.rows > k.rows) throw new ArgumentError('q', q, `at most ${k.rows} queries for a causal mask over ${k.rows} keys`, `shape ${shapeOf(q)}`);
+  const { visible, bias } = options;
+  if (visible !== undefined && typeof visible !== 'function') throw new ArgumentTypeError('visible', visible, 'a function (i, j) => boolean');
+  if (bias !== undefined) {
+    assertMatrix('bias', bias);
+    if (bias.rows !== q.rows || bias.cols !== k.rows) throw new ArgumentError('bias', bias, `shape [${q.rows}, ${k.rows}] (queries x keys)`, `shape ${shapeOf(bias)}`);
+  }
   const scale = options.scale ?? 1 / Math.sqrt(q.cols);
   if (!Number.isFinite(scale)) throw new ArgumentError('scale', scale, 'a finite number');
-  return { n: q.rows, m: k.rows, dk: q.cols, dv: v.cols, scale, causal, keyPadding };
+  /** Whether query i may see key j under every mask given. */
+  const sees = (i: number, j: number) => !((causal && j > i) || keyPadding?.[j] === true || (visible !== undefined && !visible(i, j)));
+  return { n: q.rows, m: k.rows, dk: q.cols, dv: v.cols, scale, causal, keyPadding, sees, bias };
 }
 
 /**
@@ -88,24 +103,24 @@ export function softmaxInto(logits: Float64Array, out: Float64Array): number {
   return sum;
 }
 
-/** softmax(Q K^T * scale + mask) V, from scratch on Float64Arrays. */
+/** softmax(Q K^T * scale + bias + mask) V, from scratch on Float64Arrays. */
 export function attention(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): AttentionResult {
-  const { n, m, dk, dv, scale, causal, keyPadding } = checkInputs(q, k, v, options);
+  const { n, m, dk, dv, scale, sees, bias } = checkAttentionInputs(q, k, v, options);
   const weights = matrix(n, m);
   const output = matrix(n, dv);
   const logits = new Float64Array(m);
   let madds = 0;
   for (let i = 0; i < n; i++) {
-    // logits[j] = (q_i . k_j) * scale, or -Infinity where masked
+    // logits[j] = (q_i . k_j) * scale + bias_ij, or -Infinity where masked
     for (let j = 0; j < m; j++) {
-      if ((causal && j > i) || keyPadding?.[j]) {
+      if (!sees(i, j)) {
         logits[j] = Number.NEGATIVE_INFINITY;
         continue;
       }
       let dot = 0;
       for (let c = 0; c < dk; c++) dot += (q.data[i * dk + c] as number) * (k.data[j * dk + c] as number);
       madds += dk;
-      logits[j] = dot * scale;
+      logits[j] = dot * scale + (bias === undefined ? 0 : (bias.data[i * m + j] as number));
     }
     // weights_i = softmax(logits)
     const row = weights.data.subarray(i * m, (i + 1) * m);
@@ -125,15 +140,16 @@ export function attention(q: Matrix, k: Matrix, v: Matrix, options: AttentionOpt
 
 /** The same computation with tfjs tensors (float32), as the oracle the from-scratch version is checked against. */
 export async function attentionTf(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<AttentionResult> {
-  const { n, m, scale, causal, keyPadding } = checkInputs(q, k, v, options);
+  const { n, m, scale, sees, bias } = checkAttentionInputs(q, k, v, options);
   const { tf } = await tensorBackend();
   // visible[i][j] = 1 where query i may see key j
   const visible = new Float32Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visible[i * m + j] = (causal && j > i) || keyPadding?.[j] ? 0 : 1;
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visible[i * m + j] = sees(i, j) ? 1 : 0;
   const [w, o] = tf.tidy(() => {
     const mask = tf.tensor2d(visible, [n, m]);
     // [n, d_k] x [d_k, m] -> [n, m]
-    const logits = tf.mul(tf.matMul(toTensor2d(q), toTensor2d(k), false, true), scale);
+    const scaled = tf.mul(tf.matMul(toTensor2d(q), toTensor2d(k), false, true), scale);
+    const logits = bias === undefined ? scaled : tf.add(scaled, toTensor2d(bias));
     // a fully masked row would be softmax(-inf, ..., -inf) = NaN: give it zeros, like the from-scratch version
     const rowVisible = tf.broadcastTo(tf.greater(tf.sum(mask, 1, true), 0), [n, m]);
     const maskedLogits = tf.where(tf.cast(mask, 'bool'), logits, tf.fill([n, m], Number.NEGATIVE_INFINITY));

@@ -19,7 +19,7 @@ import {
   unmergeLora,
 } from '../ml/lora.js';
 import { tensorBackend } from '../core/backend.js';
-import { matmul, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import { matmul, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import { defineNotebook } from '../core/notebook.js';
 import { rng } from '../core/random.js';
 

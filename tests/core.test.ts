@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { ArgumentError, ArgumentTypeError, assertInteger, describeValue } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertComparableArray, assertInteger, describeValue } from '../core/errors.js';
 import * as math from 'mathjs';
-import { addMatrices, fromRows, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
+import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
 import { Notebook, NotebookCheckError, defineNotebook, show, type Cell, type Renderer } from '../core/notebook.js';
 import { plotToSvg, plotToText, type Plot } from '../core/plot.js';
 import { rng } from '../core/random.js';
@@ -83,6 +83,15 @@ describe('errors name the argument, the value and what was expected', () => {
     expect(fn).toThrow(message);
   });
 
+  it('assertComparableArray takes number arrays and numeric typed arrays, not NaN, and names the bad index', () => {
+    expect(() => assertComparableArray('values', [1, -Infinity, 0])).not.toThrow();
+    expect(() => assertComparableArray('values', new Int8Array(3))).not.toThrow();
+    expect(() => assertComparableArray('values', { length: 0 })).toThrow('values: got a Object, expected an array of numbers or a numeric typed array');
+    expect(() => assertComparableArray('values', new BigInt64Array(1))).toThrow(ArgumentTypeError);
+    expect(() => assertComparableArray('values', [1, 2, Number.NaN])).toThrow('values[2]: got NaN, expected a number that is not NaN (NaN cannot be ordered)');
+    expect(() => assertComparableArray('xs', [null])).toThrow('xs[0]: got null, expected a number');
+  });
+
   it('describeValue keeps messages short', () => {
     expect(describeValue('x'.repeat(100))).toHaveLength(42);
     expect(describeValue(new Float64Array(3))).toBe('a Float64Array of length 3');
@@ -125,6 +134,14 @@ describe('matrix', () => {
   it('addMatrices adds elementwise ([[1, 2]] + [[3, -5]] = [[4, -3]]) and names both shapes on a mismatch', () => {
     expect(toRows(addMatrices(fromRows([[1, 2]]), fromRows([[3, -5]])))).toEqual([[4, -3]]);
     expect(() => addMatrices(matrix(2, 3), matrix(3, 2))).toThrow('b: got shape [3, 2], expected shape [2, 3]');
+  });
+
+  it('linear is x W^T + b in nn.Linear layout: [[1, 2]] with W = [[1, 0], [1, 1], [0, 2]], b = [0, 0, 1] gives [[1, 3, 5]]', () => {
+    const ops: OpCounter = { madds: 0 };
+    expect(toRows(linear(fromRows([[1, 2]]), fromRows([[1, 0], [1, 1], [0, 2]]), [0, 0, 1], ops))).toEqual([[1, 3, 5]]);
+    expect(ops.madds).toBe(6);
+    expect(() => linear(matrix(2, 3), matrix(4, 2), undefined, undefined, 'wq')).toThrow('wq: got shape [4, 2], expected [d_out, 3]: d_in = 3 columns like x [2, 3]');
+    expect(() => linear(matrix(2, 3), matrix(4, 3), [1, 2])).toThrow('w bias: got an array of length 2, expected 4 values');
   });
 
   it('mismatched inner sizes name both shapes', () => {

@@ -1,0 +1,183 @@
+/**
+ * Answer key for Q19, SwiGLU. Worked examples (SiLU, exact and tanh GELU at known values, the
+ * @example FFN); LLaMA's hidden size against published configs; the parameter-count property
+ * (ReLU FFN at 4d vs SwiGLU at LLaMA's hidden) that rejects rounding down; SwiGLU, GeGLU and the
+ * ReLU FFN against tfjs, with the "Swish of the product" wrong answer rejected by the same property;
+ * invariants; counted multiply-adds; bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  ffnParamCount,
+  geglu,
+  gegluTf,
+  geluErf,
+  geluTanh,
+  initGatedFfn,
+  initReluFfn,
+  llamaHiddenSize,
+  llamaHiddenSizeRoundDownVariant,
+  reluFfn,
+  reluFfnTf,
+  silu,
+  swiglu,
+  swigluGateAfterProductVariant,
+  swigluTf,
+  type GatedFfnWeights,
+} from '../ml/swiglu.js';
+import { ArgumentError } from '../core/errors.js';
+import { fromRows, matrix, maxAbsDiff, randomMatrix, type Matrix, type OpCounter } from '../core/matrix.js';
+import { rng } from '../core/random.js';
+
+/** Small generated FFNs: n tokens of width d, hidden size h, entries of unit-ish scale. */
+const ffnCase = fc
+  .record({ n: fc.integer({ min: 1, max: 5 }), d: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 1, max: 20 }), seed: fc.integer() })
+  .map(({ n, d, h, seed }) => {
+    const r = rng(seed);
+    return { x: randomMatrix(n, d, r), gated: initGatedFfn(d, h, r), relu: initReluFfn(d, h, r) };
+  });
+
+const TOL = 1e-4;
+
+/** The oracle property: a from-scratch SwiGLU (or a variant) agrees with tfjs to 1e-4. */
+const swigluAgrees = (impl: (x: Matrix, w: GatedFfnWeights) => Matrix) =>
+  fc.asyncProperty(ffnCase, async ({ x, gated }) => maxAbsDiff(impl(x, gated), await swigluTf(x, gated)) < TOL);
+
+/**
+ * The parameter-count property: LLaMA's hidden size is a multiple of 256, and SwiGLU at that size
+ * has the ReLU FFN's 8 d^2 parameters within -1/(4d) .. +96/d relative (rounding up adds at most
+ * 255 hidden units, i.e. 3 * 255 d parameters; truncating 8d/3 loses under one unit).
+ */
+const paramsMatch = (hiddenOf: (d: number) => number) =>
+  fc.property(fc.integer({ min: 1, max: 64 }), (k) => {
+    const d = 256 * k;
+    const h = hiddenOf(d);
+    const gap = (ffnParamCount('gated', d, h) - ffnParamCount('relu', d, 4 * d)) / ffnParamCount('relu', d, 4 * d);
+    return h % 256 === 0 && gap >= -1 / (4 * d) && gap < 96 / d;
+  });
+
+describe('worked examples', () => {
+  it('SiLU(1) = 1 / (1 + e^-1) = 0.731059; SiLU(0) = 0; SiLU(-1) = -0.268941', () => {
+    expect(silu(1)).toBeCloseTo(0.731059, 6);
+    expect(silu(0)).toBe(0);
+    expect(silu(-1)).toBeCloseTo(-0.268941, 6);
+  });
+
+  it('exact GELU(1) = Phi(1) = 0.8413447461; the tanh approximation gives 0.8411919906', () => {
+    expect(geluErf(1)).toBeCloseTo(0.8413447460685429, 14);
+    expect(geluTanh(1)).toBeCloseTo(0.8411919906082768, 14);
+    expect(geluErf(-1)).toBeCloseTo(-0.15865525393145707, 14);
+  });
+
+  it('the @example: SwiGLU([1, 2]) with w1 = [1, 0], w3 = [0, 1], w2 = [[1], [1]] is SiLU(1) * 2 = 1.4621 twice', () => {
+    const y = swiglu(fromRows([[1, 2]]), { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) });
+    expect(Array.from(y.data)).toEqual([2 * silu(1), 2 * silu(1)]);
+    expect(y.data[0]).toBeCloseTo(1.4621, 4);
+  });
+
+  it('ReLU FFN by hand: x = [1, -1], w1 = I, w2 = [[1, 1], [0, 0]], b2 = [0.5, 0]: ReLU gives [1, 0], output [1.5, 0]', () => {
+    const y = reluFfn(fromRows([[1, -1]]), { w1: fromRows([[1, 0], [0, 1]]), w2: fromRows([[1, 1], [0, 0]]), b2: [0.5, 0] });
+    expect(Array.from(y.data)).toEqual([1.5, 0]);
+  });
+});
+
+describe("hidden size: 2/3 of 4d rounded up as LLaMA rounds it", () => {
+  it('d = 4096 -> 11008 (Llama 7B), 5120 -> 13824 (Llama 13B), published intermediate sizes', () => {
+    expect(llamaHiddenSize(4096)).toBe(11008);
+    expect(llamaHiddenSize(5120)).toBe(13824);
+  });
+
+  it('with ffn_dim_multiplier: Llama 2 70B (8192, 1.3, 4096) -> 28672; Llama 3 8B (4096, 1.3, 1024) -> 14336', () => {
+    expect(llamaHiddenSize(8192, { ffnDimMultiplier: 1.3, multipleOf: 4096 })).toBe(28672);
+    expect(llamaHiddenSize(4096, { ffnDimMultiplier: 1.3, multipleOf: 1024 })).toBe(14336);
+  });
+
+  it('parameters at d = 4096: ReLU FFN 134,217,728, SwiGLU 135,266,304: SwiGLU has 0.78% more (< 1%)', () => {
+    const relu = ffnParamCount('relu', 4096, 4 * 4096);
+    const gated = ffnParamCount('gated', 4096, llamaHiddenSize(4096));
+    expect([relu, gated]).toEqual([134_217_728, 135_266_304]);
+    expect((gated - relu) / relu).toBeCloseTo(0.0078125, 7);
+  });
+
+  it('property: for d = 256 .. 16384, SwiGLU parameters match the ReLU FFN within -1/(4d) .. 96/d', () => {
+    fc.assert(paramsMatch((d) => llamaHiddenSize(d)), { numRuns: 64 });
+  });
+
+  it('the same property rejects rounding down to a multiple of 256 (4096 -> 10752)', () => {
+    expect(llamaHiddenSizeRoundDownVariant(4096)).toBe(10752);
+    expect(fc.check(paramsMatch((d) => llamaHiddenSizeRoundDownVariant(d)), { numRuns: 64, seed: 2 }).failed).toBe(true);
+  });
+});
+
+describe('from scratch agrees with tfjs (float32) to 1e-4', () => {
+  it('SwiGLU vs tf.matMul(..., false, true) and gate * tf.sigmoid(gate)', async () => {
+    await fc.assert(swigluAgrees(swiglu), { numRuns: 25, seed: 5 });
+  });
+
+  it('rejects the variant that applies Swish to the product instead of gating', async () => {
+    const result = await fc.check(swigluAgrees(swigluGateAfterProductVariant), { numRuns: 25, seed: 5, endOnFailure: true });
+    expect(result.failed).toBe(true);
+  });
+
+  test.prop([ffnCase, fc.constantFrom('none' as const, 'tanh' as const)], { numRuns: 20 })('GeGLU (exact via tf.erf, or tanh) and the ReLU FFN with biases', async ({ x, gated, relu }, approximate) => {
+    expect(maxAbsDiff(geglu(x, gated, { approximate }), await gegluTf(x, gated, { approximate }))).toBeLessThan(TOL);
+    expect(maxAbsDiff(reluFfn(x, relu), await reluFfnTf(x, relu))).toBeLessThan(TOL);
+  });
+});
+
+describe('invariants', () => {
+  test.prop([ffnCase], { numRuns: 50 })('a zero up projection (w3 = 0) gives a zero output', ({ x, gated }) => {
+    const y = swiglu(x, { ...gated, w3: matrix(gated.w3.rows, gated.w3.cols) });
+    expect(y.data.every((v) => v === 0)).toBe(true);
+  });
+
+  test.prop([fc.double({ min: -20, max: 20, noNaN: true })], { numRuns: 200 })('SiLU lies between min(0, z) and max(0, z) and is z sigmoid(z); exact and tanh GELU differ by < 5e-4', (z) => {
+    expect(silu(z)).toBeLessThanOrEqual(Math.max(0, z) + 1e-15);
+    expect(silu(z)).toBeGreaterThanOrEqual(Math.min(0, z) - 0.2785);
+    expect(Math.abs(geluErf(z) - geluTanh(z))).toBeLessThan(5e-4);
+  });
+
+  it('SiLU is not monotone: its minimum is about -0.2785 near z = -1.2785 (unlike ReLU)', () => {
+    expect(silu(-1.2785)).toBeCloseTo(-0.2785, 4);
+    expect(silu(-1.2785)).toBeLessThan(silu(-3));
+  });
+
+  test.prop([ffnCase, fc.integer({ min: 0, max: 3 })], { numRuns: 30 })('tokens are independent: row i of the output depends only on row i of x', ({ x, gated }, iRaw) => {
+    const i = iRaw % x.rows;
+    const alone = swiglu(matrix(1, x.cols, x.data.subarray(i * x.cols, (i + 1) * x.cols)), gated);
+    const all = swiglu(x, gated);
+    expect(Array.from(all.data.subarray(i * x.cols, (i + 1) * x.cols))).toEqual(Array.from(alone.data));
+  });
+});
+
+describe('complexity: multiply-adds counted', () => {
+  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 24 })], { numRuns: 40 })('a gated FFN costs 3 n d h, the ReLU FFN 2 n d h', (n, d, h) => {
+    const r = rng(n + 10 * d + 100 * h);
+    const x = randomMatrix(n, d, r);
+    const gatedOps: OpCounter = { madds: 0 };
+    const reluOps: OpCounter = { madds: 0 };
+    swiglu(x, initGatedFfn(d, h, r), gatedOps);
+    reluFfn(x, initReluFfn(d, h, r), reluOps);
+    expect(gatedOps.madds).toBe(3 * n * d * h);
+    expect(reluOps.madds).toBe(2 * n * d * h);
+  });
+});
+
+describe('bad input gets a typed error naming both shapes', () => {
+  const w = initGatedFfn(4, 6, rng(1));
+
+  it('x of the wrong width', () => {
+    expect(() => swiglu(matrix(2, 3), w)).toThrow('weights.w1: got shape [6, 4], expected [hidden, 3]: d_in = 3 columns like x [2, 3]');
+  });
+
+  it('a down projection that does not map hidden back to d, and w3 unlike w1', () => {
+    expect(() => swiglu(matrix(2, 4), { ...w, w2: matrix(6, 4) })).toThrow('weights.w2: got shape [6, 4], expected [4, 6] to map hidden 6 of weights.w1 [6, 4] back to d = 4');
+    expect(() => swiglu(matrix(2, 4), { ...w, w3: matrix(5, 4) })).toThrow('weights.w3: got shape [5, 4], expected shape [6, 4] like weights.w1');
+  });
+
+  it('biases of the wrong length, non-integer sizes, a bad multiplier', () => {
+    expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b1: [0] })).toThrow(ArgumentError);
+    expect(() => llamaHiddenSize(4096.5)).toThrow('d: got 4096.5, expected an integer >= 1');
+    expect(() => llamaHiddenSize(4096, { ffnDimMultiplier: 0 })).toThrow('ffnDimMultiplier');
+  });
+});
