@@ -13,14 +13,10 @@ import type { ConceptEntry } from './types.js';
 export type { ConceptEntry, FamilyId, QuestionId } from './types.js';
 export { FAMILIES } from './types.js';
 
-export const catalog: readonly ConceptEntry[] = [
-  ...classicAlgorithms,
-  ...transformerInternals,
-  ...llmEfficiency,
-  ...rag,
-  ...ranking,
-  ...evaluation,
-];
+/** Families in the order of FAMILIES; within a family, concepts in the order of their first question. */
+export const catalog: readonly ConceptEntry[] = [classicAlgorithms, transformerInternals, llmEfficiency, rag, ranking, evaluation].flatMap((family) =>
+  [...family].sort((a, b) => (a.questions[0] ?? '').localeCompare(b.questions[0] ?? '')),
+);
 
 /** The entry with this id, or undefined. */
 export function findConcept(id: string): ConceptEntry | undefined {

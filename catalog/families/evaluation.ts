@@ -5,7 +5,7 @@ export const evaluation: ConceptEntry[] = [
     id: 'auc',
     family: 'evaluation',
     title: 'ROC AUC',
-    titleZh: 'ROC AUC',
+    titleZh: 'ROC 曲线下面积',
     summary: "ROC AUC as the Mann-Whitney statistic with ties counted one half and optional sample weights (sklearn's roc_auc_score semantics), radix-sorted in O(n), and why a near-perfect offline AUC usually means a leak.",
     questions: ['Q65'],
     module: 'ml/auc.ts',
