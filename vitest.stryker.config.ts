@@ -1,9 +1,11 @@
 /**
- * The vitest config Stryker uses (npm run mutate). Two differences from vitest.config.ts:
+ * The vitest config Stryker uses (npm run mutate). Three differences from vitest.config.ts:
  * - fast-check's seed is fixed (tests/support/stryker-setup.ts): Stryker compares runs of the same
  *   tests, and a property that draws new inputs on every run makes every mutant look "survived" or
  *   "killed" at random (Stryker scores 0% on @fast-check/vitest tests without this);
- * - only the answer keys run: the CLI and notebook tests are not what a mutation score should measure.
+ * - only the answer keys run: the CLI and notebook tests are not what a mutation score should measure;
+ * - `isolate: false`: test files share one module graph instead of re-importing it for every mutant
+ *   (Stryker switches mutants at run time, so nothing needs re-importing), about 2x faster here.
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -13,6 +15,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       setupFiles: ['tests/support/stryker-setup.ts'],
+      isolate: false,
       exclude: ['tests/cli.test.ts', 'tests/notebooks.test.ts', 'tests/catalog.test.ts', 'node_modules/**'],
     },
   }),
