@@ -131,18 +131,30 @@ export function geglu(x: Matrix, weights: GatedFfnWeights, options: { approximat
   return gatedFfn(x, weights, options.approximate === 'tanh' ? geluTanh : geluErf, options.ops);
 }
 
-/** The original Transformer FFN: max(0, x W1^T + b1) W2^T + b2. x [n, d] -> [n, d]. */
-export function reluFfn(x: Matrix, weights: ReluFfnWeights, ops?: OpCounter): Matrix {
+/** The activation of the two-matrix FFN: ReLU (original Transformer), exact GELU (BERT) or tanh GELU (GPT-2). */
+export type DenseActivation = 'relu' | 'gelu' | 'gelu-tanh';
+
+const DENSE_ACTIVATIONS: Record<DenseActivation, (z: number) => number> = { relu, gelu: geluErf, 'gelu-tanh': geluTanh };
+
+/** The two-matrix FFN: act(x W1^T + b1) W2^T + b2, x [n, d] -> [n, d]; act is ReLU unless told otherwise. */
+export function denseFfn(x: Matrix, weights: ReluFfnWeights, activation: DenseActivation = 'relu', ops?: OpCounter): Matrix {
   const hidden = checkShapes(x, weights.w1, 'weights.w1', weights.w2, 'weights.w2');
+  const act = DENSE_ACTIVATIONS[activation];
+  if (act === undefined) throw new ArgumentError('activation', activation, `one of ${Object.keys(DENSE_ACTIVATIONS).join(', ')}`);
   checkBias('weights.b1', weights.b1, hidden);
   checkBias('weights.b2', weights.b2, x.cols);
-  // [n, d] -> [n, hidden], then + b1 and ReLU
+  // [n, d] -> [n, hidden], then + b1 and the activation
   const h = matmulTransposed(x, weights.w1, ops);
-  for (let i = 0; i < h.data.length; i++) h.data[i] = relu((h.data[i] as number) + (weights.b1 ? (weights.b1[i % hidden] as number) : 0));
+  for (let i = 0; i < h.data.length; i++) h.data[i] = act((h.data[i] as number) + (weights.b1 ? (weights.b1[i % hidden] as number) : 0));
   // [n, hidden] -> [n, d], then + b2
   const y = matmulTransposed(h, weights.w2, ops);
   if (weights.b2) for (let i = 0; i < y.data.length; i++) y.data[i] = (y.data[i] as number) + (weights.b2[i % x.cols] as number);
   return y;
+}
+
+/** The original Transformer FFN: max(0, x W1^T + b1) W2^T + b2. x [n, d] -> [n, d]. */
+export function reluFfn(x: Matrix, weights: ReluFfnWeights, ops?: OpCounter): Matrix {
+  return denseFfn(x, weights, 'relu', ops);
 }
 
 function checkBias(argument: string, b: ArrayLike<number> | undefined, length: number): void {
@@ -225,17 +237,28 @@ export function gegluTf(x: Matrix, weights: GatedFfnWeights, options: { approxim
   return gatedFfnTf(x, weights, options.approximate ?? 'none');
 }
 
-/** The ReLU FFN in tfjs. */
-export async function reluFfnTf(x: Matrix, weights: ReluFfnWeights): Promise<Matrix> {
+/** The two-matrix FFN in tfjs (tf.relu, or GELU written with tf.erf / tf.tanh). */
+export async function denseFfnTf(x: Matrix, weights: ReluFfnWeights, activation: DenseActivation = 'relu'): Promise<Matrix> {
   const hidden = checkShapes(x, weights.w1, 'weights.w1', weights.w2, 'weights.w2');
   const { tf } = await tensorBackend();
   const y = tf.tidy(() => {
     const b1 = tf.tensor1d(Float32Array.from(weights.b1 ?? new Array<number>(hidden).fill(0)));
     const b2 = tf.tensor1d(Float32Array.from(weights.b2 ?? new Array<number>(x.cols).fill(0)));
-    const h = tf.relu(tf.add(tf.matMul(toTensor2d(x), toTensor2d(weights.w1), false, true), b1));
+    const h = denseActivationTf(tf, tf.add(tf.matMul(toTensor2d(x), toTensor2d(weights.w1), false, true), b1), activation);
     return tf.add(tf.matMul(h, toTensor2d(weights.w2), false, true), b2);
   });
   return fromTensor2d(y);
+}
+
+/** The activation of `denseFfn` on a tensor. */
+export function denseActivationTf(tf: Tf, z: ReturnType<Tf['tensor']>, activation: DenseActivation) {
+  if (activation === 'relu') return tf.relu(z);
+  return geluTf(tf, z, activation === 'gelu-tanh' ? 'tanh' : 'none');
+}
+
+/** The ReLU FFN in tfjs. */
+export function reluFfnTf(x: Matrix, weights: ReluFfnWeights): Promise<Matrix> {
+  return denseFfnTf(x, weights, 'relu');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ import type { Tensor } from '@tensorflow/tfjs';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 import { initMultiHeadAttention, kvHeadOf, mhaParamCount, multiHeadAttention, type MhaWeights } from './multi-head-attention.js';
 import { LAYER_NORM_EPS, RMS_NORM_EPS, layerNorm, postNorm, preNorm, rmsNorm, type RowMap } from './normalization.js';
-import { ffnParamCount, initGatedFfn, initReluFfn, reluFfn, swiglu, type GatedFfnWeights, type ReluFfnWeights } from './swiglu.js';
+import { denseActivationTf, denseFfn, ffnParamCount, initGatedFfn, initReluFfn, swiglu, type GatedFfnWeights, type ReluFfnWeights } from './swiglu.js';
 import { pairIndices, ropeFrequencies, ropeTransform, type RopeOptions } from './rope.js';
 
 
@@ -67,8 +67,11 @@ export interface BlockConfig {
   placement: 'post' | 'pre';
   /** 'layer': LayerNorm with gain and bias; 'rms': RMSNorm with a gain only. */
   norm: 'layer' | 'rms';
-  /** 'relu': max(0, x W1^T + b1) W2^T + b2; 'swiglu': (SiLU(x W1^T) ⊙ x W3^T) W2^T, no biases. */
-  ffn: 'relu' | 'swiglu';
+  /**
+   * 'relu': max(0, x W1^T + b1) W2^T + b2 (original); 'gelu' / 'gelu-tanh': the same with exact or
+   * tanh GELU (BERT / GPT-2); 'swiglu': (SiLU(x W1^T) ⊙ x W3^T) W2^T, no biases (LLaMA, Qwen).
+   */
+  ffn: 'relu' | 'gelu' | 'gelu-tanh' | 'swiglu';
   /** Which attention projections have biases: 'all' (original, GPT-2), 'qkv' (Qwen2), 'none' (LLaMA). */
   attentionBias: 'all' | 'qkv' | 'none';
   /** Biases in the ReLU FFN; default true. Not allowed with SwiGLU. */
@@ -138,13 +141,9 @@ export function originalBlockConfig(sizes: Sizes): BlockConfig {
   return { ...sizes, placement: 'post', norm: 'layer', ffn: 'relu', attentionBias: 'all', ffnBias: true, rope: false };
 }
 
-/**
- * GPT-2's block: pre-LayerNorm, a two-matrix FFN with biases, attention with biases. GPT-2's FFN
- * activation is GELU (tanh form); the parameter count is the same, and this module's forward pass
- * runs the ReLU FFN of ml/swiglu.ts (which has no plain GELU FFN).
- */
+/** GPT-2's block: pre-LayerNorm, a two-matrix FFN with biases and tanh GELU ("gelu_new"), attention with biases. */
 export function gpt2BlockConfig(sizes: Sizes): BlockConfig {
-  return { ...sizes, placement: 'pre', norm: 'layer', ffn: 'relu', attentionBias: 'all', ffnBias: true, rope: false };
+  return { ...sizes, placement: 'pre', norm: 'layer', ffn: 'gelu-tanh', attentionBias: 'all', ffnBias: true, rope: false };
 }
 
 /** LLaMA's block: pre-RMSNorm, RoPE (rotate-half layout, as in HF), SwiGLU, GQA when numKvHeads < numHeads, no biases. */
@@ -214,7 +213,7 @@ export function checkBlockConfig(config: BlockConfig): { numHeads: number; numKv
   assertInteger('ffnHidden', ffnHidden, { min: 1 });
   oneOf('placement', config.placement, ['post', 'pre']);
   oneOf('norm', config.norm, ['layer', 'rms']);
-  oneOf('ffn', config.ffn, ['relu', 'swiglu']);
+  oneOf('ffn', config.ffn, ['relu', 'gelu', 'gelu-tanh', 'swiglu']);
   oneOf('attentionBias', config.attentionBias, ['all', 'qkv', 'none']);
   if (config.ffn === 'swiglu' && config.ffnBias === true) throw new ArgumentError('ffnBias', true, "false: the SwiGLU FFN has no biases (ffn = 'swiglu')");
   if (config.rope && headDim % 2 !== 0) throw new ArgumentError('headDim', headDim, `an even head width for RoPE (d_model ${dModel} / ${numHeads} heads = ${headDim})`);
@@ -351,7 +350,7 @@ export function blockSublayers(weights: BlockWeights, config: BlockConfig, optio
       if (!('w3' in weights.ffn)) throw new ArgumentError('weights.ffn', weights.ffn, "SwiGLU weights { w1, w3, w2 } for ffn = 'swiglu'");
       return swiglu(x, weights.ffn, ops);
     }
-    return reluFfn(x, weights.ffn, ops);
+    return denseFfn(x, weights.ffn, config.ffn, ops);
   };
   const norm = (w: NormWeights): RowMap =>
     config.norm === 'layer' ? (x) => layerNorm(x, { gamma: w.weight, ...(w.bias ? { beta: w.bias } : {}), eps }) : (x) => rmsNorm(x, { weight: w.weight, eps });
@@ -440,7 +439,7 @@ export async function blockForwardTf(x: Matrix, weights: BlockWeights, config: B
         return linearTf(tf.mul(tf.mul(gate, tf.sigmoid(gate)), linearTf(t, g.w3)), g.w2);
       }
       const r = w.ffn as ReluFfnWeights;
-      return linearTf(tf.relu(linearTf(t, r.w1, r.b1)), r.w2, r.b2);
+      return linearTf(denseActivationTf(tf, linearTf(t, r.w1, r.b1), config.ffn), r.w2, r.b2);
     };
     const xt = toTensor2d(x);
     if (config.placement === 'pre') {

@@ -30,12 +30,14 @@ function describeParts(config: BlockConfig): Record<string, string> {
   return {
     'norm placement': config.placement === 'post' ? 'post-norm: norm(x + f(x))' : 'pre-norm: x + f(norm(x))',
     norm: config.norm === 'layer' ? 'LayerNorm (gain + bias)' : 'RMSNorm (gain only)',
-    FFN: config.ffn === 'relu' ? `ReLU, 2 matrices${config.ffnBias === false ? '' : ' + biases'}` : 'SwiGLU, 3 matrices, no biases',
+    FFN: config.ffn === 'swiglu' ? 'SwiGLU, 3 matrices, no biases' : `${FFN_NAMES[config.ffn]}, 2 matrices${config.ffnBias === false ? '' : ' + biases'}`,
     attention: hkv === h ? `MHA, ${h} heads` : `GQA, ${h} query / ${hkv} kv heads`,
     'attention biases': config.attentionBias === 'all' ? 'q, k, v, o' : config.attentionBias === 'qkv' ? 'q, k, v (no o)' : 'none',
     positions: config.rope ? 'RoPE on q, k inside attention' : 'added to the input, outside the block',
   };
 }
+
+const FFN_NAMES = { relu: 'ReLU', gelu: 'GELU', 'gelu-tanh': 'GELU (tanh)' } as const;
 
 export default defineNotebook(import.meta.url, 'transformer-block', async (nb) => {
   await nb.md`
@@ -45,7 +47,7 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
 
     ## Two blocks, one set of parts
     The module assembles both blocks from the project's own parts: multiHeadAttention (with GQA),
-    applyRope, layerNorm / rmsNorm with preNorm / postNorm, reluFfn / swiglu. A config picks one
+    applyRope, layerNorm / rmsNorm with preNorm / postNorm, denseFfn (ReLU or GELU) / swiglu. A config picks one
     option per part. Here are the two configs at d = 896 (Qwen2-0.5B's width, 14 heads, 2 kv heads,
     FFN 4864) next to the original at the same width (FFN 4 d):
   `;

@@ -19,6 +19,8 @@ import {
   llamaHiddenSizeRoundDownVariant,
   reluFfn,
   reluFfnTf,
+  denseFfn,
+  denseFfnTf,
   silu,
   swiglu,
   swigluGateAfterProductVariant,
@@ -122,6 +124,18 @@ describe('from scratch agrees with tfjs (float32) to 1e-4', () => {
   test.prop([ffnCase, fc.constantFrom('none' as const, 'tanh' as const)], { numRuns: 20 })('GeGLU (exact via tf.erf, or tanh) and the ReLU FFN with biases', async ({ x, gated, relu }, approximate) => {
     expect(maxAbsDiff(geglu(x, gated, { approximate }), await gegluTf(x, gated, { approximate }))).toBeLessThan(TOL);
     expect(maxAbsDiff(reluFfn(x, relu), await reluFfnTf(x, relu))).toBeLessThan(TOL);
+  });
+
+  test.prop([ffnCase, fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const)], { numRuns: 20 })('the two-matrix FFN with ReLU, exact GELU (BERT) or tanh GELU (GPT-2)', async ({ x, relu }, activation) => {
+    expect(maxAbsDiff(denseFfn(x, relu, activation), await denseFfnTf(x, relu, activation))).toBeLessThan(TOL);
+  });
+
+  it('a worked GELU FFN: identity weights, input [1, -1] gives [GELU(1), GELU(-1)] = [0.841345, -0.158655]', () => {
+    const eye = fromRows([[1, 0], [0, 1]]);
+    const y = denseFfn(fromRows([[1, -1]]), { w1: eye, w2: eye }, 'gelu');
+    expect(y.data[0]).toBeCloseTo(0.8413447461, 9);
+    expect(y.data[1]).toBeCloseTo(-0.1586552539, 9);
+    expect(() => denseFfn(fromRows([[1, -1]]), { w1: eye, w2: eye }, 'swish' as never)).toThrow(/activation: got "swish", expected one of relu, gelu, gelu-tanh/);
   });
 });
 

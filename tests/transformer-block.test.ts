@@ -47,14 +47,14 @@ const blockConfig = fc
     ffnHidden: fc.integer({ min: 1, max: 12 }),
     placement: fc.constantFrom('post' as const, 'pre' as const),
     norm: fc.constantFrom('layer' as const, 'rms' as const),
-    ffn: fc.constantFrom('relu' as const, 'swiglu' as const),
+    ffn: fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const, 'swiglu' as const),
     attentionBias: fc.constantFrom('all' as const, 'qkv' as const, 'none' as const),
     ffnBias: fc.boolean(),
     rope: fc.constantFrom(false as const, { layout: 'half' as const }, { layout: 'interleaved' as const, base: 100 }),
   })
   .map(({ numKvHeads, group, halfHeadDim, ffn, ffnBias, ...rest }): BlockConfig => {
     const numHeads = numKvHeads * group;
-    return { dModel: numHeads * 2 * halfHeadDim, numHeads, numKvHeads, ffn, ...(ffn === 'relu' ? { ffnBias } : {}), ...rest };
+    return { dModel: numHeads * 2 * halfHeadDim, numHeads, numKvHeads, ffn, ...(ffn === 'swiglu' ? {} : { ffnBias }), ...rest };
   });
 
 const blockCase = fc.record({ config: blockConfig, n: fc.integer({ min: 1, max: 6 }), causal: fc.boolean(), offset: fc.integer({ min: 0, max: 20 }), seed: fc.integer() }).map(({ config, n, causal, offset, seed }) => {
