@@ -2,13 +2,15 @@
  * Answer key for Q09, Q11, Q12, scaled dot-product attention. Worked examples (one checked against
  * mathjs), the from-scratch version against tfjs on generated shapes, invariants (rows sum to 1,
  * key/value permutation, causality, stability), Q12 as a property that rejects the unscaled
- * variant, multiply-adds counted against n^2 d, and bad input.
+ * variant, the additive bias and visibility predicate that ALiBi and sliding windows use (against
+ * tfjs, and against the causal and padding masks they generalise), multiply-adds counted against
+ * n^2 d, and bad input.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import * as math from 'mathjs';
 import { attention, attentionTf, rowEntropies, scalingExperiment, softmaxInto } from '../ml/scaled-dot-product-attention.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
 
@@ -79,6 +81,38 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
     const theirs = await attentionTf(q, k, v, options);
     expect(maxAbsDiff(mine.output, theirs.output)).toBeLessThan(1e-5);
     expect(maxAbsDiff(mine.weights, theirs.weights)).toBeLessThan(1e-5);
+  });
+
+  test.prop([attentionCase, fc.integer(), fc.integer({ min: 1, max: 4 })], { numRuns: 40 })('with an additive bias (ALiBi-like) and a visibility predicate (a window)', async ({ q, k, v, options }, seed, window) => {
+    const biased = { ...options, bias: randomMatrix(q.rows, k.rows, rng(seed)), visible: (i: number, j: number) => Math.abs(i - j) < window };
+    const mine = attention(q, k, v, biased);
+    const theirs = await attentionTf(q, k, v, biased);
+    expect(maxAbsDiff(mine.output, theirs.output)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(mine.weights, theirs.weights)).toBeLessThan(1e-5);
+  });
+});
+
+describe('bias and visibility are the same kernel, not a second one', () => {
+  test.prop([attentionCase, fc.integer()], { numRuns: 60 })('a bias constant along each row changes nothing (softmax shift invariance)', ({ q, k, v, options }, seed) => {
+    const r = rng(seed);
+    const rowShift = Array.from({ length: q.rows }, () => 5 * r.normal());
+    const constant = matrix(q.rows, k.rows, Array.from({ length: q.rows * k.rows }, (_, x) => rowShift[Math.floor(x / k.rows)]!));
+    expect(maxAbsDiff(attention(q, k, v, { ...options, bias: constant }).weights, attention(q, k, v, options).weights)).toBeLessThan(1e-12);
+  });
+
+  it('a bias of -1e9 on key 0 hides it like a mask; a bias on one key changes the weights', () => {
+    const bias = matrix(4, 4, Array.from({ length: 16 }, (_, x) => (x % 4 === 0 ? -1e9 : 0)));
+    const hidden = attention(Q, K, V, { bias }).weights;
+    toRows(hidden).forEach((row) => expect(row[0]).toBe(0));
+    expect(maxAbsDiff(hidden, attention(Q, K, V).weights)).toBeGreaterThan(0.01);
+  });
+
+  test.prop([attentionCase], { numRuns: 60 })('visible(i, j) = j <= i is exactly the causal mask; visible = padding flags is exactly keyPadding', ({ q, k, v }) => {
+    const rows = Math.min(q.rows, k.rows);
+    const qc = matrix(rows, q.cols, q.data.subarray(0, rows * q.cols));
+    expect(attention(qc, k, v, { visible: (i, j) => j <= i }).output).toEqual(attention(qc, k, v, { causal: true }).output);
+    const padding = Array.from({ length: k.rows }, (_, j) => j % 3 === 1);
+    expect(attention(q, k, v, { visible: (_, j) => !padding[j] }).output).toEqual(attention(q, k, v, { keyPadding: padding }).output);
   });
 });
 
@@ -205,5 +239,10 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => attention(matrix(2, 3), matrix(2, 3), matrix(3, 1))).toThrow('v: got shape [3, 1], expected 2 rows, one per key of k [2, 3]');
     expect(() => attention(matrix(2, 3), matrix(2, 3), matrix(2, 1), { keyPadding: [true] })).toThrow('keyPadding: got an array of length 1, expected an array of 2 booleans');
     expect(() => attention(matrix(1, 1, [Number.NaN]), matrix(1, 1), matrix(1, 1))).toThrow('q[0]: got NaN, expected a finite number');
+  });
+
+  it('a bias must be [n, m] and visible a function', () => {
+    expect(() => attention(matrix(2, 3), matrix(4, 3), matrix(4, 1), { bias: matrix(4, 2) })).toThrow('bias: got shape [4, 2], expected shape [2, 4] (queries x keys)');
+    expect(() => attention(matrix(2, 3), matrix(4, 3), matrix(4, 1), { visible: true as never })).toThrow(ArgumentTypeError);
   });
 });
