@@ -70,8 +70,11 @@ async function run(io: Io, id: string): Promise<void> {
 function ask(io: Io, words: string[], ranker: Ranker): void {
   const query = words.join(' ').trim();
   if (!query) throw new UsageError('ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组');
-  const matches = ranker(query, questions(), catalog).slice(0, 8);
-  if (!matches.length) throw new UsageError(`no question matches "${query}"`);
+  const ranked = ranker(query, questions(), catalog);
+  if (!ranked.length) throw new UsageError(`no question matches "${query}"`);
+  // the best matches only: up to 8, each scoring at least half of the best (旋转数组 is not RoPE's 旋转)
+  const best = ranked[0]!.score;
+  const matches = ranked.filter((m) => m.score >= best / 2).slice(0, 8);
   for (const { question, answeredBy } of matches) {
     io.out(`${question.id}  ${question.text} (${question.zh})\n`);
     if (!answeredBy.length) io.out(`     not answered yet (concept: ${question.concepts.join(', ')})\n`);

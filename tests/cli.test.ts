@@ -56,6 +56,13 @@ describe('npm start', () => {
     expect(out.split('\n')[0]).toMatch(new RegExp(`^${first} `));
   });
 
+  it('ask keeps the close matches only: 旋转数组 (rotated array) does not drag in RoPE (旋转位置编码)', async () => {
+    const { out } = await cli('ask', '旋转数组');
+    expect(out).toContain('rotated-array-search');
+    expect(out).not.toContain('-> rope');
+    expect((await cli('ask', '旋转')).out).toContain('-> rope');
+  });
+
   it('ask shows where an answered question lives, and says when one is not answered yet', async () => {
     expect((await cli('ask', 'Q01')).out).toContain('-> reservoir-sampling: module algorithms/reservoir-sampling.ts');
     const unanswered = questions().find((q) => !catalog.some((c) => c.questions.includes(q.id)));
