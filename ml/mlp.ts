@@ -18,7 +18,7 @@
  */
 import type { Rank, Tensor2D, Variable } from '@tensorflow/tfjs';
 import { ArgumentError, ArgumentTypeError, assertInteger } from '../core/errors.js';
-import { assertMatrix, matmulTransposed, matrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
+import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, toTensor2d, type Tf } from '../core/backend.js';
 
@@ -68,12 +68,8 @@ export function denseForward(layer: Dense, x: Matrix, relu: boolean, ops?: OpCou
   assertMatrix(`${name}.bias`, layer.bias);
   if (x.cols !== layer.weight.cols) throw new ArgumentError('x', x, `${layer.weight.cols} columns, the input width of ${name}.weight ${shapeOf(layer.weight)}`, `shape ${shapeOf(x)}`);
   if (layer.bias.rows !== 1 || layer.bias.cols !== layer.weight.rows) throw new ArgumentError(`${name}.bias`, layer.bias, `shape [1, ${layer.weight.rows}]`, `shape ${shapeOf(layer.bias)}`);
-  const out = matmulTransposed(x, layer.weight, ops);
-  const d = out.cols;
-  for (let i = 0; i < out.data.length; i++) {
-    const v = (out.data[i] as number) + (layer.bias.data[i % d] as number);
-    out.data[i] = relu ? Math.max(0, v) : v;
-  }
+  const out = linear(x, layer.weight, layer.bias.data, ops, `${name}.weight`);
+  if (relu) for (let i = 0; i < out.data.length; i++) out.data[i] = Math.max(0, out.data[i] as number);
   return out;
 }
 

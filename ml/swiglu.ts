@@ -34,7 +34,7 @@
  */
 import { erf } from 'mathjs';
 import { ArgumentError, assertFiniteArray, assertInteger } from '../core/errors.js';
-import { assertMatrix, matmulTransposed, matrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
+import { assertMatrix, linear, matmulTransposed, matrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, tensorBackend, toTensor2d, type Tf } from '../core/backend.js';
 
@@ -143,13 +143,11 @@ export function denseFfn(x: Matrix, weights: ReluFfnWeights, activation: DenseAc
   if (act === undefined) throw new ArgumentError('activation', activation, `one of ${Object.keys(DENSE_ACTIVATIONS).join(', ')}`);
   checkBias('weights.b1', weights.b1, hidden);
   checkBias('weights.b2', weights.b2, x.cols);
-  // [n, d] -> [n, hidden], then + b1 and the activation
-  const h = matmulTransposed(x, weights.w1, ops);
-  for (let i = 0; i < h.data.length; i++) h.data[i] = act((h.data[i] as number) + (weights.b1 ? (weights.b1[i % hidden] as number) : 0));
-  // [n, hidden] -> [n, d], then + b2
-  const y = matmulTransposed(h, weights.w2, ops);
-  if (weights.b2) for (let i = 0; i < y.data.length; i++) y.data[i] = (y.data[i] as number) + (weights.b2[i % x.cols] as number);
-  return y;
+  // [n, d] -> [n, hidden], + b1, then the activation
+  const h = linear(x, weights.w1, weights.b1, ops, 'weights.w1');
+  for (let i = 0; i < h.data.length; i++) h.data[i] = act(h.data[i] as number);
+  // [n, hidden] -> [n, d], + b2
+  return linear(h, weights.w2, weights.b2, ops, 'weights.w2');
 }
 
 /** The original Transformer FFN: max(0, x W1^T + b1) W2^T + b2. x [n, d] -> [n, d]. */
