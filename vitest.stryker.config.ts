@@ -6,11 +6,14 @@
  * - only the answer keys run: the CLI and notebook tests are not what a mutation score should measure;
  * - `isolate: false`: test files share one module graph instead of re-importing it for every mutant
  *   (Stryker switches mutants at run time, so nothing needs re-importing), about 2x faster here.
+ * scripts/mutate.ts narrows the run to some answer keys by setting BAGU_MUTATION_TESTS (comma-separated).
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-export default mergeConfig(
+const onlyTests = process.env.BAGU_MUTATION_TESTS?.split(',').filter((file) => file !== '');
+
+const config = mergeConfig(
   base,
   defineConfig({
     test: {
@@ -20,3 +23,8 @@ export default mergeConfig(
     },
   }),
 );
+
+// Set after the merge: mergeConfig concatenates arrays, which would keep every test file.
+if (onlyTests !== undefined && onlyTests.length > 0) config.test.include = onlyTests;
+
+export default config;

@@ -94,3 +94,23 @@ describe('npm start', () => {
     expect(result.stderr).toContain('error: unknown concept "nope"');
   });
 });
+
+describe('npm run mutate (dry)', () => {
+  const mutate = (...argv: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/mutate.ts', '--dry', ...argv], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+
+  it('a named module is mutated against its own answer key only', () => {
+    const result = mutate('ml/lora.ts');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('npx stryker run --mutate ml/lora.ts');
+    expect(result.stdout).toContain('answer keys: tests/lora.test.ts');
+  });
+
+  it('no module or a glob keeps every answer key; a module without a key of its own is an error', () => {
+    expect(mutate().stdout).toContain('answer keys: all');
+    expect(mutate('algorithms/**/*.ts').stdout).toContain('answer keys: all');
+    const keyless = mutate('ml/mlp.ts');
+    expect(keyless.status).not.toBe(0);
+    expect(keyless.stderr).toContain('no answer key tests/mlp.test.ts');
+  });
+});
