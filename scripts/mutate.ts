@@ -4,8 +4,7 @@
  * - No module: stryker.config.json as it stands (the two exemplars, against every answer key).
  * - With modules: only those are mutated, and only their own answer keys run, which is how the
  *   README's per-module scores were measured. A module's answer key is `tests/<name>.test.ts`;
- *   `--tests` names other files (e.g. ml/mlp.ts has none of its own and is checked through the
- *   gates, MMoE and PLE keys).
+ *   `--tests` names other files (e.g. core/matrix.ts has none of its own: tests/core.test.ts checks it).
  * - With a glob such as `'ml/*.ts'`: those modules, against every answer key unless `--tests`.
  *
  * The test files reach vitest.stryker.config.ts through BAGU_MUTATION_TESTS, because Stryker starts

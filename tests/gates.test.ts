@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
+import type { Tensor2D } from '@tensorflow/tfjs';
 import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, rowOf, type Matrix } from '../core/matrix.js';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
@@ -126,6 +127,21 @@ describe('entropy at the two extremes (Q47)', () => {
     expect(gateEntropies(onehot)).toEqual([0, 0]);
     expect(Array.from(mixExperts(onehot, experts).data)).toEqual([5, 7]);
   });
+
+  it('meanGate averages the rows: [[1, 0], [0.5, 0.5]] -> [0.75, 0.25]', () => {
+    expect(Array.from(meanGate(fromRows([[1, 0], [0.5, 0.5]])))).toEqual([0.75, 0.25]);
+  });
+});
+
+describe('the rejected variant is the plain-sum gate it claims to be', () => {
+  it('scores [1, 3] give [0.25, 0.75]; scores [1, -2] give [-1, 2], a weight below 0', () => {
+    const experts = [fromRows([[10], [10]]), fromRows([[20], [20]])];
+    const { weights, output } = sumNormalisedGateVariant(fromRows([[1], [-1]]), fromRows([[1], [3]]), experts);
+    expect(Array.from(weights.data)).toEqual([0.25, 0.75, 0.25, 0.75]);
+    expect(Array.from(output.data)).toEqual([17.5, 17.5]);
+    const negative = sumNormalisedGateVariant(fromRows([[1]]), fromRows([[1], [-2]]), [fromRows([[10]]), fromRows([[20]])]);
+    expect(Array.from(negative.weights.data)).toEqual([-1, 2]);
+  });
 });
 
 describe('complexity: B d E multiply-adds to score, B E d_e to mix', () => {
@@ -158,11 +174,18 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => softmaxGate(x, gate, [matrix(3, 5), ...experts.slice(1)])).toThrow('experts[0]: got shape [3, 5], expected 2 rows');
     expect(() => softmaxGate(x, gate, [...experts.slice(1), matrix(2, 6)])).toThrow('experts[3]: got shape [2, 6], expected shape [2, 5] like experts[0]');
     expect(() => softmaxGate(x, gate, 'experts' as unknown as Matrix[])).toThrow(ArgumentTypeError);
+    expect(() => softmaxGate(x, gate, [experts[0]!, experts[1]!, matrix(3, 5), experts[3]!])).toThrow('experts[2]: got shape [3, 5], expected shape [2, 5] like experts[0]');
+    expect(() => mixExperts(matrix(2, 2), [matrix(2, 5), { rows: 2, cols: 5 } as unknown as Matrix])).toThrow(/^experts\[1\]: /);
+  });
+
+  it('an empty batch has no mean gate', () => {
+    expect(() => meanGate(matrix(0, 3))).toThrow('weights: got shape [0, 3], expected at least one row');
   });
 
   it('the tfjs gate checks the same shapes', async () => {
     const { tf } = await tensorBackend();
     expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(matrix(2, 4)), toTensor2d(gate), experts.map(toTensor2d)))).toThrow('x: got shape [2, 4], expected 3 columns');
     expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(x), toTensor2d(gate), experts.slice(1).map(toTensor2d)))).toThrow('expected 4 expert outputs');
+    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(x), toTensor2d(gate), 'experts' as unknown as Tensor2D[]))).toThrow(/^experts: /);
   });
 });
