@@ -103,6 +103,14 @@ describe('oracle: the fast and rank versions equal the pairwise count', () => {
     expect(rocAuc(labels, scores, { sampleWeight: weights })).toBeCloseTo(rocAucPairwise(labels, scores, { sampleWeight: weights }), 12);
   });
 
+  test.prop([aucCase], { numRuns: 200 })('scores in a Float64Array (the path that reads the bits in place), negated too: -0 ties with 0, negatives order by their low word', ({ labels, scores }) => {
+    for (const sign of [1, -1]) {
+      const typed = Float64Array.from(scores, (v) => sign * v);
+      expect(rocAuc(labels, typed)).toBeCloseTo(rocAucPairwise(labels, Array.from(typed)), 12);
+    }
+    expect(rocAuc([0, 1], Float64Array.of(-0, 0))).toBe(0.5);
+  });
+
   it('n = 6000 with long runs sharing the high 32 bits (the radix path for runs), as Float64Array, with and without weights', () => {
     const g = rng(3);
     const n = 6000;
@@ -165,5 +173,8 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => rocAuc([0, 1], [0.1, 0.2], { sampleWeight: [1] })).toThrow('sampleWeight: got an array of length 1, expected 2 weights, one per label');
     expect(() => rocAuc([0, 1], [0.1, 0.2], { sampleWeight: [0, 1] })).toThrow('sampleWeight: got an array of length 2, expected a positive total weight for both classes');
     expect(() => rocAuc('01' as unknown as number[], [0.1, 0.2])).toThrow(ArgumentTypeError);
+    expect(() => rocAuc([0, 1], '01' as unknown as number[])).toThrow(/^scores: /);
+    expect(() => rocAuc([0, 1], [0.1, 0.2], { sampleWeight: '11' as unknown as number[] })).toThrow(/^sampleWeight: /);
+    expect(() => rocAuc([0, 1], [0.1, 0.2], { sampleWeight: [1, Number.NaN] })).toThrow('sampleWeight[1]: got NaN, expected a finite weight >= 0');
   });
 });
