@@ -10,10 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ArgumentError } from '../core/errors.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, rowOf, type Matrix } from '../core/matrix.js';
-import { tensorBackend } from '../core/backend.js';
+import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 import { rng } from '../core/random.js';
+import * as math from 'mathjs';
+import { rocAuc } from '../ml/auc.js';
 import { mixExperts, sumNormalisedGateVariant } from '../ml/gates.js';
-import { fromVariables, initMlp, mlpForward, paramCount, toVariables } from '../ml/mlp.js';
+import { fromVariables, initMlp, mlpForward, paramCount, toTensors, toVariables } from '../ml/mlp.js';
 import {
   columnCorrelation,
   evaluateMultiTask,
@@ -25,6 +27,8 @@ import {
   mmoeModel,
   mmoeTf,
   sharedBottomForward,
+  sharedBottomModel,
+  sliceRows,
   syntheticTasks,
   towersForward,
   trainMultiTask,
@@ -172,6 +176,79 @@ describe('training (tfjs, Adam, seeded)', () => {
   });
 });
 
+describe('towers, scores and gate distance, worked', () => {
+  /** One tower with no hidden layer whose head is z = 100 x: logits follow x exactly. */
+  const tower = { hidden: [], head: { weight: fromRows([[100]]), bias: matrix(1, 1) } };
+
+  it('probabilities are sigmoid(logits) and stay exact at logits of -800 and 800', () => {
+    const { logits, probs } = towersForward([tower], [fromRows([[-8], [-0.01], [0], [0.02], [8]])]);
+    expect(Array.from(logits.data)).toEqual([-800, -1, 0, 2, 800]);
+    expect(Array.from(probs.data)).toEqual([0, 1 / (1 + Math.E), 0.5, 1 / (1 + Math.exp(-2)), 1]);
+  });
+
+  test.prop([fc.array(fc.record({ z: fc.double({ min: -15, max: 15, noNaN: true }), y: fc.constantFrom(0, 1) }), { minLength: 2, maxLength: 30 })], { numRuns: 100 })(
+    'evaluateMultiTask: log loss is -mean(y ln p + (1 - y) ln(1 - p)) and AUC is rocAuc of the logits, per task',
+    (rows) => {
+      const labels = [...rows.map((r) => r.y), 1, 0];
+      const logits = [...rows.map((r) => r.z), 0.5, -0.5];
+      const n = labels.length;
+      // task 0 as given, task 1 with the logits negated; |z| <= 15 keeps the direct ln(1 - p) accurate
+      const result = { logits: matrix(n, 2, logits.flatMap((z) => [z, -z])), probs: matrix(n, 2) };
+      const scores = evaluateMultiTask(result, matrix(n, 2, labels.flatMap((y) => [y, y])));
+      [1, -1].forEach((sign, k) => {
+        const p = logits.map((z) => 1 / (1 + Math.exp(-sign * z)));
+        const direct = -labels.reduce((acc, y, i) => acc + (y === 1 ? Math.log(p[i]!) : Math.log(1 - p[i]!)), 0) / n;
+        expect(scores.logLoss[k]).toBeCloseTo(direct, 9);
+        expect(scores.auc[k]).toBe(rocAuc(labels, logits.map((z) => sign * z)));
+      });
+    },
+  );
+
+  it('gateDistance is the total variation per input, averaged: rows [1, 0] vs [0, 1] and equal rows give (1 + 0) / 2', () => {
+    expect(gateDistance(fromRows([[1, 0], [0.5, 0.5]]), fromRows([[0, 1], [0.5, 0.5]]))).toBe(0.5);
+    expect(gateDistance(fromRows([[0.2, 0.8]]), fromRows([[0.5, 0.5]]))).toBeCloseTo(0.3, 15);
+  });
+
+  it('sliceRows keeps rows [from, to) of x, labels and targets together', () => {
+    const data = syntheticTasks({ n: 6, inputDim: 2, correlation: 0.5 }, rng(3));
+    const part = sliceRows(data, 2, 5);
+    expect([part.x.rows, part.labels.rows, part.targets.rows]).toEqual([3, 3, 3]);
+    expect(Array.from(part.x.data)).toEqual(Array.from(data.x.data.subarray(4, 10)));
+    expect(Array.from(part.targets.data)).toEqual(Array.from(data.targets.data.subarray(4, 10)));
+  });
+
+  test.prop([fc.integer({ min: 1, max: 3 }), fc.integer()], { numRuns: 5 })('shared-bottom: from scratch agrees with its tfjs twin to 1e-5', async (tasks, seed) => {
+    const r = rng(seed);
+    const params = initSharedBottom({ inputDim: 3, tasks, expertUnits: [4], towerUnits: [2] }, r);
+    const x = randomMatrix(4, 3, r);
+    const { tf } = await tensorBackend();
+    const t = tf.tidy(() => sharedBottomModel.logitsTf(tf, toTensors(params), toTensor2d(x)));
+    expect(maxAbsDiff(sharedBottomForward(params, x).logits, await fromTensor2d(t))).toBeLessThan(1e-5);
+  });
+});
+
+describe('the synthetic tasks are built as the MMoE paper says', () => {
+  it('without sines or noise each target is a unit-norm linear function of x, and the two correlate by p', () => {
+    const data = syntheticTasks({ n: 20_000, inputDim: 4, correlation: 0.6, sines: 0, noise: 0 }, rng(21));
+    const column = (t: number) => Array.from({ length: data.x.rows }, (_, i) => data.targets.data[i * 2 + t]!);
+    for (const t of [0, 1]) expect(math.variance(column(t)) as unknown as number).toBeCloseTo(1, 1);
+    expect(columnCorrelation(data.targets, 0, 1)).toBeCloseTo(0.6, 1);
+    // exactly linear: the weights solved from the first 4 rows predict every other row
+    for (const t of [0, 1]) {
+      const w = math.lusolve(Array.from({ length: 4 }, (_, i) => Array.from(rowOf(data.x, i))), column(t).slice(0, 4)) as number[][];
+      for (let i = 4; i < 200; i++) expect(Array.from(rowOf(data.x, i)).reduce((s, v, j) => s + v * w[j]![0]!, 0)).toBeCloseTo(column(t)[i]!, 8);
+    }
+  });
+
+  it('with sines the targets are no longer linear in x', () => {
+    const data = syntheticTasks({ n: 200, inputDim: 4, correlation: 0.6, sines: 10, noise: 0 }, rng(21));
+    const y = Array.from({ length: 200 }, (_, i) => data.targets.data[i * 2]!);
+    const w = math.lusolve(Array.from({ length: 4 }, (_, i) => Array.from(rowOf(data.x, i))), y.slice(0, 4)) as number[][];
+    const worst = Math.max(...y.slice(4).map((v, i) => Math.abs(Array.from(rowOf(data.x, i + 4)).reduce((s, x, j) => s + x * w[j]![0]!, 0) - v)));
+    expect(worst).toBeGreaterThan(0.1);
+  });
+});
+
 describe('complexity: multiply-adds per example', () => {
   test.prop([mmoeCase], { numRuns: 50 })('E expert MLPs + T gates of d E + T mixtures of E d_e + T towers, counted', ({ config, params, x }) => {
     const ops = { madds: 0 };
@@ -214,5 +291,28 @@ describe('bad input gets a typed error naming the argument', () => {
     const data = syntheticTasks({ n: 10, inputDim: 3, correlation: 0 }, rng(1));
     await expect(trainMultiTask(mmoeModel, params, data, { taskWeights: [1] })).rejects.toThrow('taskWeights: got an array of length 1, expected 2 weights, one per task');
     expect(() => evaluateMultiTask(mmoeForward(params, data.x), matrix(10, 3) as Matrix)).toThrow('labels: got shape [10, 3], expected shape [10, 2] like the predictions');
+    expect(() => evaluateMultiTask(mmoeForward(params, data.x), matrix(9, 2) as Matrix)).toThrow('labels: got shape [9, 2], expected shape [10, 2] like the predictions');
+  });
+
+  it('configs, params and data that are not what the models expect', async () => {
+    expect(() => initMmoe(null as unknown as typeof config, rng(1))).toThrow(/^config: /);
+    expect(() => initMmoe({ ...config, inputDim: 0 }, rng(1))).toThrow('config.inputDim: got 0, expected an integer >= 1');
+    expect(() => initMmoe({ ...config, tasks: 0 }, rng(1))).toThrow('config.tasks: got 0, expected an integer >= 1');
+    expect(() => initMmoe({ ...config, towerUnits: 2 as unknown as number[] }, rng(1))).toThrow(/^config\.towerUnits: /);
+    for (const bad of [null, 'mmoe', { gates: params.gates, towers: params.towers }, { experts: params.experts, towers: params.towers }, { experts: params.experts, gates: params.gates }]) {
+      expect(() => mmoeForward(bad as unknown as typeof params, matrix(1, 3))).toThrow(/^params: /);
+    }
+    expect(() => towersForward([], [])).toThrow(/^towers: /);
+    expect(() => towersForward(params.towers, [matrix(1, 4)])).toThrow('inputs: got an array of length 1, expected 2 task inputs, one per tower');
+    expect(() => towersForward(params.towers, [matrix(1, 4), matrix(2, 4)])).toThrow('inputs[1]: got shape [2, 4], expected 1 rows like inputs[0]');
+    expect(() => gateDistance(matrix(2, 2), matrix(2, 3))).toThrow('b: got shape [2, 3], expected shape [2, 2] like a');
+    expect(() => gateDistance(matrix(2, 2), matrix(3, 2))).toThrow('b: got shape [3, 2], expected shape [2, 2] like a');
+    expect(() => syntheticTasks({ n: 1, inputDim: 3, correlation: 0 }, rng(1))).toThrow('n: got 1, expected an integer >= 2');
+    expect(() => syntheticTasks({ n: 10, inputDim: 1, correlation: 0 }, rng(1))).toThrow('inputDim: got 1, expected an integer >= 2');
+    expect(() => syntheticTasks({ n: 10, inputDim: 3, correlation: 0, sines: -1 }, rng(1))).toThrow('sines: got -1, expected an integer >= 0');
+    const data = syntheticTasks({ n: 10, inputDim: 3, correlation: 0 }, rng(1));
+    await expect(trainMultiTask(mmoeModel, params, data, { steps: -1 })).rejects.toThrow('steps: got -1, expected an integer >= 0');
+    await expect(trainMultiTask(mmoeModel, params, data, { taskWeights: [1, Number.NaN] })).rejects.toThrow('taskWeights[1]: got NaN, expected a finite number');
+    await expect(trainMultiTask(mmoeModel, params, { ...data, labels: matrix(9, 2) })).rejects.toThrow('data.labels: got shape [9, 2], expected 10 rows like data.x [10, 3]');
   });
 });

@@ -108,6 +108,13 @@ describe('worked example: Q46, level 2 of a 2-level PLE with 2 tasks, 1 expert e
     expect(pleStructure(config).find((u) => u.level === 1 && u.unit === 'shared gate')).toMatchObject({ count: 1, input: 'x', inputWidth: 6, mixes: 3 });
   });
 
+  it('with 3 tasks of 2 experts and 2 shared: 6 task experts, task gates mix 2 + 2, the shared gate 3 * 2 + 2', () => {
+    const wider = pleStructure({ ...config, tasks: 3, specificExperts: 2, sharedExperts: 2 });
+    expect(wider.find((u) => u.level === 1 && u.unit === 'task-k experts')).toMatchObject({ count: 6 });
+    expect(wider.find((u) => u.level === 1 && u.unit === 'task-k gate')).toMatchObject({ count: 3, mixes: 4 });
+    expect(wider.find((u) => u.level === 1 && u.unit === 'shared gate')).toMatchObject({ mixes: 8 });
+  });
+
   it('the real forward pass has those shapes', () => {
     const params = initPle(config, rng(1));
     const { gates } = pleForward(params, randomMatrix(3, 6, rng(2)));
@@ -225,5 +232,25 @@ describe('bad input gets a typed error naming the argument', () => {
   it('levels and towers must agree on the number of tasks', () => {
     expect(() => pleForward({ ...params, towers: params.towers.slice(1) }, matrix(1, 3))).toThrow('params.levels[0].taskExperts: got an array of length 2, expected 1 lists of task experts, one per task tower');
     expect(() => pleForward({ ...params, levels: [] }, matrix(1, 3))).toThrow('params.levels: got an array of length 0, expected at least one CGC level');
+    expect(() => pleForward({ ...params, towers: [] }, matrix(1, 3))).toThrow('params.towers: got an array of length 0, expected one tower per task');
+  });
+
+  it('parameters that are not PLE-shaped name the part that is missing', () => {
+    for (const bad of [null, 'ple', { levels: params.levels }, { towers: params.towers }, { levels: 'x', towers: params.towers }]) {
+      expect(() => pleForward(bad as unknown as PleParams, matrix(1, 3))).toThrow(/^params: /);
+    }
+    const level = params.levels[0]!;
+    const withLevel = (l: object) => ({ ...params, levels: [l, params.levels[1]!] }) as unknown as PleParams;
+    expect(() => pleForward(withLevel({ ...level, taskExperts: undefined }), matrix(1, 3))).toThrow(/^params\.levels\[0\]\.taskExperts: /);
+    expect(() => pleForward(withLevel({ ...level, sharedExperts: undefined }), matrix(1, 3))).toThrow(/^params\.levels\[0\]\.sharedExperts: /);
+    expect(() => pleForward(withLevel({ ...level, taskGates: undefined }), matrix(1, 3))).toThrow(/^params\.levels\[0\]\.taskGates: /);
+    expect(() => pleForward(withLevel({ ...level, taskGates: [level.taskGates[0]] }), matrix(1, 3))).toThrow('params.levels[0].taskGates: got an array of length 1, expected 2 task gates, one per task');
+  });
+
+  it('a config with no level or a negative expert count', () => {
+    expect(() => initPle({ ...config, levels: 0 }, rng(1))).toThrow('config.levels: got 0, expected an integer >= 1');
+    expect(() => pleStructure({ ...config, levels: 0 })).toThrow('config.levels: got 0, expected an integer >= 1');
+    expect(() => initPle({ ...config, specificExperts: -1 }, rng(1))).toThrow('config.specificExperts: got -1, expected an integer >= 0');
+    expect(() => pleStructure({ ...config, sharedExperts: -1 })).toThrow('config.sharedExperts: got -1, expected an integer >= 0');
   });
 });
