@@ -216,6 +216,29 @@ describe('which wall comes first', () => {
   });
 });
 
+describe('the linear terms and the score matrix, by hand', () => {
+  const tiny: ModelConfig = { layers: 2, dModel: 8, heads: 2, kvHeads: 1, headDim: 4, dtypeBytes: 2, batch: 1, trainedContext: 64 };
+
+  it('linear FLOPs = 2 * layers * n * batch * (Q and O: 2 d h d_h, K and V: 2 d kv d_h, FFN: 2 d 4d by default)', () => {
+    const perLayer = 2 * 8 * 2 * 4 + 2 * 8 * 1 * 4 + 2 * 8 * 32;
+    expect(linearFlops(tiny, 10)).toBe(2 * perLayer * 2 * 10);
+    expect(linearFlops({ ...tiny, batch: 3 }, 10)).toBe(3 * linearFlops(tiny, 10));
+    expect(linearFlops({ ...tiny, ffnHidden: 16, gatedFfn: true }, 10)).toBe(2 * (2 * 8 * 2 * 4 + 2 * 8 * 1 * 4 + 3 * 8 * 16) * 2 * 10);
+  });
+
+  it('the naive score matrix is batch * heads * n * min(n, W) * dtypeBytes, and 0 with FlashAttention', () => {
+    expect(scoreMatrixBytes(tiny, 10)).toBe(2 * 10 * 10 * 2);
+    expect(scoreMatrixBytes(tiny, 10, { window: 4 })).toBe(2 * 10 * 4 * 2);
+    expect(scoreMatrixBytes(tiny, 10, { window: 40 })).toBe(2 * 10 * 10 * 2);
+    expect(scoreMatrixBytes({ ...tiny, batch: 3 }, 10)).toBe(3 * 2 * 10 * 10 * 2);
+    expect(scoreMatrixBytes(tiny, 10, { flash: true })).toBe(0);
+  });
+
+  it('weights larger than the memory leave room for no context at all', () => {
+    expect(contextLimits(tiny, { memoryBytes: 100, weightBytes: 200, flopsPerSecond: 1e12, prefillSeconds: 1 }).memory).toBe(0);
+  });
+});
+
 describe('bad input gets a typed error naming the argument', () => {
   it('kvHeads must divide heads', () => {
     expect(() => kvCacheBytesPerToken({ ...LLAMA2_7B, kvHeads: 5 })).toThrow('config.kvHeads: got 5, expected a divisor of config.heads = 32');
@@ -227,5 +250,13 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => attentionFlops(LLAMA2_7B, 8, { window: 0 })).toThrow('window: got 0, expected an integer >= 1');
     expect(() => contextLimits(LLAMA2_7B, { memoryBytes: 1, weightBytes: 0, flopsPerSecond: 1, prefillSeconds: 1 }, { ropeScale: 0.5 })).toThrow('ropeScale: got 0.5, expected a finite number >= 1');
     expect(() => contextLimits(LLAMA2_7B, { memoryBytes: Number.NaN, weightBytes: 0, flopsPerSecond: 1, prefillSeconds: 1 })).toThrow(ArgumentError);
+    expect(() => contextLimits(LLAMA2_7B, { memoryBytes: 1, weightBytes: -1, flopsPerSecond: 1, prefillSeconds: 1 })).toThrow('deployment.weightBytes: got -1, expected a finite number >= 0');
+    expect(() => contextLimits(LLAMA2_7B, undefined as unknown as Deployment)).toThrow(/^deployment\.memoryBytes: /);
+    expect(() => scoreMatrixBytes(LLAMA2_7B, 8, { window: 0 })).toThrow('window: got 0, expected an integer >= 1');
+    expect(() => scoreMatrixBytes(LLAMA2_7B, -1)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => linearFlops(LLAMA2_7B, -1)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => attentionMadds(LLAMA2_7B, -1)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => linearFlops({ ...LLAMA2_7B, ffnHidden: 0 }, 1)).toThrow('config.ffnHidden: got 0, expected an integer >= 1');
+    expect(() => linearFlops(null as unknown as ModelConfig, 1)).toThrow(/^config: /);
   });
 });

@@ -232,4 +232,29 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => slidingWindow(0)).toThrow('window: got 0, expected an integer >= 1');
     expect(() => alibiSlopes(0)).toThrow('numHeads: got 0, expected an integer >= 1');
   });
+
+  it('negative lengths and offsets, a width below 2, a table too short for the positions asked', () => {
+    expect(() => sinusoidalEncoding(-1, 4)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => sinusoidalEncoding(2, 0)).toThrow('d: got 0, expected an integer >= 2');
+    expect(() => sinusoidalEncodingVariant(-1, 4)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => learnedPositionTable(0, 4, rng(1))).toThrow('maxLength: got 0, expected an integer >= 1');
+    expect(() => learnedPositionTable(4, 0, rng(1))).toThrow('d: got 0, expected an integer >= 1');
+    expect(() => addPositions(matrix(2, 3), matrix(4, 3), -1)).toThrow('offset: got -1, expected an integer >= 0');
+    expect(() => addPositions(matrix(3, 3), matrix(4, 3), 2)).toThrow('x: got shape [3, 3], expected at most 2 rows from offset 2: the table [4, 3] has no position beyond 3');
+    expect(() => alibiBias(-1, 2, 0.5)).toThrow('n: got -1, expected an integer >= 0');
+    expect(() => alibiBias(2, -1, 0.5)).toThrow('m: got -1, expected an integer >= 0');
+    expect(() => slidingWindowMask(-1, 2)).toThrow('n: got -1, expected an integer >= 0');
+  });
+});
+
+describe('the rejected variant is the slip it claims to be', () => {
+  it('row p, column j is sin or cos of p * 10000^(-j / d): the cos slot gets its own, faster-decaying frequency', () => {
+    const variant = sinusoidalEncodingVariant(3, 4, { offset: 1 });
+    for (let p = 0; p < 3; p++) {
+      for (let j = 0; j < 4; j++) {
+        const angle = (p + 1) * 10000 ** (-j / 4);
+        expect(variant.data[p * 4 + j]).toBeCloseTo(j % 2 === 0 ? Math.sin(angle) : Math.cos(angle), 14);
+      }
+    }
+  });
 });
