@@ -283,4 +283,35 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => rmsNorm(matrix(1, 1, [Number.NaN]))).toThrow('x[0]: got NaN, expected a finite number');
     expect(() => rmsNorm([[1, 2]] as unknown as Matrix)).toThrow(TypeError);
   });
+
+  it('parameter vectors that are not arrays, an empty batch, a negative running variance', () => {
+    expect(() => layerNorm(matrix(2, 3), { beta: 3 as unknown as number[] })).toThrow(/^beta: /);
+    expect(() => layerNorm(matrix(2, 3), { gamma: null as unknown as number[] })).toThrow(/^gamma: /);
+    expect(() => layerNorm(matrix(2, 3), { gamma: { length: 3 } as unknown as number[] })).toThrow(/^gamma/);
+    expect(() => batchNorm(matrix(0, 3))).toThrow('x: got shape [0, 3], expected at least one row to take batch statistics over');
+    expect(() => batchNorm(matrix(2, 2), { running: { mean: [0, 0], variance: [1, -0.5] } })).toThrow('running.variance[1]: got -0.5, expected a variance >= 0');
+    expect(batchNorm(fromRows([[1, 2]]), { running: { mean: [1, 2], variance: [0, 0] } }).data[0]).toBe(0);
+  });
+});
+
+describe('the rejected variants compute the slips they are named after', () => {
+  // row [1, 2, 3, 4]: mean 2.5, biased variance 1.25, unbiased 5/3, mean square 7.5
+  const x = fromRows([[1, 2, 3, 4]]);
+  const gamma = [1, 2, 1, 1];
+  const beta = [0, 0, 0.5, 0];
+
+  it('unbiased variance: (x - mu) / sqrt(var * d / (d - 1) + eps) * gamma + beta', () => {
+    const scale = 1 / Math.sqrt(5 / 3 + 1e-5);
+    expect(Array.from(layerNormUnbiasedVariant(x, { gamma, beta }).data)).toEqual([-1.5 * scale, -0.5 * scale * 2, 0.5 * scale + 0.5, 1.5 * scale]);
+  });
+
+  it('eps outside the root: (x - mu) / (sqrt(var) + eps)', () => {
+    const scale = 1 / (Math.sqrt(1.25) + 0.1);
+    expect(Array.from(layerNormEpsOutsideVariant(x, { eps: 0.1 }).data)).toEqual([-1.5 * scale, -0.5 * scale, 0.5 * scale, 1.5 * scale]);
+  });
+
+  it('mean-subtracting "RMSNorm" is LayerNorm with RMSNorm\'s eps and its weight as gamma', () => {
+    expect(Array.from(rmsNormMeanSubtractedVariant(x, { weight: gamma }).data)).toEqual(Array.from(layerNorm(x, { gamma, eps: 1e-6 }).data));
+    expect(Array.from(rmsNormMeanSubtractedVariant(x).data)).toEqual(Array.from(layerNorm(x, { eps: 1e-6 }).data));
+  });
 });
