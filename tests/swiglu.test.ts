@@ -177,6 +177,29 @@ describe('complexity: multiply-adds counted', () => {
   });
 });
 
+describe('counts, initial scale and the rejected variant, by hand', () => {
+  it('parameters: gated 3 d h; ReLU 2 d h, plus h + d biases', () => {
+    expect(ffnParamCount('gated', 4, 6)).toBe(72);
+    expect(ffnParamCount('relu', 4, 6)).toBe(48);
+    expect(ffnParamCount('relu', 4, 6, { bias: true })).toBe(58);
+  });
+
+  it('weights start N(0, 1 / d): the sample variance of 3 * 256 * 1024 entries is within 2% of 1/256', () => {
+    const w = initGatedFfn(256, 1024, rng(5));
+    const all = [...w.w1.data, ...w.w3.data, ...w.w2.data];
+    const variance = all.reduce((s, v) => s + v * v, 0) / all.length;
+    expect(Math.abs(variance * 256 - 1)).toBeLessThan(0.02);
+    const r = initReluFfn(256, 1024, rng(6));
+    expect(Math.abs((r.w1.data.reduce((s, v) => s + v * v, 0) / r.w1.data.length) * 256 - 1)).toBeLessThan(0.02);
+  });
+
+  it('the variant computes SiLU(gate * up) W2^T: gate 1, up 2 give SiLU(2) where SwiGLU gives SiLU(1) * 2', () => {
+    const weights = { w1: fromRows([[1]]), w3: fromRows([[2]]), w2: fromRows([[1]]) };
+    expect(swigluGateAfterProductVariant(fromRows([[1]]), weights).data[0]).toBe(silu(2));
+    expect(swiglu(fromRows([[1]]), weights).data[0]).toBe(silu(1) * 2);
+  });
+});
+
 describe('bad input gets a typed error naming both shapes', () => {
   const w = initGatedFfn(4, 6, rng(1));
 
@@ -193,5 +216,17 @@ describe('bad input gets a typed error naming both shapes', () => {
     expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b1: [0] })).toThrow(ArgumentError);
     expect(() => llamaHiddenSize(4096.5)).toThrow('d: got 4096.5, expected an integer >= 1');
     expect(() => llamaHiddenSize(4096, { ffnDimMultiplier: 0 })).toThrow('ffnDimMultiplier');
+    expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b1: [0] })).toThrow('weights.b1: got an array of length 1, expected 6 values');
+    expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b2: 'b2' as unknown as number[] })).toThrow(/^weights\.b2: /);
+  });
+
+  it('zero sizes and an unknown FFN kind', () => {
+    for (const make of [initGatedFfn, initReluFfn]) {
+      expect(() => make(0, 6, rng(1))).toThrow('d: got 0, expected an integer >= 1');
+      expect(() => make(4, 0, rng(1))).toThrow('hidden: got 0, expected an integer >= 1');
+    }
+    expect(() => ffnParamCount('gated', 0, 6)).toThrow('d: got 0, expected an integer >= 1');
+    expect(() => ffnParamCount('relu', 4, 0)).toThrow('hidden: got 0, expected an integer >= 1');
+    expect(() => ffnParamCount('moe' as 'relu', 4, 6)).toThrow(/^kind: /);
   });
 });
