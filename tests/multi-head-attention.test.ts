@@ -242,5 +242,47 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => multiHeadAttention(matrix(2, 6), w, { numHeads: 4, numKvHeads: 2 })).toThrow('x: got shape [2, 6], expected d_model = 8 columns like wq [8, 8]');
     expect(() => multiHeadAttention(matrix(2, 8), { ...w, bq: [1, 2] }, { numHeads: 4, numKvHeads: 2 })).toThrow('bq: got an array of length 2, expected 8 values');
     expect(() => multiHeadAttention(matrix(2, 8), w, { numHeads: 4, numKvHeads: 2 }, { transformQK: () => matrix(1, 1) })).toThrow('transformQK: got shape [1, 1], expected a q head of shape [2, 2]');
+    expect(() => multiHeadAttention(matrix(2, 8), w, { numHeads: 4, numKvHeads: 2 }, { transformQK: () => matrix(2, 3) })).toThrow('transformQK: got shape [2, 3], expected a q head of shape [2, 2]');
+    expect(() => multiHeadAttention(matrix(2, 8), w, { numHeads: 4, numKvHeads: 2 }, { transformQK: () => undefined as unknown as Matrix })).toThrow(/^transformQK: /);
+    expect(() => multiHeadAttention(matrix(2, 8), { ...w, bo: 'bo' as unknown as number[] }, { numHeads: 4, numKvHeads: 2 })).toThrow(/^bo: /);
+    expect(() => multiHeadAttention(matrix(2, 8), { ...w, bk: null as unknown as number[] }, { numHeads: 4, numKvHeads: 2 })).toThrow(/^bk: /);
+  });
+
+  it('every other weight shape, the weights object itself, and the context width', () => {
+    const config = { numHeads: 4, numKvHeads: 2 };
+    const x = matrix(2, 8);
+    expect(() => multiHeadAttention(x, null as unknown as MhaWeights, config)).toThrow(/^weights: /);
+    expect(() => multiHeadAttention(x, { ...w, wq: matrix(0, 8) }, config)).toThrow('wq: got shape [0, 8], expected d_head >= 1');
+    expect(() => multiHeadAttention(x, { ...w, wk: matrix(4, 6) }, config)).toThrow(/^wk: got shape \[4, 6\]/);
+    expect(() => multiHeadAttention(x, { ...w, wv: matrix(6, 8) }, config)).toThrow('wv: got shape [6, 8], expected shape [4, 8] like wk [4, 8]');
+    expect(() => multiHeadAttention(x, { ...w, wv: matrix(4, 6) }, config)).toThrow('wv: got shape [4, 6], expected shape [4, 8] like wk [4, 8]');
+    expect(() => multiHeadAttention(x, { ...w, wo: matrix(6, 8) }, config)).toThrow(/^wo: got shape \[6, 8\]/);
+    expect(() => multiHeadAttention(x, w, config, { context: matrix(3, 6) })).toThrow('context: got shape [3, 6], expected d_model = 8 columns like x [2, 8]');
+    expect(() => multiHeadAttention(x, w, config, { context: [[1]] as unknown as Matrix })).toThrow(/^context/);
+    expect(() => initMultiHeadAttention({ dModel: 8, numHeads: 4, headDim: 0 }, rng(1))).toThrow('headDim: got 0, expected an integer >= 1');
+  });
+
+  it('the head helpers: split needs a divisible width, merge equal heads, attend k and v heads dividing q heads', () => {
+    expect(() => splitHeads(matrix(2, 6), 0)).toThrow('numHeads: got 0, expected an integer >= 1');
+    expect(() => splitHeads(matrix(2, 6), 4)).toThrow('x: got shape [2, 6], expected a width divisible by numHeads = 4');
+    expect(() => mergeHeads([])).toThrow(/^heads: /);
+    expect(() => mergeHeads('heads' as unknown as Matrix[])).toThrow(/^heads: /);
+    expect(() => mergeHeads([matrix(2, 3), matrix(3, 3)])).toThrow('heads[1]: got shape [3, 3], expected shape [2, 3] like heads[0]');
+    expect(() => mergeHeads([matrix(2, 3), matrix(2, 2)])).toThrow('heads[1]: got shape [2, 2], expected shape [2, 3] like heads[0]');
+    const head = () => matrix(2, 2);
+    expect(() => attendHeads([head(), head()], [], [])).toThrow(/^k: /);
+    expect(() => attendHeads([head(), head()], [head()], [head(), head()])).toThrow(/^k: /);
+    expect(() => attendHeads([head(), head(), head()], [head(), head()], [head(), head()])).toThrow(/^k: /);
+  });
+
+  it('the tfjs layer checks widths, the causal query count and the padding length', async () => {
+    const config = { numHeads: 4, numKvHeads: 2 };
+    await expect(multiHeadAttentionTf(matrix(2, 6), w, config)).rejects.toThrow(/^x: got shape \[2, 6\]/);
+    await expect(multiHeadAttentionTf(matrix(2, 8), w, config, { context: matrix(3, 6) })).rejects.toThrow(/^x: /);
+    await expect(multiHeadAttentionTf(matrix(3, 8), w, config, { causal: true, context: matrix(2, 8) })).rejects.toThrow('x: got shape [3, 8], expected at most 2 queries for a causal mask over 2 keys');
+    await expect(multiHeadAttentionTf(matrix(2, 8), w, config, { keyPadding: [false] })).rejects.toThrow('keyPadding: got an array of length 1, expected an array of 2 booleans, one per key');
+    const padded = await multiHeadAttentionTf(randomMatrix(2, 8, rng(3)), w, config, { keyPadding: [false, true] });
+    const mine = multiHeadAttention(randomMatrix(2, 8, rng(3)), w, config, { keyPadding: [false, true] }).output;
+    expect(maxAbsDiff(padded, mine)).toBeLessThan(1e-5);
   });
 });
