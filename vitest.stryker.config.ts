@@ -7,7 +7,7 @@
  * - `isolate: false`: test files share one module graph instead of re-importing it for every mutant
  *   (Stryker switches mutants at run time, so nothing needs re-importing), about 2x faster here.
  * - `testTimeout` 5 minutes: instrumented code is several times slower, and the FlashAttention memory
- *   property passed 60 s in Stryker's first run (2026-11-30), which stops the whole run.
+ *   property ran past 60 s in Stryker's first run (2026-11-30), and a failed first run stops Stryker.
  * scripts/mutate.ts narrows the run to some answer keys by setting BAGU_MUTATION_TESTS (comma-separated).
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
