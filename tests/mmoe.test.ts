@@ -227,6 +227,13 @@ describe('towers, scores and gate distance, worked', () => {
   });
 });
 
+/** The linear map solved exactly from the first d rows of x (mathjs): its prediction for row i. */
+function linearFromFirstRows(x: Matrix, y: readonly number[]): (i: number) => number {
+  const d = x.cols;
+  const w = math.lusolve(Array.from({ length: d }, (_, i) => Array.from(rowOf(x, i))), y.slice(0, d)) as number[][];
+  return (i) => Array.from(rowOf(x, i)).reduce((s, v, j) => s + v * w[j]![0]!, 0);
+}
+
 describe('the synthetic tasks are built as the MMoE paper says', () => {
   it('without sines or noise each target is a unit-norm linear function of x, and the two correlate by p', () => {
     const data = syntheticTasks({ n: 20_000, inputDim: 4, correlation: 0.6, sines: 0, noise: 0 }, rng(21));
@@ -235,16 +242,16 @@ describe('the synthetic tasks are built as the MMoE paper says', () => {
     expect(columnCorrelation(data.targets, 0, 1)).toBeCloseTo(0.6, 1);
     // exactly linear: the weights solved from the first 4 rows predict every other row
     for (const t of [0, 1]) {
-      const w = math.lusolve(Array.from({ length: 4 }, (_, i) => Array.from(rowOf(data.x, i))), column(t).slice(0, 4)) as number[][];
-      for (let i = 4; i < 200; i++) expect(Array.from(rowOf(data.x, i)).reduce((s, v, j) => s + v * w[j]![0]!, 0)).toBeCloseTo(column(t)[i]!, 8);
+      const predict = linearFromFirstRows(data.x, column(t));
+      for (let i = 4; i < 200; i++) expect(predict(i)).toBeCloseTo(column(t)[i]!, 8);
     }
   });
 
   it('with sines the targets are no longer linear in x', () => {
     const data = syntheticTasks({ n: 200, inputDim: 4, correlation: 0.6, sines: 10, noise: 0 }, rng(21));
     const y = Array.from({ length: 200 }, (_, i) => data.targets.data[i * 2]!);
-    const w = math.lusolve(Array.from({ length: 4 }, (_, i) => Array.from(rowOf(data.x, i))), y.slice(0, 4)) as number[][];
-    const worst = Math.max(...y.slice(4).map((v, i) => Math.abs(Array.from(rowOf(data.x, i + 4)).reduce((s, x, j) => s + x * w[j]![0]!, 0) - v)));
+    const predict = linearFromFirstRows(data.x, y);
+    const worst = Math.max(...y.slice(4).map((v, i) => Math.abs(predict(i + 4) - v)));
     expect(worst).toBeGreaterThan(0.1);
   });
 });
