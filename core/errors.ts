@@ -82,6 +82,13 @@ export function assertArray(argument: string, value: unknown): asserts value is 
   if (!Array.isArray(value)) throw new ArgumentTypeError(argument, value, 'an array');
 }
 
+/** Throws unless `value` is an object with a numeric length: an array or a typed array. */
+export function assertArrayLike(argument: string, value: unknown, expected = 'an array of numbers'): asserts value is ArrayLike<unknown> {
+  if (value === null || typeof value !== 'object' || typeof (value as { length?: unknown }).length !== 'number') {
+    throw new ArgumentTypeError(argument, value, expected);
+  }
+}
+
 /** Throws unless every element of an array-like is a finite number; names the first bad index. */
 export function assertFiniteArray(argument: string, values: ArrayLike<unknown>): asserts values is ArrayLike<number> {
   for (let i = 0; i < values.length; i++) {

@@ -31,7 +31,7 @@
  *   applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'half', positions: [1] })
  *   // [[-0.301169, 0, 1.381773, 0]]: pairs are (x0, x2) and (x1, x3)
  */
-import { ArgumentError, ArgumentTypeError, assertFinite, assertFiniteArray, assertInteger } from '../core/errors.js';
+import { ArgumentError, assertArrayLike, assertFinite, assertFiniteArray, assertInteger } from '../core/errors.js';
 import { assertMatrix, matrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 
@@ -97,7 +97,7 @@ export function pairIndices(i: number, d: number, layout: RopeLayout): [number, 
 function positionsFor(n: number, options: RopeOptions): ArrayLike<number> {
   if (options.positions !== undefined) {
     const p = options.positions;
-    if (p === null || typeof p.length !== 'number') throw new ArgumentTypeError('positions', p, 'an array of positions, one per row');
+    assertArrayLike('positions', p, 'an array of positions, one per row');
     if (p.length !== n) throw new ArgumentError('positions', p, `${n} positions, one per row of x`);
     assertFiniteArray('positions', p);
     return p;
@@ -177,13 +177,20 @@ export async function applyRopeTf(x: Matrix, options: RopeOptions = {}): Promise
 
 /** One vector at one position. */
 export function rotate(v: ArrayLike<number>, position: number, options: Omit<RopeOptions, 'positions' | 'offset'> = {}): Float64Array {
-  if (v === null || typeof v !== 'object' || typeof v.length !== 'number') throw new ArgumentTypeError('v', v, 'an array of numbers');
+  assertArrayLike('v', v);
   return applyRope(matrix(1, v.length, v), { ...options, positions: [position] }).data;
+}
+
+/** q and k are array-likes of one length (the score pairs them coordinate by coordinate). */
+function assertSameLength(q: ArrayLike<number>, k: ArrayLike<number>): void {
+  assertArrayLike('q', q);
+  assertArrayLike('k', k);
+  if (q.length !== k.length) throw new ArgumentError('k', k, `length ${q.length} like q`);
 }
 
 /** The attention score <RoPE(q, m), RoPE(k, n)> (before the 1/sqrt(d) scale). */
 export function ropeScore(q: ArrayLike<number>, k: ArrayLike<number>, m: number, n: number, options: Omit<RopeOptions, 'positions' | 'offset'> = {}): number {
-  if (q?.length !== k?.length) throw new ArgumentError('k', k, `length ${q?.length} like q`);
+  assertSameLength(q, k);
   const a = rotate(q, m, options);
   const b = rotate(k, n, options);
   let s = 0;
@@ -288,7 +295,7 @@ export function relativeDecayBound(d: number, distance: number, options: RopeFre
  * (max_i |h_{i+1} - h_i|) * sum_j |S_j| at distance r = m - n. |ropeScore(q, k, m, n)| never exceeds it.
  */
 export function ropeScoreBound(q: ArrayLike<number>, k: ArrayLike<number>, distance: number, options: RopeFrequencyOptions = {}): number {
-  if (q?.length !== k?.length) throw new ArgumentError('k', k, `length ${q?.length} like q`);
+  assertSameLength(q, k);
   assertFiniteArray('q', q);
   assertFiniteArray('k', k);
   const d = q.length;

@@ -23,11 +23,12 @@ import {
   ropeScore,
   ropeScoreBound,
   ropeTransform,
+  rotate,
   type RopeLayout,
   type RopeScaling,
 } from '../ml/rope.js';
 import { initMultiHeadAttention, multiHeadAttention } from '../ml/multi-head-attention.js';
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
 import { fromRows, linear, matmulTransposed, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
 
@@ -75,6 +76,41 @@ describe('worked examples (d = 4, base 10000: theta = [1, 0.01])', () => {
     const ntk = ropeFrequencies(128, { scaling: { kind: 'ntk', factor: 4 } });
     expect(ntk[63]! / plain[63]!).toBeCloseTo(1 / 4, 12);
     expect(ntk[0]).toBe(1);
+  });
+});
+
+describe('worked examples of the helpers', () => {
+  it('d = 8, base 10000: theta = 10000^(-2i/8) = [1, 0.1, 0.01, 0.001], four pairs; base 100 gives [1, 0.316228, 0.1, 0.031623]', () => {
+    const theta = ropeFrequencies(8);
+    expect(theta).toHaveLength(4);
+    [1, 0.1, 0.01, 0.001].forEach((v, i) => expect(theta[i]).toBeCloseTo(v, 15));
+    [1, 0.316228, 0.1, 0.031623].forEach((v, i) => expect(ropeFrequencies(8, { base: 100 })[i]).toBeCloseTo(v, 6));
+  });
+
+  it('the mixed-layout variant turns x_2i by theta_(2i mod d/2) and x_2i+1 by theta_(2i+1 mod d/2): at position 1 of [1, 2, 3, 4]', () => {
+    // d = 4, theta = [1, .01]: coordinates 0 and 2 take angle 1, coordinates 1 and 3 take angle .01
+    const [c1, s1, c2, s2] = [Math.cos(1), Math.sin(1), Math.cos(0.01), Math.sin(0.01)];
+    const expected = [1 * c1 - 2 * s1, 2 * c2 + 1 * s2, 3 * c1 - 4 * s1, 4 * c2 + 3 * s2];
+    const y = applyRopeMixedLayoutVariant(fromRows([[1, 2, 3, 4], [1, 2, 3, 4]]), { positions: [0, 1] });
+    expect(toRows(y)[0]).toEqual([1, 2, 3, 4]);
+    toRows(y)[1]!.forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 14));
+  });
+
+  it('score bound for q = k = [1, 0, 1, 0] at distance 0: h = (1, 1, 0), max step 1, |S_1| + |S_2| = 1 + 2, bound 3 >= score 2', () => {
+    expect(ropeScoreBound([1, 0, 1, 0], [1, 0, 1, 0], 0)).toBeCloseTo(3, 14);
+    expect(ropeScore([1, 0, 1, 0], [1, 0, 1, 0], 5, 5, { layout: 'interleaved' })).toBeCloseTo(2, 14);
+    // d = 2: the bound is |q| |k| and is reached at distance 0
+    expect(ropeScoreBound([3, 4], [1, 0], 0)).toBeCloseTo(5, 14);
+    expect(relativeDecayBound(4, 0)).toBeCloseTo(1.5, 14);
+  });
+
+  it('angle overshoot: pairs that completed a turn in training are skipped; a base other than 10000 is the trained base too', () => {
+    // d = 4, L = 2: theta = [1, .01] saw angles up to 1 and .01 (neither a full turn); NTK by 4 keeps pair 0, so position 10 overshoots 10x
+    expect(angleOvershoot(10, 2, 4, { scaling: { kind: 'ntk', factor: 4 } })).toBeCloseTo(10, 12);
+    // L = 8: pair 0 has seen 7 rad > 2 pi and is skipped; pair 1 has seen .07, so position 70 is 10x
+    expect(angleOvershoot(70, 8, 4)).toBeCloseTo(10, 12);
+    // trained and used with base 500000: the same frequencies, so position L - 1 is exactly 1
+    expect(angleOvershoot(2047, 2048, 128, { base: 500_000 })).toBeCloseTo(1, 12);
   });
 });
 
@@ -232,6 +268,14 @@ describe('inside multi-head attention (the transformQK hook)', () => {
     fc.assert(offsetProperty((offset) => ropeTransform({ offset })), { numRuns: 60 });
   });
 
+  it('the hook is RoPE itself (with its options), so the layer differs from one without it', () => {
+    const x = randomMatrix(5, 4, rng(11));
+    expect(ropeTransform({ offset: 3, layout: 'interleaved' })(x)).toEqual(applyRope(x, { offset: 3, layout: 'interleaved' }));
+    const w = initMultiHeadAttention({ dModel: 4, numHeads: 2, headDim: 2 }, rng(12));
+    const withRope = multiHeadAttention(x, w, { numHeads: 2 }, { causal: true, transformQK: ropeTransform() }).output;
+    expect(maxAbsDiff(withRope, multiHeadAttention(x, w, { numHeads: 2 }, { causal: true }).output)).toBeGreaterThan(1e-3);
+  });
+
   it('rejects the mixed-layout RoPE inside the same layer', () => {
     expect(fc.check(offsetProperty((offset) => (x) => applyRopeMixedLayoutVariant(x, { offset })), { numRuns: 60, seed: 10 }).failed).toBe(true);
   });
@@ -258,5 +302,33 @@ describe('bad input gets a typed error naming the argument and the shape', () =>
     expect(() => applyRope(matrix(2, 4), { scaling: { kind: 'linear', factor: 0.5 } })).toThrow('scaling.factor: got 0.5, expected a factor >= 1');
     expect(() => applyRope(matrix(2, 4), { layout: 'neox' as RopeLayout })).toThrow("layout: got \"neox\", expected 'interleaved' or 'half'");
     expect(() => ropeScore([1, 2], [1, 2, 3, 4], 0, 0)).toThrow('k: got an array of length 4, expected length 2 like q');
+  });
+
+  it('d must be an even integer >= 2 (>= 4 for NTK), the base > 1, the layout permutation needs heads dividing the rows', () => {
+    for (const d of [0, -2, 2.5, 3, Number.NaN]) expect(() => ropeFrequencies(d)).toThrow(/^d: got .*, expected an even head dimension >= 2/);
+    expect(() => interleavedToHalfPermutation(0)).toThrow(ArgumentError);
+    expect(ropeFrequencies(2)).toEqual(Float64Array.from([1]));
+    expect(() => ntkScaledBase(10000, 2, 2)).toThrow('d: got 2, expected d >= 4 for NTK scaling');
+    expect(() => ropeFrequencies(2, { scaling: { kind: 'ntk', factor: 2 } })).toThrow('d: got 2, expected d >= 4 for NTK scaling');
+    for (const base of [1, 0.5, 0, -10]) expect(() => ropeFrequencies(4, { base })).toThrow(`base: got ${base}, expected a number > 1`);
+    expect(() => permuteRopeWeights(matrix(6, 4), 4)).toThrow('w: got shape [6, 4], expected rows divisible by numHeads = 4');
+    expect(() => permuteRopeWeights(matrix(4, 4), 0)).toThrow('numHeads: got 0, expected an integer >= 1');
+    expect(() => angleOvershoot(10, 1, 4)).toThrow('trainLength: got 1, expected an integer >= 2');
+  });
+
+  it('vectors and positions must be array-likes: an ArgumentTypeError names which argument is not', () => {
+    for (const bad of [null, 5, 'abcd', {}, undefined]) {
+      expect(() => rotate(bad as unknown as number[], 0)).toThrow(ArgumentTypeError);
+      expect(() => rotate(bad as unknown as number[], 0)).toThrow(/^v: got .*, expected an array of numbers/);
+      expect(() => ropeScore(bad as unknown as number[], [1, 2], 0, 0)).toThrow(/^q: got .*, expected an array of numbers/);
+      expect(() => ropeScore([1, 2], bad as unknown as number[], 0, 0)).toThrow(/^k: got .*, expected an array of numbers/);
+      expect(() => ropeScoreBound(bad as unknown as number[], [1, 2], 0)).toThrow(/^q: got /);
+      expect(() => ropeScoreBound([1, 2], bad as unknown as number[], 0)).toThrow(/^k: got /);
+    }
+    for (const bad of [null, 5, 'ab']) {
+      expect(() => applyRope(matrix(2, 4), { positions: bad as unknown as number[] })).toThrow(ArgumentTypeError);
+      expect(() => applyRope(matrix(2, 4), { positions: bad as unknown as number[] })).toThrow(/^positions: got .*, expected an array of positions, one per row/);
+    }
+    expect(() => ropeScoreBound([1, 2], [1, 2, 3, 4], 0)).toThrow('k: got an array of length 4, expected length 2 like q');
   });
 });
