@@ -182,7 +182,7 @@ export function rotate(v: ArrayLike<number>, position: number, options: Omit<Rop
 }
 
 /** q and k are array-likes of one length (the score pairs them coordinate by coordinate). */
-function assertSameLength(q: ArrayLike<number>, k: ArrayLike<number>): void {
+function assertVectorPair(q: ArrayLike<number>, k: ArrayLike<number>): void {
   assertArrayLike('q', q);
   assertArrayLike('k', k);
   if (q.length !== k.length) throw new ArgumentError('k', k, `length ${q.length} like q`);
@@ -190,7 +190,7 @@ function assertSameLength(q: ArrayLike<number>, k: ArrayLike<number>): void {
 
 /** The attention score <RoPE(q, m), RoPE(k, n)> (before the 1/sqrt(d) scale). */
 export function ropeScore(q: ArrayLike<number>, k: ArrayLike<number>, m: number, n: number, options: Omit<RopeOptions, 'positions' | 'offset'> = {}): number {
-  assertSameLength(q, k);
+  assertVectorPair(q, k);
   const a = rotate(q, m, options);
   const b = rotate(k, n, options);
   let s = 0;
@@ -295,7 +295,7 @@ export function relativeDecayBound(d: number, distance: number, options: RopeFre
  * (max_i |h_{i+1} - h_i|) * sum_j |S_j| at distance r = m - n. |ropeScore(q, k, m, n)| never exceeds it.
  */
 export function ropeScoreBound(q: ArrayLike<number>, k: ArrayLike<number>, distance: number, options: RopeFrequencyOptions = {}): number {
-  assertSameLength(q, k);
+  assertVectorPair(q, k);
   assertFiniteArray('q', q);
   assertFiniteArray('k', k);
   const d = q.length;
