@@ -163,6 +163,13 @@ describe('memory: floats allocated are O(n d + B d + B^2), not O(n m)', () => {
     expect(naiveAttentionFloats(16384, 16384, 64) * 8).toBeGreaterThan(2 * 2 ** 30);
   });
 
+  it('the counters are optional: without them both kernels return the same output as the naive attention', () => {
+    const x = randomMatrix(7, 3, rng(5));
+    const expected = attention(x, x, x, { causal: true }).output;
+    expect(maxAbsDiff(naiveAttention(x, x, x, { causal: true }), expected)).toBe(0);
+    expect(maxAbsDiff(flashAttention(x, x, x, { causal: true, queryBlock: 3, keyBlock: 2 }), expected)).toBeLessThan(1e-12);
+  });
+
   it('the wrong idea that the tile alone bounds memory (no n d term) is rejected: the output is n d floats', () => {
     const floats = { floats: 0 };
     const x = randomMatrix(300, 8, rng(3));
