@@ -126,8 +126,10 @@ describe('from scratch agrees with tfjs (float32) to 1e-4', () => {
     expect(maxAbsDiff(reluFfn(x, relu), await reluFfnTf(x, relu))).toBeLessThan(TOL);
   });
 
-  test.prop([ffnCase, fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const)], { numRuns: 20 })('the two-matrix FFN with ReLU, exact GELU (BERT) or tanh GELU (GPT-2)', async ({ x, relu }, activation) => {
+  test.prop([ffnCase, fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const)], { numRuns: 20 })('the two-matrix FFN with ReLU, exact GELU (BERT) or tanh GELU (GPT-2), with and without biases', async ({ x, relu }, activation) => {
     expect(maxAbsDiff(denseFfn(x, relu, activation), await denseFfnTf(x, relu, activation))).toBeLessThan(TOL);
+    const noBias = { w1: relu.w1, w2: relu.w2 };
+    expect(maxAbsDiff(denseFfn(x, noBias, activation), await denseFfnTf(x, noBias, activation))).toBeLessThan(TOL);
   });
 
   it('a worked GELU FFN: identity weights, input [1, -1] gives [GELU(1), GELU(-1)] = [0.841345, -0.158655]', () => {
@@ -210,6 +212,10 @@ describe('bad input gets a typed error naming both shapes', () => {
   it('a down projection that does not map hidden back to d, and w3 unlike w1', () => {
     expect(() => swiglu(matrix(2, 4), { ...w, w2: matrix(6, 4) })).toThrow('weights.w2: got shape [6, 4], expected [4, 6] to map hidden 6 of weights.w1 [6, 4] back to d = 4');
     expect(() => swiglu(matrix(2, 4), { ...w, w3: matrix(5, 4) })).toThrow('weights.w3: got shape [5, 4], expected shape [6, 4] like weights.w1');
+    // each half of each check on its own: w2 with the right rows but wrong columns, and the reverse; w3 with the wrong width only
+    expect(() => swiglu(matrix(2, 4), { ...w, w2: matrix(4, 5) })).toThrow('weights.w2: got shape [4, 5], expected [4, 6]');
+    expect(() => swiglu(matrix(2, 4), { ...w, w2: matrix(5, 6) })).toThrow('weights.w2: got shape [5, 6], expected [4, 6]');
+    expect(() => swiglu(matrix(2, 4), { ...w, w3: matrix(6, 3) })).toThrow('weights.w3: got shape [6, 3], expected shape [6, 4] like weights.w1');
   });
 
   it('biases of the wrong length, non-integer sizes, a bad multiplier', () => {
@@ -218,6 +224,10 @@ describe('bad input gets a typed error naming both shapes', () => {
     expect(() => llamaHiddenSize(4096, { ffnDimMultiplier: 0 })).toThrow('ffnDimMultiplier');
     expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b1: [0] })).toThrow('weights.b1: got an array of length 1, expected 6 values');
     expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b2: 'b2' as unknown as number[] })).toThrow(/^weights\.b2: /);
+    // a string of the right length and null are not bias vectors either
+    expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b2: 'abcd' as unknown as number[] })).toThrow(/^weights\.b2: got .*, expected 4 values/);
+    expect(() => reluFfn(matrix(1, 4), { ...initReluFfn(4, 6, rng(2)), b1: null as unknown as number[] })).toThrow(/^weights\.b1: got null, expected 6 values/);
+    expect(() => llamaHiddenSize(4096, { multipleOf: 0 })).toThrow('multipleOf: got 0, expected an integer >= 1');
   });
 
   it('zero sizes and an unknown FFN kind', () => {
