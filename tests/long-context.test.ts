@@ -182,6 +182,16 @@ describe('which wall comes first', () => {
     expect(flash.memory).toBe(Math.floor((80e9 - 13.5e9) / 524_288));
   });
 
+  it('a budget met exactly fits: compute and memory set to what n = 1000 needs give limits of exactly 1000', () => {
+    const flops = attentionFlops(LLAMA2_7B, 1000) + linearFlops(LLAMA2_7B, 1000);
+    const bytes = kvCacheBytes(LLAMA2_7B, 1000) + scoreMatrixBytes(LLAMA2_7B, 1000);
+    const limits = contextLimits(LLAMA2_7B, { memoryBytes: bytes + 1e9, weightBytes: 1e9, flopsPerSecond: flops / 2, prefillSeconds: 2 });
+    expect(limits.compute).toBe(1000);
+    expect(limits.memory).toBe(1000);
+    // a tie between compute and memory names the first of compute, memory, position
+    expect([limits.binding, limits.maxContext]).toEqual(['compute', 1000]);
+  });
+
   const deploymentCase = fc.record({
     memoryBytes: fc.double({ min: 1e9, max: 1e12, noNaN: true }),
     weightBytes: fc.double({ min: 0, max: 1e9, noNaN: true }),
@@ -248,6 +258,8 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => kvCacheBytes(LLAMA2_7B, -1)).toThrow('n: got -1, expected an integer >= 0');
     expect(() => kvCacheBytes({ ...LLAMA2_7B, layers: 0 }, 1)).toThrow('config.layers: got 0, expected an integer >= 1');
     expect(() => attentionFlops(LLAMA2_7B, 8, { window: 0 })).toThrow('window: got 0, expected an integer >= 1');
+    expect(() => visiblePairs(8, 0)).toThrow('window: got 0, expected an integer >= 1');
+    for (const config of [null, 'llama', 7]) expect(() => kvCacheBytes(config as unknown as ModelConfig, 1)).toThrow(/^config: got .*, expected a ModelConfig object/);
     expect(() => contextLimits(LLAMA2_7B, { memoryBytes: 1, weightBytes: 0, flopsPerSecond: 1, prefillSeconds: 1 }, { ropeScale: 0.5 })).toThrow('ropeScale: got 0.5, expected a finite number >= 1');
     expect(() => contextLimits(LLAMA2_7B, { memoryBytes: Number.NaN, weightBytes: 0, flopsPerSecond: 1, prefillSeconds: 1 })).toThrow(ArgumentError);
     expect(() => contextLimits(LLAMA2_7B, { memoryBytes: 1, weightBytes: -1, flopsPerSecond: 1, prefillSeconds: 1 })).toThrow('deployment.weightBytes: got -1, expected a finite number >= 0');
