@@ -245,6 +245,11 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => alibiBias(2, -1, 0.5)).toThrow('m: got -1, expected an integer >= 0');
     expect(() => slidingWindowMask(-1, 2)).toThrow('n: got -1, expected an integer >= 0');
   });
+
+  it('the tfjs oracle checks its arguments as well (it builds at least one row)', async () => {
+    await expect(sinusoidalEncodingTf(0, 4)).rejects.toThrow('n: got 0, expected an integer >= 1');
+    await expect(sinusoidalEncodingTf(2, 3)).rejects.toThrow('d: got 3, expected an even width');
+  });
 });
 
 describe('the rejected variant is the slip it claims to be', () => {
