@@ -82,12 +82,16 @@ export interface PleResult extends MultiTaskResult {
   gates: PleGates[];
 }
 
-export function initPle(config: PleConfig, rng: Rng): PleParams {
+function checkPleConfig(config: PleConfig): void {
   checkMultiTaskConfig(config);
   assertInteger('config.levels', config.levels, { min: 1 });
   assertInteger('config.specificExperts', config.specificExperts, { min: 0 });
   assertInteger('config.sharedExperts', config.sharedExperts, { min: 0 });
   if (config.specificExperts + config.sharedExperts === 0) throw new ArgumentError('config.sharedExperts', config.sharedExperts, 'specificExperts + sharedExperts >= 1: a task gate needs at least one expert');
+}
+
+export function initPle(config: PleConfig, rng: Rng): PleParams {
+  checkPleConfig(config);
   const { tasks, specificExperts: sk, sharedExperts: ss } = config;
   const levels: CgcLevel[] = [];
   let width = config.inputDim;
@@ -238,10 +242,7 @@ export interface PleUnit {
 
 /** Q46 as data: every expert group and gate of every level, what it reads, mixes and outputs. */
 export function pleStructure(config: PleConfig): PleUnit[] {
-  checkMultiTaskConfig(config);
-  assertInteger('config.levels', config.levels, { min: 1 });
-  assertInteger('config.specificExperts', config.specificExperts, { min: 0 });
-  assertInteger('config.sharedExperts', config.sharedExperts, { min: 0 });
+  checkPleConfig(config);
   const { tasks: t, specificExperts: sk, sharedExperts: ss, levels } = config;
   const de = config.expertUnits.at(-1) as number;
   const units: PleUnit[] = [];

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ArgumentError } from '../core/errors.js';
-import { fromRows, matrix, maxAbsDiff, randomMatrix, rowOf, type Matrix } from '../core/matrix.js';
+import { fromRows, matrix, maxAbsDiff, randomMatrix, rowOf, toRows, type Matrix } from '../core/matrix.js';
 import { rng, type Rng } from '../core/random.js';
 import { initMlp } from '../ml/mlp.js';
 import { initMmoe, mmoeForward } from '../ml/mmoe.js';
@@ -104,8 +104,10 @@ describe('worked example: Q46, level 2 of a 2-level PLE with 2 tasks, 1 expert e
     ]);
   });
 
-  it('level 1 has the shared gate over all 3 experts, reading x', () => {
+  it('level 1 reads x everywhere and has the shared gate over all 3 experts: 4 units, then 3 at level 2', () => {
     expect(pleStructure(config).find((u) => u.level === 1 && u.unit === 'shared gate')).toMatchObject({ count: 1, input: 'x', inputWidth: 6, mixes: 3 });
+    expect(pleStructure(config).filter((u) => u.level === 1).map((u) => u.input)).toEqual(['x', 'x', 'x', 'x']);
+    expect(pleStructure(config)).toHaveLength(7);
   });
 
   it('with 3 tasks of 2 experts and 2 shared: 6 task experts, task gates mix 2 + 2, the shared gate 3 * 2 + 2', () => {
@@ -139,6 +141,13 @@ describe('gates: distributions of the right width (Q46)', () => {
 
   it('task gates are S_k + S_s wide, the shared gate T S_k + S_s, and the last level has none', () => {
     fc.assert(gateWidthProperty(pleForward), { numRuns: 100, seed: 21 });
+  });
+
+  it('the rejected variant is what it claims: with zero task-gate weights, task 0 mixes all 3 experts of the level at 1/3 each', () => {
+    const params = initPle({ inputDim: 2, tasks: 2, levels: 1, specificExperts: 1, sharedExperts: 1, expertUnits: [3], towerUnits: [] }, rng(3));
+    const zeroGates = { ...params, levels: [{ ...params.levels[0]!, taskGates: [matrix(3, 2), matrix(3, 2)] }] };
+    const { gates } = pleForwardTaskGateSeesAllVariant(zeroGates, randomMatrix(2, 2, rng(4)));
+    expect(toRows(gates[0]!.task[0]!)).toEqual([[1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3]]);
   });
 
   it('rejects the PLE whose task gates also mix the other tasks experts (its gates are T S_k + S_s wide)', () => {
@@ -225,6 +234,8 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => pleForward(wide, matrix(1, 3))).toThrow("params.levels[0].taskGates[0]: got shape [3, 3], expected 2 rows, one per expert it mixes: task 0's 1 experts and the 1 shared experts");
     const extra = { ...params, levels: [params.levels[0]!, { ...params.levels[1]!, sharedGate: matrix(3, 4) }] };
     expect(() => pleForward(extra, matrix(1, 3))).toThrow('params.levels[1].sharedGate: got a shared gate, expected no shared gate at the last level');
+    const short = { ...params, levels: [{ ...params.levels[0]!, sharedGate: matrix(2, 3) }, params.levels[1]!] };
+    expect(() => pleForward(short, matrix(1, 3))).toThrow('params.levels[0].sharedGate: got shape [2, 3], expected 3 rows, one per expert of the level');
     const missing = { ...params, levels: [{ ...params.levels[0]!, sharedGate: undefined }, params.levels[1]!] };
     expect(() => pleForward(missing, matrix(1, 3))).toThrow('params.levels[0].sharedGate');
   });
@@ -252,5 +263,8 @@ describe('bad input gets a typed error naming the argument', () => {
     expect(() => pleStructure({ ...config, levels: 0 })).toThrow('config.levels: got 0, expected an integer >= 1');
     expect(() => initPle({ ...config, specificExperts: -1 }, rng(1))).toThrow('config.specificExperts: got -1, expected an integer >= 0');
     expect(() => pleStructure({ ...config, sharedExperts: -1 })).toThrow('config.sharedExperts: got -1, expected an integer >= 0');
+    expect(() => initPle({ ...config, sharedExperts: -1 }, rng(1))).toThrow('config.sharedExperts: got -1, expected an integer >= 0');
+    expect(() => pleStructure({ ...config, specificExperts: -1 })).toThrow('config.specificExperts: got -1, expected an integer >= 0');
+    expect(() => pleStructure({ ...config, specificExperts: 0, sharedExperts: 0 })).toThrow('config.sharedExperts: got 0, expected specificExperts + sharedExperts >= 1');
   });
 });
