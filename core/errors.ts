@@ -89,6 +89,17 @@ export function assertArrayLike(argument: string, value: unknown, expected = 'an
   }
 }
 
+/**
+ * An optional vector such as a bias or a norm's gain: undefined, or an array-like of `length` finite
+ * numbers. `expected` says what it must be (e.g. "8 values, one per row of wq [8, 8]").
+ */
+export function assertOptionalVector(argument: string, value: unknown, length: number, expected: string): asserts value is ArrayLike<number> | undefined {
+  if (value === undefined) return;
+  assertArrayLike(argument, value, expected);
+  if (value.length !== length) throw new ArgumentError(argument, value, expected);
+  assertFiniteArray(argument, value);
+}
+
 /** Throws unless every element of an array-like is a finite number; names the first bad index. */
 export function assertFiniteArray(argument: string, values: ArrayLike<unknown>): asserts values is ArrayLike<number> {
   for (let i = 0; i < values.length; i++) {

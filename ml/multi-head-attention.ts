@@ -32,7 +32,7 @@
  *   // output [5, 8]; weights: 4 matrices [5, 5], one per query head
  *   mhaParamCount({ dModel: 512, numHeads: 8 })   // 1_048_576 = 4 * 512^2
  */
-import { ArgumentError, ArgumentTypeError, assertInteger } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertInteger, assertOptionalVector } from '../core/errors.js';
 import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import type { Tensor2D } from '@tensorflow/tfjs';
@@ -131,9 +131,7 @@ function headDimOf(shape: MhaShape): number {
 }
 
 function assertBias(name: string, b: ArrayLike<number> | undefined, w: Matrix): void {
-  if (b !== undefined && (b === null || typeof b.length !== 'number' || b.length !== w.rows)) {
-    throw new ArgumentError(name, b, `${w.rows} values, one per row of ${name.replace('b', 'w')} ${shapeOf(w)}`);
-  }
+  assertOptionalVector(name, b, w.rows, `${w.rows} values, one per row of ${name.replace('b', 'w')} ${shapeOf(w)}`);
 }
 
 /**

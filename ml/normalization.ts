@@ -29,7 +29,7 @@
  *   layerNorm(fromRows([[1, 2, 3]]), { eps: 0 });   // [[-1.2247, 0, 1.2247]]  (biased variance 2/3)
  *   rmsNorm(fromRows([[3, 4]]), { eps: 0 });        // [[0.8485, 1.1314]]      (RMS = sqrt(12.5))
  */
-import { ArgumentError, assertFinite, assertFiniteArray } from '../core/errors.js';
+import { ArgumentError, assertFinite, assertOptionalVector } from '../core/errors.js';
 import { addMatrices, assertMatrix, matrix, shapeOf, type Matrix } from '../core/matrix.js';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 
@@ -81,11 +81,7 @@ export interface BatchNormOptions {
 export type RowMap = (x: Matrix) => Matrix;
 
 function checkVector(argument: string, v: ArrayLike<number> | undefined, d: number, x: Matrix): void {
-  if (v === undefined) return;
-  if (typeof v !== 'object' || v === null || typeof v.length !== 'number' || v.length !== d) {
-    throw new ArgumentError(argument, v, `${d} values, one per column of x ${shapeOf(x)}`);
-  }
-  assertFiniteArray(argument, v);
+  assertOptionalVector(argument, v, d, `${d} values, one per column of x ${shapeOf(x)}`);
 }
 
 function checkEps(eps: number): void {

@@ -33,7 +33,7 @@
  *   // [[1.4621, 1.4621]] = SiLU(1) * 2 = 0.7311 * 2, copied to both outputs
  */
 import { erf } from 'mathjs';
-import { ArgumentError, assertFiniteArray, assertInteger } from '../core/errors.js';
+import { ArgumentError, assertInteger, assertOptionalVector } from '../core/errors.js';
 import { assertMatrix, linear, matmulTransposed, matrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, tensorBackend, toTensor2d, type Tf } from '../core/backend.js';
@@ -141,8 +141,8 @@ export function denseFfn(x: Matrix, weights: ReluFfnWeights, activation: DenseAc
   const hidden = checkShapes(x, weights.w1, 'weights.w1', weights.w2, 'weights.w2');
   const act = DENSE_ACTIVATIONS[activation];
   if (act === undefined) throw new ArgumentError('activation', activation, `one of ${Object.keys(DENSE_ACTIVATIONS).join(', ')}`);
-  checkBias('weights.b1', weights.b1, hidden);
-  checkBias('weights.b2', weights.b2, x.cols);
+  assertOptionalVector('weights.b1', weights.b1, hidden, `${hidden} values`);
+  assertOptionalVector('weights.b2', weights.b2, x.cols, `${x.cols} values`);
   // [n, d] -> [n, hidden], + b1, then the activation
   const h = linear(x, weights.w1, weights.b1, ops, 'weights.w1');
   for (let i = 0; i < h.data.length; i++) h.data[i] = act(h.data[i] as number);
@@ -155,11 +155,6 @@ export function reluFfn(x: Matrix, weights: ReluFfnWeights, ops?: OpCounter): Ma
   return denseFfn(x, weights, 'relu', ops);
 }
 
-function checkBias(argument: string, b: ArrayLike<number> | undefined, length: number): void {
-  if (b === undefined) return;
-  if (typeof b !== 'object' || b === null || b.length !== length) throw new ArgumentError(argument, b, `${length} values`);
-  assertFiniteArray(argument, b);
-}
 
 /**
  * LLaMA's FFN hidden size: int(2 * 4d / 3), times ffnDimMultiplier (truncated) if given, rounded up

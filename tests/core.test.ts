@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { ArgumentError, ArgumentTypeError, assertComparableArray, assertInteger, describeValue } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertArrayLike, assertComparableArray, assertInteger, assertOptionalVector, describeValue } from '../core/errors.js';
 import * as math from 'mathjs';
 import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
 import { Notebook, NotebookCheckError, defineNotebook, show, type Cell, type Renderer } from '../core/notebook.js';
@@ -90,6 +90,17 @@ describe('errors name the argument, the value and what was expected', () => {
     expect(() => assertComparableArray('values', new BigInt64Array(1))).toThrow(ArgumentTypeError);
     expect(() => assertComparableArray('values', [1, 2, Number.NaN])).toThrow('values[2]: got NaN, expected a number that is not NaN (NaN cannot be ordered)');
     expect(() => assertComparableArray('xs', [null])).toThrow('xs[0]: got null, expected a number');
+  });
+
+  it('optional vectors (biases, norm gains): undefined, or an array-like of the right length of finite numbers', () => {
+    const check = (value: unknown) => () => assertOptionalVector('b', value, 2, '2 values');
+    for (const ok of [undefined, [1, 2], new Float32Array(2)]) expect(check(ok)).not.toThrow();
+    for (const notArray of [null, 3, 'ab', { rows: 2 }]) expect(check(notArray)).toThrow(ArgumentTypeError);
+    expect(check('ab')).toThrow('b: got "ab", expected 2 values');
+    expect(check([1])).toThrow(ArgumentError);
+    expect(check([1])).toThrow('b: got an array of length 1, expected 2 values');
+    expect(check([1, Number.NaN])).toThrow('b[1]: got NaN, expected a finite number');
+    expect(() => assertArrayLike('v', { length: 0 })).not.toThrow();
   });
 
   it('describeValue keeps messages short', () => {

@@ -262,6 +262,26 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => initMultiHeadAttention({ dModel: 8, numHeads: 4, headDim: 0 }, rng(1))).toThrow('headDim: got 0, expected an integer >= 1');
   });
 
+  it('the config and sizes: an object, head counts and d_model >= 1; each shape check stands on its own', () => {
+    const x = matrix(2, 8);
+    for (const config of [null, 4, 'heads']) expect(() => multiHeadAttention(x, w, config as unknown as MhaConfig)).toThrow(/^config: got .*, expected an object \{ numHeads, numKvHeads\? \}/);
+    expect(() => multiHeadAttention(x, w, { numHeads: 0, numKvHeads: 1 })).toThrow('numHeads: got 0, expected an integer >= 1');
+    expect(() => multiHeadAttention(x, w, { numHeads: 4, numKvHeads: 0 })).toThrow('numKvHeads: got 0, expected an integer >= 1');
+    expect(() => initMultiHeadAttention({ dModel: 0, numHeads: 1 }, rng(1))).toThrow('dModel: got 0, expected an integer >= 1');
+    expect(() => multiHeadAttention(x, 'weights' as unknown as MhaWeights, { numHeads: 4, numKvHeads: 2 })).toThrow(/^weights: got .*, expected an object \{ wq, wk, wv, wo \}/);
+    // wk with the right rows but the wrong width is caught by the weight check, not later by the projection
+    expect(() => multiHeadAttention(x, { ...w, wk: matrix(4, 6) }, { numHeads: 4, numKvHeads: 2 })).toThrow('wk: got shape [4, 6], expected [h_kv d_head, d_model] = [2 * 2, 8]');
+    expect(() => multiHeadAttention(x, { ...w, bo: 'abcdefgh' as unknown as number[] }, { numHeads: 4, numKvHeads: 2 })).toThrow(/^bo: got .*, expected 8 values/);
+    expect(() => multiHeadAttention(x, w, { numHeads: 4, numKvHeads: 2 }, { context: { rows: 3, cols: 8 } as unknown as Matrix })).toThrow(/^context: got .*, expected a Matrix/);
+  });
+
+  it('biases only when asked for, and then zero', () => {
+    const plain = initMultiHeadAttention({ dModel: 8, numHeads: 4 }, rng(1));
+    expect([plain.bq, plain.bk, plain.bv, plain.bo]).toEqual([undefined, undefined, undefined, undefined]);
+    const biased = initMultiHeadAttention({ dModel: 8, numHeads: 4, numKvHeads: 2, bias: true }, rng(1));
+    expect([biased.bq, biased.bk, biased.bv, biased.bo].map((b) => Array.from(b!))).toEqual([new Array(8).fill(0), new Array(4).fill(0), new Array(4).fill(0), new Array(8).fill(0)]);
+  });
+
   it('the head helpers: split needs a divisible width, merge equal heads, attend k and v heads dividing q heads', () => {
     expect(() => splitHeads(matrix(2, 6), 0)).toThrow('numHeads: got 0, expected an integer >= 1');
     expect(() => splitHeads(matrix(2, 6), 4)).toThrow('x: got shape [2, 6], expected a width divisible by numHeads = 4');
@@ -279,6 +299,7 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     const config = { numHeads: 4, numKvHeads: 2 };
     await expect(multiHeadAttentionTf(matrix(2, 6), w, config)).rejects.toThrow(/^x: got shape \[2, 6\]/);
     await expect(multiHeadAttentionTf(matrix(2, 8), w, config, { context: matrix(3, 6) })).rejects.toThrow(/^x: /);
+    await expect(multiHeadAttentionTf(matrix(2, 6), w, config, { context: matrix(3, 8) })).rejects.toThrow(/^x: got shape \[2, 6\], expected d_model = 8 columns/);
     await expect(multiHeadAttentionTf(matrix(3, 8), w, config, { causal: true, context: matrix(2, 8) })).rejects.toThrow('x: got shape [3, 8], expected at most 2 queries for a causal mask over 2 keys');
     await expect(multiHeadAttentionTf(matrix(2, 8), w, config, { keyPadding: [false] })).rejects.toThrow('keyPadding: got an array of length 1, expected an array of 2 booleans, one per key');
     const padded = await multiHeadAttentionTf(randomMatrix(2, 8, rng(3)), w, config, { keyPadding: [false, true] });
