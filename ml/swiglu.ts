@@ -155,7 +155,6 @@ export function reluFfn(x: Matrix, weights: ReluFfnWeights, ops?: OpCounter): Ma
   return denseFfn(x, weights, 'relu', ops);
 }
 
-
 /**
  * LLaMA's FFN hidden size: int(2 * 4d / 3), times ffnDimMultiplier (truncated) if given, rounded up
  * to a multiple of `multipleOf`. 4096 -> 11008 (Llama 7B); 8192 with 1.3 and 4096 -> 28672 (Llama 2 70B).
