@@ -253,7 +253,8 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     const x = matrix(2, 8);
     expect(() => multiHeadAttention(x, null as unknown as MhaWeights, config)).toThrow(/^weights: /);
     expect(() => multiHeadAttention(x, { ...w, wq: matrix(0, 8) }, config)).toThrow('wq: got shape [0, 8], expected d_head >= 1');
-    expect(() => multiHeadAttention(x, { ...w, wk: matrix(4, 6) }, config)).toThrow(/^wk: got shape \[4, 6\]/);
+    // wk with the right rows but the wrong width is caught by the weight check, not later by the projection
+    expect(() => multiHeadAttention(x, { ...w, wk: matrix(4, 6) }, config)).toThrow('wk: got shape [4, 6], expected [h_kv d_head, d_model] = [2 * 2, 8]');
     expect(() => multiHeadAttention(x, { ...w, wv: matrix(6, 8) }, config)).toThrow('wv: got shape [6, 8], expected shape [4, 8] like wk [4, 8]');
     expect(() => multiHeadAttention(x, { ...w, wv: matrix(4, 6) }, config)).toThrow('wv: got shape [4, 6], expected shape [4, 8] like wk [4, 8]');
     expect(() => multiHeadAttention(x, { ...w, wo: matrix(6, 8) }, config)).toThrow(/^wo: got shape \[6, 8\]/);
@@ -262,15 +263,13 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
     expect(() => initMultiHeadAttention({ dModel: 8, numHeads: 4, headDim: 0 }, rng(1))).toThrow('headDim: got 0, expected an integer >= 1');
   });
 
-  it('the config and sizes: an object, head counts and d_model >= 1; each shape check stands on its own', () => {
+  it('the config and sizes: an object, head counts and d_model >= 1; the weights object, a string bias, a context that is not a matrix', () => {
     const x = matrix(2, 8);
     for (const config of [null, 4, 'heads']) expect(() => multiHeadAttention(x, w, config as unknown as MhaConfig)).toThrow(/^config: got .*, expected an object \{ numHeads, numKvHeads\? \}/);
     expect(() => multiHeadAttention(x, w, { numHeads: 0, numKvHeads: 1 })).toThrow('numHeads: got 0, expected an integer >= 1');
     expect(() => multiHeadAttention(x, w, { numHeads: 4, numKvHeads: 0 })).toThrow('numKvHeads: got 0, expected an integer >= 1');
     expect(() => initMultiHeadAttention({ dModel: 0, numHeads: 1 }, rng(1))).toThrow('dModel: got 0, expected an integer >= 1');
     expect(() => multiHeadAttention(x, 'weights' as unknown as MhaWeights, { numHeads: 4, numKvHeads: 2 })).toThrow(/^weights: got .*, expected an object \{ wq, wk, wv, wo \}/);
-    // wk with the right rows but the wrong width is caught by the weight check, not later by the projection
-    expect(() => multiHeadAttention(x, { ...w, wk: matrix(4, 6) }, { numHeads: 4, numKvHeads: 2 })).toThrow('wk: got shape [4, 6], expected [h_kv d_head, d_model] = [2 * 2, 8]');
     expect(() => multiHeadAttention(x, { ...w, bo: 'abcdefgh' as unknown as number[] }, { numHeads: 4, numKvHeads: 2 })).toThrow(/^bo: got .*, expected 8 values/);
     expect(() => multiHeadAttention(x, w, { numHeads: 4, numKvHeads: 2 }, { context: { rows: 3, cols: 8 } as unknown as Matrix })).toThrow(/^context: got .*, expected a Matrix/);
   });
