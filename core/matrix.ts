@@ -6,7 +6,7 @@
  * `OpCounter` is how a module makes its complexity executable: pass `{ madds: 0 }` and the module
  * adds every multiply-add it performs, so a test can assert `madds <= c * n^2 * d`.
  */
-import { ArgumentError, ArgumentTypeError, assertFiniteArray, assertInteger } from './errors.js';
+import { ArgumentError, ArgumentTypeError, assertFiniteArray, assertInteger, assertOptionalVector } from './errors.js';
 import type { Rng } from './random.js';
 
 export interface Matrix {
@@ -145,10 +145,9 @@ export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix 
  */
 export function linear(x: Matrix, w: Matrix, bias?: ArrayLike<number>, ops?: OpCounter, name = 'w'): Matrix {
   if (x.cols !== w.cols) throw new ArgumentError(name, w, `[d_out, ${x.cols}]: d_in = ${x.cols} columns like x ${shapeOf(x)}`, `shape ${shapeOf(w)}`);
+  assertOptionalVector(`${name} bias`, bias, w.rows, `${w.rows} values, one per output of ${name} ${shapeOf(w)}`);
   const y = matmulTransposed(x, w, ops);
   if (bias === undefined) return y;
-  if (bias.length !== w.rows) throw new ArgumentError(`${name} bias`, bias, `${w.rows} values, one per output of ${name} ${shapeOf(w)}`);
-  assertFiniteArray(`${name} bias`, bias);
   for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) y.data[i * y.cols + j] = (y.data[i * y.cols + j] as number) + (bias[j] as number);
   return y;
 }
