@@ -13,7 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { catalog, FAMILIES, findConcept, type ConceptEntry, type FamilyId } from '../catalog/index.js';
 import { simpleRanker, type Ranker } from '../catalog/ask.js';
 import { questions } from '../catalog/questions.js';
-import { loadNotebook, TerminalRenderer } from '../core/notebook-render.js';
+import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
 
 export interface Io {
   out: (text: string) => void;

@@ -140,3 +140,30 @@ export function assertComparableArray(argument: string, values: unknown): assert
     if (v !== v) throw new ArgumentError(`${argument}[${i}]`, v, 'a number that is not NaN (NaN cannot be ordered)');
   }
 }
+
+/** Throws unless `value` is a non-null object (not an array): a config, weights or options bag. */
+export function assertObject(argument: string, value: unknown, expected = 'an object'): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ArgumentTypeError(argument, value, expected);
+}
+
+/** Throws unless `value` is a function. */
+export function assertFunction(argument: string, value: unknown, expected = 'a function'): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') throw new ArgumentTypeError(argument, value, expected);
+}
+
+/** Throws unless `value` is a boolean. */
+export function assertBoolean(argument: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new ArgumentTypeError(argument, value, 'true or false');
+}
+
+/** Throws unless `value` is one of `allowed` (compared with ===), listing them. */
+export function assertOneOf<const T>(argument: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (!allowed.includes(value as T)) {
+    throw new ArgumentError(argument, value, `one of ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')}`);
+  }
+}
+
+/** Throws unless `value` is iterable (arrays, strings, generators, Sets, ...). */
+export function assertIterable(argument: string, value: unknown, expected = 'an iterable'): asserts value is Iterable<unknown> {
+  if (value == null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new ArgumentTypeError(argument, value, expected);
+}

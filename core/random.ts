@@ -17,7 +17,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { assertFinite, assertInteger, ArgumentError } from './errors.js';
+import { assertFinite, assertInteger, ArgumentError, ArgumentTypeError } from './errors.js';
 
 /** xoroshiro128+ seeded from a small integer starts with a few poor outputs; skip them once. */
 const WARM_UP = 16;
@@ -126,4 +126,9 @@ export class Rng {
 /** A seeded generator: `rng(42)`. */
 export function rng(seed: number): Rng {
   return Rng.fromSeed(seed);
+}
+
+/** Throws unless `value` is an `Rng` (made by `rng(seed)`): a plain object with the same keys is not one. */
+export function assertRng(argument: string, value: unknown): asserts value is Rng {
+  if (!(value instanceof Rng)) throw new ArgumentTypeError(argument, value, 'an Rng (from rng(seed))');
 }

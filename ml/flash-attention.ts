@@ -190,9 +190,9 @@ export async function flashAttentionTf(q: Matrix, k: Matrix, v: Matrix, options:
   const { n, m, dv, scale, causal, keyPadding, br, bc } = checkInputs(q, k, v, options);
   const { tf } = await tensorBackend();
   const result = tf.tidy(() => {
-    const qT = toTensor2d(q);
-    const kT = toTensor2d(k);
-    const vT = toTensor2d(v);
+    const qT = toTensor2d(tf, q);
+    const kT = toTensor2d(tf, k);
+    const vT = toTensor2d(tf, v);
     const blocks: ReturnType<typeof tf.zeros>[] = [];
     for (let i0 = 0; i0 < n; i0 += br) {
       const rows = Math.min(br, n - i0);

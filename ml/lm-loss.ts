@@ -154,7 +154,7 @@ async function tfLossFn(logits: Matrix, labels: readonly number[]) {
 export async function causalLmLossTf(logits: Matrix, labels: readonly number[]): Promise<number> {
   checkInputs(logits, labels);
   const { tf, fn } = await tfLossFn(logits, labels);
-  const loss = tf.tidy(() => fn(toTensor2d(logits)));
+  const loss = tf.tidy(() => fn(toTensor2d(tf, logits)));
   const value = (await loss.data())[0] as number;
   loss.dispose();
   return value;
@@ -164,7 +164,7 @@ export async function causalLmLossTf(logits: Matrix, labels: readonly number[]):
 export async function causalLmLossGradTf(logits: Matrix, labels: readonly number[]): Promise<Matrix> {
   checkInputs(logits, labels);
   const { tf, fn } = await tfLossFn(logits, labels);
-  const grad = tf.tidy(() => tf.grad((z) => fn(z as ReturnType<typeof tf.tensor2d>))(toTensor2d(logits)));
+  const grad = tf.tidy(() => tf.grad((z) => fn(z as ReturnType<typeof tf.tensor2d>))(toTensor2d(tf, logits)));
   return fromTensor2d(grad);
 }
 

@@ -221,11 +221,11 @@ export async function loraForwardTf(layer: LoraLayer, x: Matrix): Promise<Matrix
   if (x.cols !== dIn) throw new ArgumentError('x', x, `d_in = ${dIn} columns like w ${shapeOf(layer.w)}`, `shape ${shapeOf(x)}`);
   const { tf } = await tensorBackend();
   const out = tf.tidy(() => {
-    const xt = toTensor2d(x);
-    const base = tf.matMul(xt, toTensor2d(layer.w), false, true);
+    const xt = toTensor2d(tf, x);
+    const base = tf.matMul(xt, toTensor2d(tf, layer.w), false, true);
     if (layer.merged) return base;
     // [n, d_in] x [d_in, r] x [r, d_out]
-    const update = tf.matMul(tf.matMul(xt, toTensor2d(layer.a), false, true), toTensor2d(layer.b), false, true);
+    const update = tf.matMul(tf.matMul(xt, toTensor2d(tf, layer.a), false, true), toTensor2d(tf, layer.b), false, true);
     return tf.add(base, tf.mul(update, scale));
   });
   return fromTensor2d(out);
@@ -298,9 +298,9 @@ export async function fitLowRankUpdate(target: Matrix, r: number, rng: Rng, opti
   assertFinite('learningRate', learningRate);
   const { tf } = await tensorBackend();
   const layer = initLora(matrix(target.rows, target.cols), { r }, rng);
-  const a = tf.variable(toTensor2d(layer.a));
-  const b = tf.variable(toTensor2d(layer.b));
-  const t = toTensor2d(target);
+  const a = tf.variable(toTensor2d(tf, layer.a));
+  const b = tf.variable(toTensor2d(tf, layer.b));
+  const t = toTensor2d(tf, target);
   const targetNorm2 = target.data.reduce((s, x) => s + x * x, 0);
   if (targetNorm2 === 0) throw new ArgumentError('target', target, 'a non-zero update');
   const optimizer = tf.train.adam(learningRate);

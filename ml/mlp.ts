@@ -120,13 +120,13 @@ export function paramCount(params: unknown): number {
 }
 
 /** Float32 constant tensors for a parameter tree (for a tfjs forward pass without training). */
-export function toTensors<P>(params: P): Swap<P, Tensor2D> {
-  return mapParams(params, isMatrix, (m) => toTensor2d(m)) as Swap<P, Tensor2D>;
+export function toTensors<P>(tf: Tf, params: P): Swap<P, Tensor2D> {
+  return mapParams(params, isMatrix, (m) => toTensor2d(tf, m)) as Swap<P, Tensor2D>;
 }
 
 /** Trainable tfjs variables for a parameter tree. Dispose them with `disposeTree`. */
 export function toVariables<P>(tf: Tf, params: P): Swap<P, Variable<Rank.R2>> {
-  return mapParams(params, isMatrix, (m) => tf.variable(toTensor2d(m))) as Swap<P, Variable<Rank.R2>>;
+  return mapParams(params, isMatrix, (m) => tf.variable(toTensor2d(tf, m))) as Swap<P, Variable<Rank.R2>>;
 }
 
 const isTensor = (v: unknown): v is Tensor2D => typeof v === 'object' && v !== null && typeof (v as Tensor2D).dataSync === 'function' && Array.isArray((v as Tensor2D).shape);

@@ -208,7 +208,7 @@ export async function mmoeTf(params: MmoeParams, x: Matrix): Promise<MmoeResult>
   assertMatrix('x', x);
   const { tf } = await tensorBackend();
   const [logits, probs, ...gates] = tf.tidy(() => {
-    const out = mmoeForwardTf(tf, toTensors(params), toTensor2d(x));
+    const out = mmoeForwardTf(tf, toTensors(tf, params), toTensor2d(tf, x));
     return [out.logits, tf.sigmoid(out.logits) as Tensor2D, ...out.gates];
   });
   return { logits: await fromTensor2d(logits!), probs: await fromTensor2d(probs!), gates: await Promise.all(gates.map(fromTensor2d)) };
@@ -338,8 +338,8 @@ export async function trainMultiTask<P>(model: MultiTaskModel<P>, params: P, dat
   if (data.x.rows !== data.labels.rows) throw new ArgumentError('data.labels', data.labels, `${data.x.rows} rows like data.x ${shapeOf(data.x)}`, `shape ${shapeOf(data.labels)}`);
   const { tf } = await tensorBackend();
   const variables = toVariables(tf, params);
-  const x = toTensor2d(data.x);
-  const y = toTensor2d(data.labels);
+  const x = toTensor2d(tf, data.x);
+  const y = toTensor2d(tf, data.labels);
   const weights = tf.tensor1d(Float32Array.from(taskWeights));
   // BCE with logits, stable form: max(z, 0) - z y + log(1 + exp(-|z|)); mean over rows, weighted sum over tasks
   const loss = () =>

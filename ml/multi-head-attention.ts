@@ -295,11 +295,11 @@ export async function multiHeadAttentionTf(x: Matrix, weights: MhaWeights, confi
   const out = tf.tidy(() => {
     // y = x W^T + b
     const proj = (input: Tensor2D, w: Matrix, b: ArrayLike<number> | undefined): Tensor2D => {
-      const y = tf.matMul(input, toTensor2d(w), false, true) as Tensor2D;
+      const y = tf.matMul(input, toTensor2d(tf, w), false, true) as Tensor2D;
       return b === undefined ? y : (tf.add(y, tf.tensor1d(Float32Array.from(b))) as Tensor2D);
     };
-    const xT = toTensor2d(x);
-    const sourceT = options.context ? toTensor2d(source) : xT;
+    const xT = toTensor2d(tf, x);
+    const sourceT = options.context ? toTensor2d(tf, source) : xT;
     // [n, h dh] -> [n, h, dh] -> [h, n, dh]
     const q = tf.transpose(tf.reshape(proj(xT, weights.wq, weights.bq), [n, h, dh]), [1, 0, 2]);
     // [m, h_kv dh] -> [h_kv, m, dh] -> repeat each kv head h / h_kv times -> [h, m, dh]

@@ -245,7 +245,7 @@ export async function layerNormTf(x: Matrix, options: Omit<LayerNormOptions, 'op
   checkEps(eps);
   const { tf } = await tensorBackend();
   const y = tf.tidy(() => {
-    const t = toTensor2d(x);
+    const t = toTensor2d(tf, x);
     // [n, d] -> mean, variance [n, 1]
     const { mean, variance } = tf.moments(t, 1, true);
     const normalised = tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, eps)));
@@ -262,7 +262,7 @@ export async function rmsNormTf(x: Matrix, options: Omit<RmsNormOptions, 'ops'> 
   checkEps(eps);
   const { tf } = await tensorBackend();
   const y = tf.tidy(() => {
-    const t = toTensor2d(x);
+    const t = toTensor2d(tf, x);
     const ms = tf.mean(tf.square(t), 1, true);
     return tf.mul(tf.mul(t, tf.rsqrt(tf.add(ms, eps))), tf.tensor1d(vectorOr(options.weight, x.cols, 1)));
   });
@@ -275,7 +275,7 @@ export async function batchNormTf(x: Matrix, options: BatchNormOptions = {}): Pr
   const { eps = LAYER_NORM_EPS, running } = options;
   const { tf } = await tensorBackend();
   const y = tf.tidy(() => {
-    const t = toTensor2d(x);
+    const t = toTensor2d(tf, x);
     const stats = running
       ? { mean: tf.tensor1d(Float32Array.from(running.mean)), variance: tf.tensor1d(Float32Array.from(running.variance)) }
       : tf.moments(t, 0);

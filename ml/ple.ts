@@ -216,7 +216,7 @@ export async function pleTf(params: PleParams, x: Matrix): Promise<PleResult> {
   assertMatrix('x', x);
   const { tf } = await tensorBackend();
   const out = tf.tidy(() => {
-    const r = pleForwardTf(tf, toTensors(params), toTensor2d(x));
+    const r = pleForwardTf(tf, toTensors(tf, params), toTensor2d(tf, x));
     return { logits: r.logits, probs: tf.sigmoid(r.logits) as Tensor2D, gates: r.gates };
   });
   const gates: PleGates[] = [];

@@ -166,7 +166,7 @@ export async function applyRopeTf(x: Matrix, options: RopeOptions = {}): Promise
     freq[b] = theta[i] as number;
   }
   const y = tf.tidy(() => {
-    const xt = toTensor2d(x);
+    const xt = toTensor2d(tf, x);
     // angles [n, 1] x [1, d] -> [n, d]
     const angles = tf.matMul(tf.tensor2d(Float32Array.from(positions), [x.rows, 1]), tf.tensor2d(freq, [1, d]));
     const rotated = tf.mul(tf.gather(xt, tf.tensor1d(partner, 'int32'), 1), tf.tensor1d(sign));

@@ -148,14 +148,14 @@ export async function attentionTf(q: Matrix, k: Matrix, v: Matrix, options: Atte
   const [w, o] = tf.tidy(() => {
     const mask = tf.tensor2d(visible, [n, m]);
     // [n, d_k] x [d_k, m] -> [n, m]
-    const scaled = tf.mul(tf.matMul(toTensor2d(q), toTensor2d(k), false, true), scale);
-    const logits = bias === undefined ? scaled : tf.add(scaled, toTensor2d(bias));
+    const scaled = tf.mul(tf.matMul(toTensor2d(tf, q), toTensor2d(tf, k), false, true), scale);
+    const logits = bias === undefined ? scaled : tf.add(scaled, toTensor2d(tf, bias));
     // a fully masked row would be softmax(-inf, ..., -inf) = NaN: give it zeros, like the from-scratch version
     const rowVisible = tf.broadcastTo(tf.greater(tf.sum(mask, 1, true), 0), [n, m]);
     const maskedLogits = tf.where(tf.cast(mask, 'bool'), logits, tf.fill([n, m], Number.NEGATIVE_INFINITY));
     const weightsT = tf.where(rowVisible, tf.softmax(tf.where(rowVisible, maskedLogits, tf.zerosLike(logits))), tf.zerosLike(logits));
     // [n, m] x [m, d_v] -> [n, d_v]
-    return [weightsT, tf.matMul(weightsT, toTensor2d(v))];
+    return [weightsT, tf.matMul(weightsT, toTensor2d(tf, v))];
   });
   return { weights: await fromTensor2d(w), output: await fromTensor2d(o) };
 }

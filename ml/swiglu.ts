@@ -209,12 +209,12 @@ async function gatedFfnTf(x: Matrix, weights: GatedFfnWeights, act: 'silu' | Gel
   checkGated(x, weights);
   const { tf } = await tensorBackend();
   const y = tf.tidy(() => {
-    const t = toTensor2d(x);
+    const t = toTensor2d(tf, x);
     // matMul(x, W, false, true) = x W^T
-    const gate = tf.matMul(t, toTensor2d(weights.w1), false, true);
-    const up = tf.matMul(t, toTensor2d(weights.w3), false, true);
+    const gate = tf.matMul(t, toTensor2d(tf, weights.w1), false, true);
+    const up = tf.matMul(t, toTensor2d(tf, weights.w3), false, true);
     const activated = act === 'silu' ? tf.mul(gate, tf.sigmoid(gate)) : geluTf(tf, gate, act);
-    return tf.matMul(tf.mul(activated, up), toTensor2d(weights.w2), false, true);
+    return tf.matMul(tf.mul(activated, up), toTensor2d(tf, weights.w2), false, true);
   });
   return fromTensor2d(y);
 }
@@ -236,8 +236,8 @@ export async function denseFfnTf(x: Matrix, weights: ReluFfnWeights, activation:
   const y = tf.tidy(() => {
     const b1 = tf.tensor1d(Float32Array.from(weights.b1 ?? new Array<number>(hidden).fill(0)));
     const b2 = tf.tensor1d(Float32Array.from(weights.b2 ?? new Array<number>(x.cols).fill(0)));
-    const h = denseActivationTf(tf, tf.add(tf.matMul(toTensor2d(x), toTensor2d(weights.w1), false, true), b1), activation);
-    return tf.add(tf.matMul(h, toTensor2d(weights.w2), false, true), b2);
+    const h = denseActivationTf(tf, tf.add(tf.matMul(toTensor2d(tf, x), toTensor2d(tf, weights.w1), false, true), b1), activation);
+    return tf.add(tf.matMul(h, toTensor2d(tf, weights.w2), false, true), b2);
   });
   return fromTensor2d(y);
 }

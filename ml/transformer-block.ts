@@ -398,7 +398,7 @@ export async function blockForwardTf(x: Matrix, weights: BlockWeights, config: B
 
   const out = tf.tidy(() => {
     const linearTf = (input: Tensor, m: Matrix, b?: ArrayLike<number>) => {
-      const y = tf.matMul(input, toTensor2d(m), false, true);
+      const y = tf.matMul(input, toTensor2d(tf, m), false, true);
       return b === undefined ? y : tf.add(y, tf.tensor1d(f32(b)));
     };
     const normTf = (t: Tensor, nw: NormWeights): Tensor => {
@@ -441,7 +441,7 @@ export async function blockForwardTf(x: Matrix, weights: BlockWeights, config: B
       const r = w.ffn as ReluFfnWeights;
       return linearTf(denseActivationTf(tf, linearTf(t, r.w1, r.b1), config.ffn), r.w2, r.b2);
     };
-    const xt = toTensor2d(x);
+    const xt = toTensor2d(tf, x);
     if (config.placement === 'pre') {
       const hidden = tf.add(xt, attentionTf(normTf(xt, w.norm1)));
       return tf.add(hidden, ffnTf(normTf(hidden, w.norm2)));

@@ -5,7 +5,7 @@
 import { rocAuc, rocAucByRanks, rocAucPairwise } from '../ml/auc.js';
 import { fitLogisticRegression, selectColumns, singleFeatureAuc } from '../ml/permutation-importance.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** Daily logs: 3 honest features, and a "leak" that in the logs is written after the outcome is known. */

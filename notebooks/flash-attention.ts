@@ -14,7 +14,7 @@ import {
 import { attention } from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => {

@@ -13,7 +13,7 @@ import {
   middleNode,
 } from '../algorithms/linked-list-pointers.js';
 import { fromArray, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 

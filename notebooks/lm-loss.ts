@@ -15,7 +15,7 @@ import {
 } from '../ml/lm-loss.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 export default defineNotebook(import.meta.url, 'lm-loss', async (nb) => {

@@ -19,7 +19,7 @@ import {
 } from '../ml/long-context.js';
 import { attention } from '../ml/scaled-dot-product-attention.js';
 import { randomMatrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 const GiB = 2 ** 30;

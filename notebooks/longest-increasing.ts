@@ -9,7 +9,7 @@ import {
   longestNonIncreasingSubsequence,
   patienceTails,
 } from '../algorithms/longest-increasing.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -7,7 +7,7 @@ import {
   longestUniqueSubstringBruteForce,
   longestUniqueSubstringStaleVariant,
 } from '../algorithms/longest-unique-substring.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** Shows lone surrogates as \uXXXX so a cut emoji is visible instead of a replacement box. */

@@ -20,7 +20,7 @@ import {
 } from '../ml/lora.js';
 import { tensorBackend } from '../core/backend.js';
 import { matmul, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** Best rank-r relative error (Eckart-Young) from the singular values, via mathjs eigs of M M^T. */

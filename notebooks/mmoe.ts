@@ -4,7 +4,7 @@
  */
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 import { gateEntropies, mixExperts } from '../ml/gates.js';
 import { mlpForward } from '../ml/mlp.js';

@@ -6,7 +6,7 @@
 import { fitLogisticRegression, permutationImportance, selectColumns, singleFeatureAuc, type Model } from '../ml/permutation-importance.js';
 import { rocAuc } from '../ml/auc.js';
 import { at, randomMatrix, type Matrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng, type Rng } from '../core/random.js';
 
 /** True effects: two strong, two weak, eight pure noise columns. */

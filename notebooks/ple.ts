@@ -5,7 +5,7 @@
  */
 import { tensorBackend } from '../core/backend.js';
 import { maxAbsDiff, randomMatrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 import { meanGate } from '../ml/gates.js';
 import { fitAndScore, initMmoe, initSharedBottom, mmoeForward, mmoeModel, sharedBottomModel, sliceRows, syntheticTasks } from '../ml/mmoe.js';

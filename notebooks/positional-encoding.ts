@@ -17,7 +17,7 @@ import {
 import { attention, attentionTf } from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, maxAbsDiff, randomMatrix, rowOf, toRows } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 export default defineNotebook(import.meta.url, 'positional-encoding', async (nb) => {

@@ -3,7 +3,7 @@
  * Run: npm start -- run quicksort   (or: npx tsx notebooks/quicksort.ts)
  */
 import { emptyStats, hoarePartition, lomutoPartition, quicksort, threeWayPartition, type QuicksortOptions } from '../algorithms/quicksort.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -5,7 +5,7 @@
 import { middleNode } from '../algorithms/linked-list-pointers.js';
 import { reorderList, reorderListByArray, reorderListCutBeforeMiddleVariant, reorderListNoCutVariant, reverseList } from '../algorithms/reorder-list.js';
 import { fromArray, nodesOf, toArray } from '../algorithms/support/linked-list.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 

@@ -10,7 +10,7 @@ import {
   reservoirSample,
   weightedReservoirSample,
 } from '../algorithms/reservoir-sampling.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 import { chiSquareTest } from '../core/stats.js';
 

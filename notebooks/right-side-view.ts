@@ -11,7 +11,7 @@ import {
   type TraversalStats,
 } from '../algorithms/right-side-view.js';
 import { fromLevelOrder, height, leftComb, size, type LevelOrder } from '../algorithms/support/binary-tree.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 
 const fresh = (): TraversalStats => ({ visits: 0, maxFrontier: 0 });
 

@@ -17,7 +17,7 @@ import {
 } from '../ml/rope.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, linear, matmulTransposed, maxAbsDiff, randomMatrix, type Matrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 export default defineNotebook(import.meta.url, 'rope', async (nb) => {

@@ -11,7 +11,7 @@ import {
   searchRotatedWithDuplicates,
   type ProbeCounter,
 } from '../algorithms/rotated-array-search.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 
 const rotate = (xs: readonly number[], k: number) => [...xs.slice(k), ...xs.slice(0, k)];
 const evens = (n: number) => Array.from({ length: n }, (_, i) => 2 * i);

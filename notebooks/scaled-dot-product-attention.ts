@@ -6,7 +6,7 @@ import { attention, attentionTf, rowEntropies, scalingExperiment } from '../ml/s
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import type { Plot } from '../core/plot.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** The 4 x 4 attention weights of this notebook as a query x key heatmap. */

@@ -5,7 +5,7 @@
 import { singleFeatureAuc } from '../ml/permutation-importance.js';
 import { rocAuc } from '../ml/auc.js';
 import { at, matrix } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 const NAMES = ['helps', 'hurts (reversed)', 'weak', 'noise', 'copy of helps', 'x0 * x1 partner A', 'x0 * x1 partner B', 'leak'];

@@ -16,7 +16,7 @@ import {
 } from '../ml/swiglu.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, maxAbsDiff, randomMatrix, type OpCounter } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 export default defineNotebook(import.meta.url, 'swiglu', async (nb) => {

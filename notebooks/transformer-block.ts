@@ -20,7 +20,7 @@ import {
 import { addPositions, sinusoidalEncoding } from '../ml/positional-encoding.js';
 import { tensorBackend } from '../core/backend.js';
 import { matrix, maxAbsDiff, randomMatrix, toRows } from '../core/matrix.js';
-import { defineNotebook } from '../core/notebook.js';
+import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** One row per switch of a BlockConfig, read off the config itself. */

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { catalog } from '../catalog/index.js';
 import { PROJECT_ROOT } from '../catalog/paths.js';
-import { loadNotebook, renderToMarkdown } from '../core/notebook-render.js';
+import { loadNotebook, renderToMarkdown } from '../notebook/render.js';
 
 const OUT = join(PROJECT_ROOT, 'build', 'notebooks');
 const wanted = process.argv.slice(2);

@@ -104,7 +104,7 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
   test.prop([gateCase], { numRuns: 15 })('weights and output', async ({ x, gate, experts }) => {
     const { tf } = await tensorBackend();
     const [w, o] = tf.tidy(() => {
-      const r = softmaxGateTf(tf, toTensor2d(x), toTensor2d(gate), experts.map(toTensor2d));
+      const r = softmaxGateTf(tf, toTensor2d(tf, x), toTensor2d(tf, gate), experts.map((e) => toTensor2d(tf, e)));
       return [r.weights, r.output];
     });
     const mine = softmaxGate(x, gate, experts);
@@ -184,8 +184,8 @@ describe('bad input gets a typed error naming the argument and both shapes', () 
 
   it('the tfjs gate checks the same shapes', async () => {
     const { tf } = await tensorBackend();
-    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(matrix(2, 4)), toTensor2d(gate), experts.map(toTensor2d)))).toThrow('x: got shape [2, 4], expected 3 columns');
-    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(x), toTensor2d(gate), experts.slice(1).map(toTensor2d)))).toThrow('expected 4 expert outputs');
-    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(x), toTensor2d(gate), 'experts' as unknown as Tensor2D[]))).toThrow(/^experts: /);
+    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(tf, matrix(2, 4)), toTensor2d(tf, gate), experts.map((e) => toTensor2d(tf, e))))).toThrow('x: got shape [2, 4], expected 3 columns');
+    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(tf, x), toTensor2d(tf, gate), experts.slice(1).map((e) => toTensor2d(tf, e))))).toThrow('expected 4 expert outputs');
+    expect(() => tf.tidy(() => void softmaxGateTf(tf, toTensor2d(tf, x), toTensor2d(tf, gate), 'experts' as unknown as Tensor2D[]))).toThrow(/^experts: /);
   });
 });

@@ -57,7 +57,7 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
     const layer = { ...initDense(dIn, dOut, r), bias: randomMatrix(1, dOut, r) };
     const x = randomMatrix(4, dIn, r);
     const { tf } = await tensorBackend();
-    const t = tf.tidy(() => denseForwardTf(tf, { weight: toTensor2d(layer.weight), bias: toTensor2d(layer.bias) }, toTensor2d(x), relu));
+    const t = tf.tidy(() => denseForwardTf(tf, { weight: toTensor2d(tf, layer.weight), bias: toTensor2d(tf, layer.bias) }, toTensor2d(tf, x), relu));
     expect(maxAbsDiff(denseForward(layer, x, relu), await fromTensor2d(t))).toBeLessThan(1e-5);
   });
 
@@ -66,7 +66,7 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
     const layers = initMlp(dIn, units, r).map((l) => ({ ...l, bias: randomMatrix(1, l.bias.cols, r) }));
     const x = randomMatrix(3, dIn, r);
     const { tf } = await tensorBackend();
-    const t = tf.tidy(() => mlpForwardTf(tf, toTensors(layers), toTensor2d(x)));
+    const t = tf.tidy(() => mlpForwardTf(tf, toTensors(tf, layers), toTensor2d(tf, x)));
     expect(maxAbsDiff(mlpForward(layers, x), await fromTensor2d(t))).toBeLessThan(1e-5);
   });
 });
@@ -100,7 +100,7 @@ describe('parameter trees', () => {
   it('disposeTree frees every tensor of the tree', async () => {
     const { tf } = await tensorBackend();
     const before = tf.memory().numTensors;
-    const tensors = toTensors(nestedTree());
+    const tensors = toTensors(tf, nestedTree());
     expect(tf.memory().numTensors).toBe(before + 3);
     disposeTree(tf, tensors);
     expect(tf.memory().numTensors).toBe(before);

@@ -222,7 +222,7 @@ describe('towers, scores and gate distance, worked', () => {
     const params = initSharedBottom({ inputDim: 3, tasks, expertUnits: [4], towerUnits: [2] }, r);
     const x = randomMatrix(4, 3, r);
     const { tf } = await tensorBackend();
-    const t = tf.tidy(() => sharedBottomModel.logitsTf(tf, toTensors(params), toTensor2d(x)));
+    const t = tf.tidy(() => sharedBottomModel.logitsTf(tf, toTensors(tf, params), toTensor2d(tf, x)));
     expect(maxAbsDiff(sharedBottomForward(params, x).logits, await fromTensor2d(t))).toBeLessThan(1e-5);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../catalog/index.js';
-import { loadNotebook, renderToMarkdown } from '../core/notebook-render.js';
+import { loadNotebook, renderToMarkdown } from '../notebook/render.js';
 
 const out = mkdtempSync(join(tmpdir(), 'bagu-notebooks-'));
 

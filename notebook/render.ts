@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolvePath } from '../catalog/paths.js';
 import Table from 'cli-table3';
-import { NotebookCheckError, type Cell, type NotebookDefinition, type Renderer } from './notebook.js';
-import { plotToSvg, plotToText } from './plot.js';
+import { NotebookCheckError, type Cell, type NotebookDefinition, type Renderer } from './kit.js';
+import { plotToSvg, plotToText } from '../core/plot.js';
 
 const useColor = () => Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
 const bold = (s: string) => (useColor() ? `\x1b[1m${s}\x1b[22m` : s);
@@ -37,6 +37,9 @@ export class TerminalRenderer implements Renderer {
         this.write(`${cell.source.split('\n').map((l) => dim(`  | ${l}`)).join('\n')}\n`);
         if (cell.output !== undefined) this.write(`${cell.output.split('\n').map((l) => `  > ${l}`).join('\n')}\n`);
         this.write('\n');
+        break;
+      case 'source':
+        this.write(`${dim(`  ${cell.file}: ${cell.name}`)}\n${cell.text.split('\n').map((l) => `  | ${l}`).join('\n')}\n\n`);
         break;
       case 'table': {
         const table = new Table({ head: cell.header, style: { head: useColor() ? ['cyan'] : [], border: [] } });
@@ -80,6 +83,9 @@ export class MarkdownRenderer implements Renderer {
       case 'code':
         this.parts.push(`\`\`\`ts\n${cell.source}\n\`\`\``);
         if (cell.output !== undefined) this.parts.push(`\`\`\`text\n${cell.output}\n\`\`\``);
+        break;
+      case 'source':
+        this.parts.push(`*\`${cell.name}\`, from [${cell.file}](${cell.file}):*\n\n\`\`\`ts\n${cell.text}\n\`\`\``);
         break;
       case 'table':
         this.parts.push(

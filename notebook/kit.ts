@@ -4,6 +4,7 @@
  *
  *   export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) => {
  *     nb.md`## The question ...`;
+ *     nb.source('algorithms/reservoir-sampling/index.ts', 'reservoirSampleR');
  *     const sample = await nb.code(() => reservoirSampleR(range(1, 10), 3, rng(1)));
  *     nb.check('sample size', sample.length, 3);
  *     nb.plot({ kind: 'bar', ... });
@@ -21,12 +22,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { findConcept } from '../catalog/index.js';
-import { ArgumentError } from './errors.js';
-import type { Plot } from './plot.js';
+import { exportSource } from './source.js';
+import { ArgumentError } from '../core/errors.js';
+import type { Plot } from '../core/plot.js';
 
 export type Cell =
   | { kind: 'markdown'; text: string }
   | { kind: 'code'; source: string; output?: string }
+  /** The real source of an export, read from its module when the notebook runs. */
+  | { kind: 'source'; file: string; name: string; text: string }
   | { kind: 'table'; caption?: string; header: string[]; rows: string[][] }
   | { kind: 'check'; label: string; seen: string; expected: string; match: boolean }
   | { kind: 'plot'; plot: Plot };
@@ -167,6 +171,14 @@ export class Notebook {
     return value;
   }
 
+  /**
+   * Shows the real source of `name`, an export of `modulePath` (relative to the project root, e.g.
+   * 'algorithms/reservoir-sampling.ts'), read from the file now: the notebook cannot drift from it.
+   */
+  source(modulePath: string, name: string): Promise<void> {
+    return this.add({ kind: 'source', file: modulePath, name, text: exportSource(modulePath, name) });
+  }
+
   /** A table from records (columns = keys of the first record) or from a header and rows. */
   table(records: readonly Record<string, unknown>[], caption?: string): Promise<void> {
     const header = Object.keys(records[0] ?? {});
@@ -210,14 +222,14 @@ export interface NotebookDefinition {
 }
 
 /**
- * Declares a notebook. `url` is the notebook's `import.meta.url`: when that file is the program
- * being run (`npx tsx notebooks/x.ts`) it renders itself to the terminal.
+ * Declares a notebook: `url` is the notebook's `import.meta.url`, `id` its catalog id. The kit
+ * does not run it; `notebook/index.ts` adds running itself when the file is the program.
  */
-export function defineNotebook(url: string, id: string, body: (nb: Notebook) => Promise<void> | void): NotebookDefinition {
+export function notebookDefinition(url: string, id: string, body: (nb: Notebook) => Promise<void> | void): NotebookDefinition {
   const entry = findConcept(id);
   if (!entry) throw new ArgumentError('id', id, 'a concept id from the catalog');
   const file = fileURLToPath(url);
-  const definition: NotebookDefinition = {
+  return {
     id,
     file,
     async run(renderer) {
@@ -230,11 +242,4 @@ export function defineNotebook(url: string, id: string, body: (nb: Notebook) => 
       return nb.cells;
     },
   };
-  if (process.argv[1] !== undefined && fileURLToPath(url) === process.argv[1]) {
-    // Run after the module has finished evaluating, so the export exists first.
-    setImmediate(() => {
-      void import('./notebook-render.js').then(({ runInTerminal }) => runInTerminal(definition));
-    });
-  }
-  return definition;
 }
