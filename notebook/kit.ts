@@ -24,7 +24,7 @@ import { inspect } from 'node:util';
 import { findConcept } from '../catalog/index.js';
 import { exportSource } from './source.js';
 import { ArgumentError } from '../core/errors.js';
-import type { Plot } from '../core/plot.js';
+import type { Plot } from './plot.js';
 
 export type Cell =
   | { kind: 'markdown'; text: string }

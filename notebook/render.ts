@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { resolvePath } from '../catalog/paths.js';
 import Table from 'cli-table3';
 import { NotebookCheckError, type Cell, type NotebookDefinition, type Renderer } from './kit.js';
-import { plotToSvg, plotToText } from '../core/plot.js';
+import { plotToSvg, plotToText } from './plot.js';
 
 const useColor = () => Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
 const bold = (s: string) => (useColor() ? `\x1b[1m${s}\x1b[22m` : s);

@@ -5,7 +5,7 @@
 import { attention, attentionTf, rowEntropies, scalingExperiment } from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend } from '../core/backend.js';
 import { fromRows, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
-import type { Plot } from '../core/plot.js';
+import type { Plot } from '../notebook/plot.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 

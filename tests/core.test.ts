@@ -9,7 +9,7 @@ import * as math from 'mathjs';
 import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
 import { Notebook, NotebookCheckError, show, type Cell, type Renderer } from '../notebook/kit.js';
 import { defineNotebook } from '../notebook/index.js';
-import { plotToSvg, plotToText, type Plot } from '../core/plot.js';
+import { plotToSvg, plotToText, type Plot } from '../notebook/plot.js';
 import { rng } from '../core/random.js';
 import { chiSquareTest, mean, std } from '../core/stats.js';
 import { tensorBackend } from '../core/backend.js';

@@ -6,7 +6,7 @@
 import asciichart from 'asciichart';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { ArgumentError } from './errors.js';
+import { ArgumentError } from '../core/errors.js';
 
 export interface Series {
   name: string;
