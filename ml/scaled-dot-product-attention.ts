@@ -11,12 +11,16 @@
  * Why 1 / sqrt(d_k) (Q12): if the entries of q and k are independent with mean 0 and variance 1,
  * q . k is a sum of d_k such products, so it has mean 0 and variance d_k. Without scaling the logits
  * grow like sqrt(d_k), the softmax saturates to one-hot and its gradients vanish; dividing by
- * sqrt(d_k) keeps the logits at unit variance for every width. `scalingExperiment` measures this.
+ * sqrt(d_k) keeps the logits at unit variance for every width. `scalingExperiment` measures this;
+ * `pitfallUnscaledAttention` is the wrong answer.
  *
- * Masks: `causal` hides key j from query i when j > i (a decoder must not see the future); `keyPadding`
- * hides padded keys. Masked logits are -Infinity before the softmax, never zeroed after it. A query
- * row with every key masked has no distribution to take: it gets zero weights and a zero output
- * (FlashAttention's convention), not NaN.
+ * The textbook `attention` comes first. `attentionMasked` is the engineered kernel: masks (causal,
+ * key padding, any visibility predicate), an additive bias (ALiBi), another scale, and a `Counter`
+ * of multiply-adds. Masked logits are -Infinity before the softmax, never zeroed after it
+ * (`pitfallMaskAfterSoftmax`). A query row with every key masked gets zero weights and a zero
+ * output (FlashAttention's convention), not NaN. `attentionTf` is the tensor-level twin for batched
+ * and headed tensors, with masks built as tensors (`causalMaskTf`, `slidingWindowMaskTf`,
+ * `paddingMaskTf`).
  *
  * Complexity: Q K^T is n m d_k multiply-adds and weights x V is n m d_v, so O(n^2 d) time for
  * self-attention, and O(n m) memory for the weight matrix (what FlashAttention avoids).
@@ -25,25 +29,12 @@
  *   const { output, weights } = attention(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]), fromRows([[1], [2]]));
  *   // weights [[0.670, 0.330]] = softmax([1, 0] / sqrt 2); output [[1.330]]
  */
-import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
-import { assertMatrix, matrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
-import type { Rng } from '../core/random.js';
-import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
-
-export interface AttentionOptions {
-  /** Query i may only attend to keys j <= i. Needs n <= m; query i is aligned with key i. */
-  causal?: boolean;
-  /** keyPadding[j] = true hides key j from every query (a padded position). Length m. */
-  keyPadding?: readonly boolean[];
-  /** visible(i, j) = false hides key j from query i: any mask, e.g. a sliding window (ml/positional-encoding.ts). */
-  visible?: (i: number, j: number) => boolean;
-  /** [n, m], added to the scaled logits before the softmax: a position bias such as ALiBi. */
-  bias?: Matrix;
-  /** Multiplies the logits; defaults to 1 / sqrt(d_k). Pass 1 to see the unscaled (wrong) variant. */
-  scale?: number;
-  /** If given, every multiply-add is added to `ops.madds`. */
-  ops?: OpCounter;
-}
+import { ArgumentError, ArgumentTypeError, assertArray, assertFinite, assertFunction, assertInteger, assertObject } from '../core/errors.js';
+import { assertMatrix, matmul, matmulTransposed, matrix, shapeOf, type Matrix } from '../core/matrix.js';
+import { assertOptionalCounter, type Counter } from '../core/counter.js';
+import { assertRng, type Rng } from '../core/random.js';
+import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
+import { assertBroadcastable, assertVisible, maskedSoftmaxUnchecked, rowEntropies, softmaxRowInto, softmaxRows } from './softmax.js';
 
 export interface AttentionResult {
   /** [n, d_v] */
@@ -52,60 +43,88 @@ export interface AttentionResult {
   weights: Matrix;
 }
 
+/** softmax(Q K^T / sqrt(d_k)) V, as on a whiteboard. */
+export function attention(q: Matrix, k: Matrix, v: Matrix): AttentionResult {
+  assertAttentionInputs(q, k, v);
+  // scores = Q K^T / sqrt(d_k): [n, d_k] x [d_k, m] -> [n, m]
+  const scores = matmulTransposed(q, k);
+  const scale = 1 / Math.sqrt(q.cols);
+  for (let i = 0; i < scores.data.length; i++) scores.data[i] = (scores.data[i] as number) * scale;
+  // weights = softmax of each row: query i's distribution over the m keys
+  const weights = softmaxRows(scores);
+  // output = weights V: [n, m] x [m, d_v] -> [n, d_v]
+  return { output: matmul(weights, v), weights };
+}
+
+/** Moved to ml/softmax.ts; re-exported here until ml/gates.ts and ml/lm-loss.ts import them there. */
+export { rowEntropies, softmaxInto } from './softmax.js';
+
+// ---- The engineered kernel: masks, bias, scale, counted ----
+
+export interface AttentionOptions {
+  /** Query i may only attend to keys j <= i. Needs n <= m; query i is aligned with key i. */
+  causal?: boolean;
+  /** keyPadding[j] = true hides key j from every query (a padded position). Length m. */
+  keyPadding?: readonly boolean[];
+  /** visible(i, j) = false hides key j from query i: any mask, e.g. a sliding window. */
+  visible?: (i: number, j: number) => boolean;
+  /** [n, m], added to the scaled logits before the softmax: a position bias such as ALiBi. */
+  bias?: Matrix;
+  /** Multiplies the logits; defaults to 1 / sqrt(d_k). */
+  scale?: number;
+}
+
+/** The largest n m (weights) or row count a from-scratch kernel accepts: 2^27 values. */
+const MAX_ELEMENTS = 2 ** 27;
+
 /**
- * Validates shapes and masks once, for every attention kernel (this one, its tfjs twin, the tiled
- * FlashAttention, the biased attention of ALiBi). Returns n, m, d_k, d_v, the scale and the masks.
+ * Validates shapes and masks once, for every attention kernel (the textbook one, the masked one,
+ * the tiled FlashAttention, the biased attention of ALiBi). Returns n, m, d_k, d_v, the scale and
+ * `sees(i, j)`, whether query i may see key j under every mask given.
  */
-export function checkAttentionInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions) {
+export function assertAttentionInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}) {
   assertMatrix('q', q);
   assertMatrix('k', k);
   assertMatrix('v', v);
+  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, visible?, bias?, scale? }');
   if (q.cols !== k.cols) throw new ArgumentError('k', k, `d_k = ${q.cols} columns like q ${shapeOf(q)}`, `shape ${shapeOf(k)}`);
   if (v.rows !== k.rows) throw new ArgumentError('v', v, `${k.rows} rows, one per key of k ${shapeOf(k)}`, `shape ${shapeOf(v)}`);
   if (q.cols === 0) throw new ArgumentError('q', q, 'd_k >= 1', `shape ${shapeOf(q)}`);
-  const { causal = false, keyPadding } = options;
-  if (keyPadding !== undefined && (!Array.isArray(keyPadding) || keyPadding.length !== k.rows)) {
-    throw new ArgumentError('keyPadding', keyPadding, `an array of ${k.rows} booleans, one per key`);
+  if (q.rows * k.rows > MAX_ELEMENTS) {
+    throw new ArgumentError('q', q, `n m <= 2^27 query-key pairs with k ${shapeOf(k)}`, `shape ${shapeOf(q)}`);
   }
-  if (causal && q.rows > k.rows) throw new ArgumentError('q', q, `at most ${k.rows} queries for a causal mask over ${k.rows} keys`, `shape ${shapeOf(q)}`);
-  const { visible, bias } = options;
-  if (visible !== undefined && typeof visible !== 'function') throw new ArgumentTypeError('visible', visible, 'a function (i, j) => boolean');
+  const { causal = false, keyPadding, visible, bias } = options;
+  if (typeof causal !== 'boolean') throw new ArgumentTypeError('causal', causal, 'true or false');
+  if (keyPadding !== undefined) {
+    assertArray('keyPadding', keyPadding);
+    if (keyPadding.length !== k.rows) {
+      throw new ArgumentError('keyPadding', keyPadding, `an array of ${k.rows} booleans, one per key`);
+    }
+  }
+  if (causal && q.rows > k.rows) {
+    throw new ArgumentError('q', q, `at most ${k.rows} queries for a causal mask over ${k.rows} keys`, `shape ${shapeOf(q)}`);
+  }
+  if (visible !== undefined) assertFunction('visible', visible as unknown, 'a function (i, j) => boolean');
   if (bias !== undefined) {
     assertMatrix('bias', bias);
-    if (bias.rows !== q.rows || bias.cols !== k.rows) throw new ArgumentError('bias', bias, `shape [${q.rows}, ${k.rows}] (queries x keys)`, `shape ${shapeOf(bias)}`);
+    if (bias.rows !== q.rows || bias.cols !== k.rows) {
+      throw new ArgumentError('bias', bias, `shape [${q.rows}, ${k.rows}] (queries x keys)`, `shape ${shapeOf(bias)}`);
+    }
   }
   const scale = options.scale ?? 1 / Math.sqrt(q.cols);
-  if (!Number.isFinite(scale)) throw new ArgumentError('scale', scale, 'a finite number');
-  /** Whether query i may see key j under every mask given. */
-  const sees = (i: number, j: number) => !((causal && j > i) || keyPadding?.[j] === true || (visible !== undefined && !visible(i, j)));
+  assertFinite('scale', scale);
+  const sees = (i: number, j: number) =>
+    !((causal && j > i) || keyPadding?.[j] === true || (visible !== undefined && visible(i, j) !== true));
   return { n: q.rows, m: k.rows, dk: q.cols, dv: v.cols, scale, causal, keyPadding, sees, bias };
 }
 
 /**
- * Numerically stable softmax of `logits[0..len)` written into `out`: subtract the max first so that
- * exp never overflows (logits of 1e3 are fine). -Infinity entries get weight 0; an all -Infinity row
- * gets all zeros. Returns the row sum before normalising (0 for an empty row).
+ * softmax(Q K^T * scale + bias + mask) V, from scratch on Float64Arrays: the textbook `attention`
+ * with masks, a bias and a counter of multiply-adds ('madds'). Equal to `attention` with no options.
  */
-export function softmaxInto(logits: Float64Array, out: Float64Array): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < logits.length; j++) max = Math.max(max, logits[j] as number);
-  if (max === Number.NEGATIVE_INFINITY) {
-    out.fill(0);
-    return 0;
-  }
-  let sum = 0;
-  for (let j = 0; j < logits.length; j++) {
-    const e = Math.exp((logits[j] as number) - max);
-    out[j] = e;
-    sum += e;
-  }
-  for (let j = 0; j < logits.length; j++) out[j] = (out[j] as number) / sum;
-  return sum;
-}
-
-/** softmax(Q K^T * scale + bias + mask) V, from scratch on Float64Arrays. */
-export function attention(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): AttentionResult {
-  const { n, m, dk, dv, scale, sees, bias } = checkAttentionInputs(q, k, v, options);
+export function attentionMasked(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}, counter?: Counter): AttentionResult {
+  const { n, m, dk, dv, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
+  assertOptionalCounter('counter', counter);
   const weights = matrix(n, m);
   const output = matrix(n, dv);
   const logits = new Float64Array(m);
@@ -124,53 +143,181 @@ export function attention(q: Matrix, k: Matrix, v: Matrix, options: AttentionOpt
     }
     // weights_i = softmax(logits)
     const row = weights.data.subarray(i * m, (i + 1) * m);
-    softmaxInto(logits, row);
-    // output_i = sum_j weights_ij * v_j
+    softmaxRowInto(logits, row);
+    // output_i = sum_j weights_ij v_j (i-j-c order: the inner loop walks rows of V and O)
     const out = output.data.subarray(i * dv, (i + 1) * dv);
     for (let j = 0; j < m; j++) {
       const w = row[j] as number;
       if (w === 0) continue; // masked (or underflowed) keys contribute nothing
-      for (let c = 0; c < dv; c++) out[c] = (out[c] as number) + w * (v.data[j * dv + c] as number);
+      for (let c = 0, vj = j * dv; c < dv; c++) out[c] = (out[c] as number) + w * (v.data[vj + c] as number);
       madds += dv;
     }
   }
-  if (options.ops) options.ops.madds += madds;
+  counter?.add('madds', madds);
   return { output, weights };
 }
 
-/** The same computation with tfjs tensors (float32), as the oracle the from-scratch version is checked against. */
-export async function attentionTf(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<AttentionResult> {
-  const { n, m, scale, sees, bias } = checkAttentionInputs(q, k, v, options);
-  const { tf } = await tensorBackend();
-  // visible[i][j] = 1 where query i may see key j
-  const visible = new Float32Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visible[i * m + j] = sees(i, j) ? 1 : 0;
-  const [w, o] = tf.tidy(() => {
-    const mask = tf.tensor2d(visible, [n, m]);
-    // [n, d_k] x [d_k, m] -> [n, m]
-    const scaled = tf.mul(tf.matMul(toTensor2d(tf, q), toTensor2d(tf, k), false, true), scale);
-    const logits = bias === undefined ? scaled : tf.add(scaled, toTensor2d(tf, bias));
-    // a fully masked row would be softmax(-inf, ..., -inf) = NaN: give it zeros, like the from-scratch version
-    const rowVisible = tf.broadcastTo(tf.greater(tf.sum(mask, 1, true), 0), [n, m]);
-    const maskedLogits = tf.where(tf.cast(mask, 'bool'), logits, tf.fill([n, m], Number.NEGATIVE_INFINITY));
-    const weightsT = tf.where(rowVisible, tf.softmax(tf.where(rowVisible, maskedLogits, tf.zerosLike(logits))), tf.zerosLike(logits));
-    // [n, m] x [m, d_v] -> [n, d_v]
-    return [weightsT, tf.matMul(weightsT, toTensor2d(tf, v))];
-  });
-  return { weights: await fromTensor2d(w), output: await fromTensor2d(o) };
+// ---- Tensor-level twins: (tf, ...tensors, options?) => Tensor ----
+
+export interface AttentionTfOptions {
+  /** A bool tensor broadcastable to [..., n, m]: true where a query may see a key. */
+  mask?: Tensor;
+  /** A float tensor broadcastable to [..., n, m], added to the scaled logits (ALiBi). */
+  bias?: Tensor;
+  /** Multiplies the logits; defaults to 1 / sqrt(d_k). */
+  scale?: number;
 }
 
-/** Shannon entropy (nats) of each row of a weight matrix. */
-export function rowEntropies(weights: Matrix): number[] {
-  return Array.from({ length: weights.rows }, (_, i) => {
-    let h = 0;
-    for (let j = 0; j < weights.cols; j++) {
-      const p = weights.data[i * weights.cols + j] as number;
-      if (p > 0) h -= p * Math.log(p);
-    }
-    return h;
+/** Shapes of q [..., n, d_k], k [..., m, d_k] and v [..., m, d_v] checked against each other. */
+function assertAttentionTensors(tf: unknown, q: unknown, k: unknown, v: unknown | undefined, options: unknown) {
+  assertTf('tf', tf);
+  assertTensor('q', q);
+  assertTensor('k', k);
+  if (v !== undefined) assertTensor('v', v);
+  assertObject('options', options, 'an options object { mask?, bias?, scale? }');
+  const shape = (t: Tensor) => `shape [${t.shape.join(', ')}]`;
+  if (q.rank < 2) throw new ArgumentError('q', q, 'a tensor [..., n, d_k] of rank >= 2', shape(q));
+  if (k.rank !== q.rank) throw new ArgumentError('k', k, `rank ${q.rank} like q`, shape(k));
+  const dk = q.shape[q.rank - 1] as number;
+  const n = q.shape[q.rank - 2] as number;
+  const m = k.shape[k.rank - 2] as number;
+  if (k.shape[k.rank - 1] !== dk) throw new ArgumentError('k', k, `d_k = ${dk} like q ${shape(q)}`, shape(k));
+  if (dk === 0) throw new ArgumentError('q', q, 'd_k >= 1', shape(q));
+  const batch = q.shape.slice(0, -2);
+  const batchOk = (t: Tensor) => t.shape.slice(0, -2).every((s, i) => s === batch[i] || s === 1 || batch[i] === 1);
+  if (!batchOk(k)) throw new ArgumentError('k', k, `batch dimensions broadcastable with q ${shape(q)}`, shape(k));
+  if (v !== undefined) {
+    if (v.rank !== q.rank) throw new ArgumentError('v', v, `rank ${q.rank} like q`, shape(v));
+    if (v.shape[v.rank - 2] !== m) throw new ArgumentError('v', v, `m = ${m} rows like k ${shape(k)}`, shape(v));
+    if (!batchOk(v)) throw new ArgumentError('v', v, `batch dimensions broadcastable with q ${shape(q)}`, shape(v));
+  }
+  const { mask, bias, scale = 1 / Math.sqrt(dk) } = options as AttentionTfOptions;
+  const scores = [...batch, n, m];
+  if (mask !== undefined) assertVisible('mask', mask, scores);
+  if (bias !== undefined) {
+    assertTensor('bias', bias);
+    assertBroadcastable('bias', bias, scores);
+  }
+  assertFinite('scale', scale);
+  return { mask, bias, scale };
+}
+
+/** The attention weights only: maskedSoftmax(Q K^T * scale + bias, mask), [..., n, m]. */
+export function attentionWeightsTf(tf: Tf, q: Tensor, k: Tensor, options: AttentionTfOptions = {}): Tensor {
+  const { mask, bias, scale } = assertAttentionTensors(tf, q, k, undefined, options);
+  return weightsUnchecked(tf, q, k, mask, bias, scale);
+}
+
+function weightsUnchecked(tf: Tf, q: Tensor, k: Tensor, mask: Tensor | undefined, bias: Tensor | undefined, scale: number): Tensor {
+  return tf.tidy(() => {
+    // (Q * scale) K^T: the scale folded into Q, an [n, d_k] op instead of an [n, m] one
+    // [..., n, d_k] x [..., d_k, m] -> [..., n, m]
+    const scores = tf.matMul(tf.mul(q, tf.scalar(scale)), k, false, true);
+    const logits = bias === undefined ? scores : tf.add(scores, bias);
+    return maskedSoftmaxUnchecked(tf, logits, mask);
   });
 }
+
+/**
+ * The tensor-level twin of `attentionMasked`: q [..., n, d_k], k [..., m, d_k], v [..., m, d_v]
+ * (leading batch / head dimensions broadcast) -> [..., n, d_v]. Synchronous, valid in tf.tidy.
+ */
+export function attentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: AttentionTfOptions = {}): Tensor {
+  const { mask, bias, scale } = assertAttentionTensors(tf, q, k, v, options);
+  // [..., n, m] x [..., m, d_v] -> [..., n, d_v]
+  return tf.tidy(() => tf.matMul(weightsUnchecked(tf, q, k, mask, bias, scale), v));
+}
+
+function assertMaskSize(n: unknown, m: unknown): asserts n is number {
+  assertInteger('n', n, { min: 0 });
+  assertInteger('m', m, { min: 0 });
+  if (n * m > MAX_ELEMENTS) throw new ArgumentError('m', m, `n m <= 2^27 with n = ${n}`);
+}
+
+/** [n, m] bool: query i sees key j iff j <= i (query i aligned with key i). No loop over pairs. */
+export function causalMaskTf(tf: Tf, n: number, m: number = n): Tensor {
+  assertTf('tf', tf);
+  assertMaskSize(n, m);
+  return tf.tidy(() => {
+    // i as a column [n, 1] against j as a row [1, m], compared by broadcasting
+    const i = tf.reshape(tf.range(0, n, 1, 'int32'), [n, 1]);
+    const j = tf.reshape(tf.range(0, m, 1, 'int32'), [1, m]);
+    return tf.lessEqual(j, i);
+  });
+}
+
+/** [n, m] bool: query i sees key j iff i - window < j <= i (the last `window` keys, itself included). */
+export function slidingWindowMaskTf(tf: Tf, n: number, m: number, window: number): Tensor {
+  assertTf('tf', tf);
+  assertMaskSize(n, m);
+  assertInteger('window', window, { min: 1 });
+  return tf.tidy(() => {
+    // offset = i - j, [n, 1] - [1, m] -> [n, m]
+    const i = tf.reshape(tf.range(0, n, 1, 'int32'), [n, 1]);
+    const j = tf.reshape(tf.range(0, m, 1, 'int32'), [1, m]);
+    const offset = tf.sub(i, j);
+    return tf.logicalAnd(tf.greaterEqual(offset, 0), tf.less(offset, window));
+  });
+}
+
+/**
+ * [..., 1, m] bool from key padding flags [..., m] (true = padded): every query sees the keys that
+ * are not padding. Takes a bool tensor or an array of booleans.
+ */
+export function paddingMaskTf(tf: Tf, keyPadding: Tensor | readonly boolean[]): Tensor {
+  assertTf('tf', tf);
+  if (Array.isArray(keyPadding)) {
+    keyPadding.forEach((b, j) => {
+      if (typeof b !== 'boolean') throw new ArgumentTypeError(`keyPadding[${j}]`, b, 'true or false');
+    });
+    if (keyPadding.length > MAX_ELEMENTS) throw new ArgumentError('keyPadding', keyPadding, 'at most 2^27 flags');
+    return tf.tidy(() => tf.reshape(tf.logicalNot(tf.tensor1d(keyPadding as boolean[], 'bool')), [1, keyPadding.length]));
+  }
+  assertTensor('keyPadding', keyPadding);
+  if (keyPadding.dtype !== 'bool' || keyPadding.rank < 1) {
+    throw new ArgumentTypeError('keyPadding', keyPadding, 'a bool tensor [..., m] or an array of booleans');
+  }
+  const t = keyPadding;
+  return tf.tidy(() => tf.expandDims(tf.logicalNot(t), -2));
+}
+
+// ---- Matrix-level twins: thin wrappers for the agreement properties ----
+
+/** The masks of `AttentionOptions` as one bool tensor [n, m] (undefined when nothing is masked). */
+function maskOf(tf: Tf, n: number, m: number, options: AttentionOptions, sees: (i: number, j: number) => boolean): Tensor | undefined {
+  const masks: Tensor[] = [];
+  if (options.causal) masks.push(causalMaskTf(tf, n, m));
+  if (options.keyPadding) masks.push(paddingMaskTf(tf, options.keyPadding.map((b) => b === true)));
+  if (options.visible) {
+    // a JavaScript predicate can only be asked pair by pair: the one loop over n m, at the Matrix edge
+    const flags = new Uint8Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) flags[i * m + j] = sees(i, j) ? 1 : 0;
+    masks.push(tf.tensor2d(flags, [n, m], 'bool'));
+  }
+  return masks.reduce<Tensor | undefined>((all, x) => (all === undefined ? x : tf.logicalAnd(all, x)), undefined);
+}
+
+/** `attentionMasked(...).output` computed by `attentionTf` in float32 (async: reads the result back). */
+export async function attentionTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<Matrix> {
+  const { n, m, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
+  const inputs = bias === undefined ? [q, k, v] : [q, k, v, bias];
+  return onMatrices((tf, qT, kT, vT, biasT) => {
+    const mask = maskOf(tf, n, m, options, sees);
+    return attentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, { scale, ...(mask ? { mask } : {}), ...(biasT ? { bias: biasT } : {}) });
+  }, ...inputs);
+}
+
+/** `attentionMasked(...).weights` computed by `attentionWeightsTf` in float32. */
+export async function attentionWeightsTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<Matrix> {
+  const { n, m, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
+  const inputs = bias === undefined ? [q, k] : [q, k, bias];
+  return onMatrices((tf, qT, kT, biasT) => {
+    const mask = maskOf(tf, n, m, options, sees);
+    return attentionWeightsTf(tf, qT as Tensor, kT as Tensor, { scale, ...(mask ? { mask } : {}), ...(biasT ? { bias: biasT } : {}) });
+  }, ...inputs);
+}
+
+// ---- Q12 as an experiment ----
 
 export interface ScalingPoint {
   dk: number;
@@ -188,6 +335,13 @@ export interface ScalingPoint {
  * the variance of the dot products and the softmax entropy with and without 1/sqrt(d_k).
  */
 export function scalingExperiment(dks: readonly number[], keys: number, trials: number, rng: Rng): ScalingPoint[] {
+  assertArray('dks', dks);
+  dks.forEach((dk, i) => assertInteger(`dks[${i}]`, dk, { min: 1, max: 4096 }));
+  assertInteger('keys', keys, { min: 2, max: 4096 });
+  assertInteger('trials', trials, { min: 2, max: 10_000 });
+  assertRng('rng', rng);
+  const work = dks.reduce((s, dk) => s + dk, 0) * keys * trials;
+  if (work > MAX_ELEMENTS) throw new ArgumentError('trials', trials, `sum(dks) keys trials <= 2^27 (got ${work})`);
   return dks.map((dk) => {
     const dots: number[] = [];
     let hUnscaled = 0;
@@ -196,10 +350,8 @@ export function scalingExperiment(dks: readonly number[], keys: number, trials: 
       const q = matrix(1, dk, rng.array(dk, () => rng.normal()));
       const k = matrix(keys, dk, rng.array(keys * dk, () => rng.normal()));
       const v = matrix(keys, 1);
-      const unscaled = attention(q, k, v, { scale: 1 });
-      const scaled = attention(q, k, v);
-      hUnscaled += rowEntropies(unscaled.weights)[0] as number;
-      hScaled += rowEntropies(scaled.weights)[0] as number;
+      hUnscaled += rowEntropies(pitfallUnscaledAttention(q, k, v).weights)[0] as number;
+      hScaled += rowEntropies(attention(q, k, v).weights)[0] as number;
       for (let j = 0; j < keys; j++) {
         let dot = 0;
         for (let c = 0; c < dk; c++) dot += (q.data[c] as number) * (k.data[j * dk + c] as number);
@@ -217,4 +369,23 @@ export function scalingExperiment(dks: readonly number[], keys: number, trials: 
       entropyScaled: hScaled / trials / maxH,
     };
   });
+}
+
+// ---- Pitfalls: common wrong answers, kept to be rejected ----
+
+/** Pitfall: softmax(Q K^T) V without the 1 / sqrt(d_k): logits of variance d_k saturate the softmax. */
+export function pitfallUnscaledAttention(q: Matrix, k: Matrix, v: Matrix): AttentionResult {
+  return attentionMasked(q, k, v, { scale: 1 });
+}
+
+/**
+ * Pitfall: masks applied after the softmax (masked weights set to 0, rows not renormalized), so a
+ * query's weights no longer sum to 1 and hidden keys still shape the visible weights.
+ */
+export function pitfallMaskAfterSoftmax(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): AttentionResult {
+  const { n, m, sees } = assertAttentionInputs(q, k, v, options);
+  const { causal: _c, keyPadding: _p, visible: _v, ...unmasked } = options;
+  const { weights } = attentionMasked(q, k, v, unmasked);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (!sees(i, j)) weights.data[i * m + j] = 0;
+  return { output: matmul(weights, v), weights };
 }
