@@ -43,3 +43,15 @@ export function kSubsets(n: number, k: number): number[][] {
   if (n < k) return [];
   return [...kSubsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...kSubsets(n - 1, k)];
 }
+
+/** The exact law of a uniform k-subset of [0, n): every one of the C(n, k) subsets equally likely. */
+export function uniformSubsets(n: number, k: number): Map<string, number> {
+  const subsets = kSubsets(n, k);
+  return new Map(subsets.map((s) => [subsetKey(s), 1 / subsets.length]));
+}
+
+/**
+ * fast-check parameters for a statistical property over seeds: a few seeded runs, replayable, and
+ * no shrinking (a seed that fails has no smaller version worth looking for).
+ */
+export const STATISTICAL = { numRuns: 3, seed: 11, endOnFailure: true } as const;
