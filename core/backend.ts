@@ -14,8 +14,8 @@
  *   tf.matMul(a, b);   // runs on `name`
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { ArgumentError, ArgumentTypeError } from './errors.js';
-import { matrix, type Matrix } from './matrix.js';
+import { ArgumentError, ArgumentTypeError, assertFunction } from './errors.js';
+import { assertMatrix, matrix, type Matrix } from './matrix.js';
 
 export type Tf = typeof Tfjs;
 export type Tensor = Tfjs.Tensor;
@@ -102,11 +102,14 @@ export function assertTensor(argument: string, t: unknown, rank?: number): asser
 
 /** A Matrix as a float32 tfjs tensor of shape [rows, cols] (tfjs has no float64). */
 export function toTensor2d(tf: Tf, m: Matrix): Tensor2D {
+  assertTf('tf', tf);
+  assertMatrix('m', m);
   return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols], 'float32');
 }
 
 /** A 2-D tensor back to a Matrix (and disposes the tensor). */
 export async function fromTensor2d(t: Tensor): Promise<Matrix> {
+  assertTensor('t', t);
   if (t.rank !== 2) throw new ArgumentError('t', t, 'a rank-2 tensor', `rank ${t.rank}, shape [${t.shape.join(', ')}]`);
   const [rows, cols] = t.shape as [number, number];
   const data = await t.data();
@@ -123,6 +126,8 @@ export async function fromTensor2d(t: Tensor): Promise<Matrix> {
  *   const out = await onMatrices((tf, q, k, v) => attentionTf(tf, q, k, v), q, k, v);
  */
 export async function onMatrices(fn: (tf: Tf, ...inputs: Tensor2D[]) => Tensor, ...inputs: Matrix[]): Promise<Matrix> {
+  assertFunction('fn', fn);
+  inputs.forEach((m, i) => assertMatrix(`inputs[${i}]`, m));
   const { tf } = await tensorBackend();
   return fromTensor2d(tf.tidy(() => fn(tf, ...inputs.map((m) => toTensor2d(tf, m)))));
 }

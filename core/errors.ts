@@ -17,11 +17,13 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
   if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
   return `a ${value.constructor?.name ?? 'object'}`;
 }
 
 function message(argument: string, got: string, expected: string): string {
-  return `${argument}: got ${got}, expected ${expected}`;
+  const text = (x: unknown) => (typeof x === 'string' ? x : describeValue(x));
+  return `${text(argument)}: got ${got}, expected ${text(expected)}`;
 }
 
 /** The value has the right kind but is out of range, or inconsistent with another argument. */
@@ -101,7 +103,8 @@ export function assertOptionalVector(argument: string, value: unknown, length: n
 }
 
 /** Throws unless every element of an array-like is a finite number; names the first bad index. */
-export function assertFiniteArray(argument: string, values: ArrayLike<unknown>): asserts values is ArrayLike<number> {
+export function assertFiniteArray(argument: string, values: unknown): asserts values is ArrayLike<number> {
+  assertArrayLike(argument, values);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -158,6 +161,7 @@ export function assertBoolean(argument: string, value: unknown): asserts value i
 
 /** Throws unless `value` is one of `allowed` (compared with ===), listing them. */
 export function assertOneOf<const T>(argument: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  assertArray('allowed', allowed);
   if (!allowed.includes(value as T)) {
     throw new ArgumentError(argument, value, `one of ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')}`);
   }

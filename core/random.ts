@@ -17,7 +17,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { assertFinite, assertInteger, ArgumentError, ArgumentTypeError } from './errors.js';
+import { ArgumentError, ArgumentTypeError, assertArray, assertArrayLike, assertFinite, assertFunction, assertInteger } from './errors.js';
 
 /** xoroshiro128+ seeded from a small integer starts with a few poor outputs; skip them once. */
 const WARM_UP = 16;
@@ -27,7 +27,12 @@ export class Rng {
   draws = 0;
   private spareNormal: number | undefined;
 
-  private constructor(private readonly gen: RandomGenerator) {}
+  private constructor(private readonly gen: RandomGenerator) {
+    const g = gen as Partial<RandomGenerator> | null;
+    if (g === null || typeof g !== 'object' || typeof g.next !== 'function' || typeof g.clone !== 'function') {
+      throw new ArgumentTypeError('gen', gen, 'a pure-rand generator (make an Rng with rng(seed))');
+    }
+  }
 
   static fromSeed(seed: number): Rng {
     assertInteger('seed', seed, { min: -(2 ** 31), max: 2 ** 53 });
@@ -100,6 +105,7 @@ export class Rng {
 
   /** Shuffles `items` in place (Fisher-Yates) and returns it. */
   shuffle<T>(items: T[]): T[] {
+    assertArray('items', items);
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.integer(0, i);
       const tmp = items[i] as T;
@@ -111,12 +117,15 @@ export class Rng {
 
   /** A shuffled copy; the input is left alone. */
   shuffled<T>(items: readonly T[]): T[] {
-    return this.shuffle([...items]);
+    assertArrayLike('items', items, 'an array');
+    return this.shuffle(Array.from(items));
   }
+
 
   /** A Float64Array of `n` draws from `sample`, e.g. `r.array(8, () => r.normal())`. */
   array(n: number, sample: () => number): Float64Array {
-    assertInteger('n', n, { min: 0 });
+    assertInteger('n', n, { min: 0, max: 2 ** 27 });
+    assertFunction('sample', sample);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = sample();
     return out;

@@ -4,9 +4,10 @@
  * chi-square CDF).
  */
 import chiSquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
-import { ArgumentError, assertFiniteArray } from './errors.js';
+import { ArgumentError, assertFiniteArray, assertInteger } from './errors.js';
 
 export function mean(values: ArrayLike<number>): number {
+  assertFiniteArray('values', values);
   if (values.length === 0) throw new ArgumentError('values', values, 'at least one value');
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i] as number;
@@ -15,6 +16,7 @@ export function mean(values: ArrayLike<number>): number {
 
 /** Sample standard deviation (divides by n - 1). */
 export function std(values: ArrayLike<number>): number {
+  assertFiniteArray('values', values);
   if (values.length < 2) throw new ArgumentError('values', values, 'at least two values');
   const m = mean(values);
   let s = 0;
@@ -31,6 +33,8 @@ export interface ChiSquareResult {
 
 /** The upper tail P(X >= x) of chi-square(df). */
 export function chiSquareSurvival(x: number, df: number): number {
+  if (typeof x !== 'number' || Number.isNaN(x)) throw new ArgumentError('x', x, 'a number (not NaN)');
+  assertInteger('df', df, { min: 1 });
   return 1 - chiSquareCdf(x, df);
 }
 
@@ -50,6 +54,7 @@ export function chiSquareTest(observed: ArrayLike<number>, expected: ArrayLike<n
     if (!(e > 0)) throw new ArgumentError(`expected[${i}]`, e, 'a positive expected count');
     statistic += ((observed[i] as number) - e) ** 2 / e;
   }
+  assertInteger('estimated', estimated, { min: 0, max: Math.max(0, observed.length - 2) });
   const df = observed.length - 1 - estimated;
   return { statistic, df, pValue: chiSquareSurvival(statistic, df) };
 }

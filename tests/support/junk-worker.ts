@@ -214,22 +214,32 @@ async function main(): Promise<void> {
     return value;
   };
 
+  // Instances of the module's classes, made by their constructors or returned by its functions
+  // (rng(seed) returns an Rng): their methods are probed after every export has been called.
+  const classes = Object.keys(mod).sort().filter((name) => isClass(mod[name]));
+  const instances = new Map<string, object[]>(classes.map((name) => [name, []]));
+  const keep = (value: unknown) => {
+    if (value === null || typeof value !== 'object') return;
+    for (const name of classes) {
+      const list = instances.get(name) as object[];
+      if (value instanceof (mod[name] as new () => object) && list.length < 3) list.push(value);
+    }
+  };
   for (const name of Object.keys(mod).sort()) {
     const exported = mod[name];
     if (typeof exported !== 'function') continue;
-    const fn = exported as (...args: unknown[]) => unknown;
-    if (!isClass(fn)) {
-      for (let t = 0; t < job.calls; t++) await call(name, fn.length, (args) => fn(...args));
-      continue;
+    if (isClass(exported)) {
+      const Ctor = exported as new (...args: unknown[]) => object;
+      for (let t = 0; t < job.calls; t++) keep(await call(`new ${name}`, Ctor.length, (args) => new Ctor(...args)));
+    } else {
+      const fn = exported as (...args: unknown[]) => unknown;
+      for (let t = 0; t < job.calls; t++) keep(await call(name, fn.length, (args) => fn(...args)));
     }
-    const Ctor = exported as new (...args: unknown[]) => object;
-    const instances: object[] = [];
-    for (let t = 0; t < job.calls; t++) {
-      const made = await call(`new ${name}`, Ctor.length, (args) => new Ctor(...args));
-      if (made !== undefined && instances.length < 3) instances.push(made as object);
-    }
+  }
+  for (const name of classes) {
+    const Ctor = mod[name] as new () => object;
     const methods = Object.getOwnPropertyNames(Ctor.prototype).filter((m) => m !== 'constructor').sort();
-    for (const [n, instance] of instances.entries()) {
+    for (const [n, instance] of (instances.get(name) as object[]).entries()) {
       for (const m of methods) {
         const descriptor = Object.getOwnPropertyDescriptor(Ctor.prototype, m);
         if (typeof descriptor?.value !== 'function') continue;
