@@ -2,17 +2,32 @@
  * Notebook for Q06: quicksort.
  * Run: npm start -- run quicksort   (or: npx tsx notebooks/quicksort.ts)
  */
-import { emptyStats, hoarePartition, lomutoPartition, quicksort, threeWayPartition, type QuicksortOptions } from '../algorithms/quicksort.js';
-import { defineNotebook } from '../notebook/index.js';
+import {
+  hoarePartition,
+  lomutoPartition,
+  pitfallHoareSkipsSplit,
+  pitfallLomutoOnEqualKeys,
+  pitfallRecurseBothSides,
+  quicksort,
+  quicksortWith,
+  threeWayPartition,
+  type QuicksortOptions,
+} from '../algorithms/quicksort/index.js';
+import { Counter } from '../core/counter.js';
 import { rng } from '../core/random.js';
+import { defineNotebook } from '../notebook/index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Sorts a copy and returns the counts. */
+/** Sorts a copy with the engineered quicksortWith and returns the counts. */
 function measure(values: number[], options: QuicksortOptions, seed = 1) {
-  const stats = emptyStats();
-  quicksort([...values], rng(seed), { ...options, stats });
-  return stats;
+  const counter = new Counter();
+  quicksortWith([...values], rng(seed), options, counter);
+  return {
+    comparisons: counter.get('comparisons'),
+    maxDepth: counter.get('maxDepth'),
+    heapsorts: counter.get('heapsorts'),
+  };
 }
 
 export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
@@ -23,9 +38,19 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
     ## The intuition
     Pick a pivot; move smaller items before it and larger items after it (partition); sort both
-    sides. If the pivot lands near the middle, there are about log2 n levels of n comparisons each.
-    If it is always the smallest item, there are n levels: n^2 / 2 comparisons.
+    sides. If the pivot lands near the middle, there are about $\\log_2 n$ levels of $n$
+    comparisons each. If it is always the smallest item, there are $n$ levels:
+    $\\frac{n(n-1)}{2}$ comparisons.
 
+    ## The answer on the whiteboard
+    A random pivot from the passed-in generator, Hoare's two-pointer partition, both sides sorted
+    recursively. This is the real function the answer key tests:
+  `;
+  await nb.source('algorithms/quicksort/index.ts', 'quicksort');
+  const textbook = await nb.code(() => quicksort([5, 3, 8, 1, 9, 2, 7], rng(1)));
+  await nb.check('quicksort([5, 3, 8, 1, 9, 2, 7], rng(1))', textbook.join(' '), '1 2 3 5 7 8 9');
+
+  await nb.md`
     ## Two partitions
     **Lomuto** keeps a[lo..i) < pivot while j scans, with the pivot at hi, and finally swaps the
     pivot into a[i], its final place: recurse on [lo, p - 1] and [p + 1, hi].
@@ -49,7 +74,14 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
     return { j, a, pivotAt: a.indexOf(3) };
   });
   await nb.check('Hoare returns j = 1 while the pivot 3 sits at index', hoare.pivotAt, 4);
-  await nb.claim('everything in [lo, j] <= everything in [j + 1, hi]', Math.max(...hoare.a.slice(0, hoare.j + 1)) <= Math.min(...hoare.a.slice(hoare.j + 1)), `[${hoare.a.slice(0, hoare.j + 1)}] | [${hoare.a.slice(hoare.j + 1)}]`);
+  const [left, right] = [hoare.a.slice(0, hoare.j + 1), hoare.a.slice(hoare.j + 1)];
+  await nb.claim('everything in [lo, j] <= everything in [j + 1, hi]', Math.max(...left) <= Math.min(...right), `[${left}] | [${right}]`);
+  await nb.md`
+    The slip, run: \`pitfallHoareSkipsSplit\` partitions like Hoare but recurses like Lomuto.
+  `;
+  await nb.source('algorithms/quicksort/pitfalls.ts', 'pitfallHoareSkipsSplit');
+  const skipped = await nb.code(() => pitfallHoareSkipsSplit([3, 1, 2]));
+  await nb.check('pitfallHoareSkipsSplit([3, 1, 2]) (wrong: 1 is never compared with 2)', skipped.join(' '), '2 1 3');
 
   await nb.md`
     ## It sorts like the built-in
@@ -59,6 +91,7 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   const sorted = await nb.code(() => quicksort([10, 9, 1, 100, -3, 9], rng(1)));
   await nb.check('quicksort([10, 9, 1, 100, -3, 9])', sorted.join(', '), '-3, 1, 9, 9, 10, 100');
   await nb.check('[10, 9, 1, 100].sort() (strings!)', [10, 9, 1, 100].sort().join(', '), '1, 10, 100, 9');
+  // Input: 10^5 standard normals from rng(2); the sort draws its pivots from rng(3).
   const random = rng(2);
   const big = Array.from({ length: 100_000 }, () => random.normal());
   const ours = quicksort([...big], rng(3));
@@ -67,9 +100,11 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
   await nb.md`
     ## Why the first-element pivot is quadratic on sorted input
-    On sorted input the first item is the minimum, so one side is empty and the other has n - 1
-    items: (n - 1) + (n - 2) + ... = n(n - 1) / 2 comparisons. A random pivot (from the passed-in
-    generator) gives about 2 n ln n = 1.39 n log2 n on any input, in expectation.
+    On sorted input the first item is the minimum, so one side is empty and the other has $n - 1$
+    items: $(n - 1) + (n - 2) + \\dots + 1 = \\frac{n(n-1)}{2}$ comparisons. A random pivot (from
+    the passed-in generator) gives about $2 n \\ln n \\approx 1.39\\, n \\log_2 n$ on any input, in
+    expectation. Inputs below: the sorted arrays $0, 1, \\dots, n - 1$, Lomuto partition, no
+    insertion-sort cutoff, no introsort, counted by \`quicksortWith\` with a \`Counter\`.
   `;
   const sizes = [250, 500, 1000, 2000, 4000];
   const rows = sizes.map((n) => {
@@ -93,11 +128,16 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
   await nb.md`
     ## Duplicates: why three-way partition wins
-    With k distinct values among n items, Lomuto sends every item equal to the pivot to one side, so
-    a block of equal items costs quadratic time. Hoare stops on equal items and splits them evenly
-    (n log n). Three-way partition puts all items equal to the pivot in their final place at once:
-    one pass per distinct value on each level, about n (log2 k + 1).
+    With $k$ distinct values among $n$ items, Lomuto sends every item equal to the pivot to one
+    side, so a block of equal items costs quadratic time (\`pitfallLomutoOnEqualKeys\`). Hoare
+    stops on equal items and splits them evenly ($n \\log n$). Three-way partition puts all items
+    equal to the pivot in their final place at once: one pass per distinct value on each level,
+    about $n (\\log_2 k + 1)$. Inputs: $n = 10^4$ integers drawn uniformly from $1..k$ with
+    \`rng(k)\`, random pivot, no introsort.
   `;
+  const allEqual = new Counter();
+  pitfallLomutoOnEqualKeys(new Array<number>(2000).fill(1), rng(1), allEqual);
+  await nb.check('pitfallLomutoOnEqualKeys on 2000 equal items: comparisons = n(n - 1)/2', allEqual.get('comparisons'), (2000 * 1999) / 2);
   const n = 10_000;
   const dupRows = [1, 2, 10, 100, 10_000].map((k) => {
     const r = rng(k);
@@ -114,11 +154,17 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   await nb.md`
     ## The stack: recurse on the smaller side, loop on the larger
     A recursive call on the smaller side gets at most half the items, so the depth is at most
-    log2 n + 1 even when the time is quadratic. Recursing on both sides would make the depth n on
-    sorted input, enough to overflow the call stack for n in the tens of thousands. Introsort goes
-    one step further: after 2 floor(log2 n) partitioning levels it heapsorts the range, so the time
-    is O(n log n) too.
+    $\\log_2 n + 1$ even when the time is quadratic. Recursing on both sides with a fixed pivot
+    makes the depth $n$ on sorted input (\`pitfallRecurseBothSides\`), enough to overflow the call
+    stack for $n$ in the tens of thousands. (The textbook recurses on both sides too, but its
+    pivot is random: expected depth $O(\\log n)$.) Introsort goes one step further: after
+    $2 \\lfloor \\log_2 n \\rfloor$ partitioning levels it heapsorts the range, so the time is
+    $O(n \\log n)$ too. Inputs: sorted $0..n-1$ with the first-item pivot, and a shuffle of it
+    (\`rng(n)\`) with a random pivot.
   `;
+  const deep = new Counter();
+  pitfallRecurseBothSides(range(3000), deep);
+  await nb.check('pitfallRecurseBothSides on sorted 0..2999: depth', deep.get('maxDepth'), 3000);
   const depthRows = [1_000, 3_000, 10_000].map((size) => {
     const plain = measure(range(size), { pivot: 'first', introsort: false });
     const intro = measure(range(size), { pivot: 'first' });
@@ -140,8 +186,8 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
   await nb.md`
     ## Complexity
-    Expected O(n log n) comparisons with a random pivot, O(n^2) worst case without introsort and
-    O(n log n) with it; O(log n) extra space for the stack. Not stable.
+    Expected $O(n \\log n)$ comparisons with a random pivot, $O(n^2)$ worst case without introsort
+    and $O(n \\log n)$ with it; $O(\\log n)$ extra space for the stack. Not stable.
 
     ## When not to use it
     When you need a stable sort (sort by a second key after a first), use merge sort or the built-in
