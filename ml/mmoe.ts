@@ -36,7 +36,7 @@ import { ArgumentError, ArgumentTypeError, assertFinite, assertInteger } from '.
 import { assertMatrix, matrix, rowOf, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
 import type { Rng } from '../core/random.js';
 import { fromTensor2d, tensorBackend, toTensor2d, type Tf } from '../core/backend.js';
-import { rocAuc } from './auc.js';
+import { rocAuc } from './auc/index.js';
 import { gateEntropies, meanGate, softmaxGate, softmaxGateTf } from './gates.js';
 import { denseForward, denseForwardTf, disposeTree, fromVariables, glorotUniform, initDense, initMlp, mlpForward, mlpForwardTf, mlpWidth, toTensors, toVariables, type Dense, type Swap } from './mlp.js';
 

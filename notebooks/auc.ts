@@ -2,8 +2,15 @@
  * Notebook for Q65: ROC AUC, computed fast and right, and why a near-perfect offline AUC is a warning.
  * Run: npm start -- run auc   (or: npx tsx notebooks/auc.ts)
  */
-import { rocAuc, rocAucByRanks, rocAucPairwise } from '../ml/auc.js';
-import { fitLogisticRegression, selectColumns, singleFeatureAuc } from '../ml/permutation-importance.js';
+import {
+  pitfallAucIgnoringTies,
+  pitfallAucOrdinalRanks,
+  rocAuc,
+  rocAucPairwise,
+  rocAucRadix,
+} from '../ml/auc/index.js';
+import { fitLogisticRegression, selectColumns } from '../ml/permutation-importance/index.js';
+import { singleFeatureAuc } from '../ml/permutation-importance/single-feature-auc.js';
 import { matrix, type Matrix } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
@@ -38,34 +45,54 @@ const rowsWhere = (m: Matrix, keep: boolean[]) => {
 };
 
 export default defineNotebook(import.meta.url, 'auc', async (nb) => {
-  await nb.md`
+  await nb.md(String.raw`
     ## The question
     *auc 特别高不是好事*: why is a very high AUC not good news?
 
     ## What AUC is
-    AUC = P(score of a random positive > score of a random negative), a tie counting 1/2. Equivalently
-    (Mann-Whitney) AUC = (R+ - n+ (n+ + 1) / 2) / (n+ n-) with R+ the sum of the positives' *average*
-    ranks; it is the area under the ROC curve that scikit-learn's roc_auc_score integrates.
-  `;
+    $\mathrm{AUC} = P(s_i > s_j)$ for a random positive $i$ and a random negative $j$, a tie counting
+    $\frac{1}{2}$. Equivalently (Mann-Whitney)
+    $$\mathrm{AUC} = \frac{R_+ - n_+ (n_+ + 1) / 2}{n_+ n_-}$$
+    with $R_+$ the sum of the positives' *average* ranks; it is the area under the ROC curve that
+    scikit-learn's roc_auc_score integrates. The whiteboard answer, read from ml/auc/index.ts:
+  `);
+  await nb.source('ml/auc/index.ts', 'rocAuc');
+  await nb.source('ml/auc/index.ts', 'averageRanks');
+  await nb.md`Inputs: labels [0, 0, 1, 1] and scores [0.1, 0.4, 0.35, 0.8] (sklearn's documented example).`;
   const a = await nb.code(() => rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]));
   await nb.check("sklearn's documented example", a, 0.75);
+  await nb.md`Inputs: labels [0, 1, 0, 1], scores [0.5, 0.5, 0.2, 0.9]: one tied pair (0.5, 0.5).`;
   const tie = await nb.code(() => rocAuc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]));
   await nb.check('with a tied pair: (1/2 + 1 + 1 + 1) / 4', tie, 0.875);
-  await nb.md`
-    Dropping the half for ties (0.75 here) or ranking ties by sort position (the answer then depends on
-    the input order) are the two classic bugs. rocAuc sorts the scores' 64-bit keys with a radix sort,
-    so it is O(n) after reading the data; the textbook rank version and the O(n^2) definition agree:
-  `;
+  await nb.md(String.raw`
+    ## The two classic bugs
+    Dropping the $\frac{1}{2}$ for ties, or ranking ties by their sort position (the answer then
+    depends on the input order). Both are written down as pitfalls, on the same inputs:
+  `);
+  const bugs = await nb.code(() => ({
+    ignoringTies: pitfallAucIgnoringTies([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]),
+    ordinalRanks: pitfallAucOrdinalRanks([1, 0], [3, 3]),
+    ordinalRanksSwapped: pitfallAucOrdinalRanks([0, 1], [3, 3]),
+  }));
+  await nb.check('a tie counted 0 gives 3 / 4 instead of 3.5 / 4', bugs.ignoringTies, 0.75);
+  await nb.claim('ordinal ranks depend on the order of two tied samples', bugs.ordinalRanks !== bugs.ordinalRanksSwapped, `${bugs.ordinalRanks} vs ${bugs.ordinalRanksSwapped}`);
+  await nb.md(String.raw`
+    ## Fast, and still right
+    rocAucRadix sorts the scores' 64-bit keys with a radix sort, so it is $O(n)$ after reading the
+    data; the textbook rank version and the $O(n_+ n_-)$ definition agree. Inputs: 2,000 seeded
+    labels (rng(2)), scores $\mathrm{round}(4 (z + y)) / 4$ with $z \sim N(0, 1)$, so many ties:
+  `);
   const g = rng(2);
   const labels = Array.from({ length: 2000 }, () => g.integer(0, 1));
   const scores = labels.map((y) => Math.round(4 * (g.normal() + y)) / 4); // rounded: many ties
-  const fast = rocAuc(labels, scores);
-  await nb.check('rocAuc vs the pairwise count, 2,000 samples with many ties', fast, rocAucPairwise(labels, scores), { tol: 1e-12 });
-  await nb.check('rocAuc vs average ranks', fast, rocAucByRanks(labels, scores), { tol: 1e-12 });
+  const textbook = rocAuc(labels, scores);
+  await nb.check('rocAuc vs the pairwise count, 2,000 samples with many ties', textbook, rocAucPairwise(labels, scores), { tol: 1e-12 });
+  await nb.check('rocAucRadix vs the textbook rocAuc', rocAucRadix(labels, scores), textbook, { tol: 1e-12 });
+  await nb.claim('ignoring ties is visibly wrong on these rounded scores', textbook - pitfallAucIgnoringTies(labels, scores) > 0.02, `${textbook.toFixed(4)} vs ${pitfallAucIgnoringTies(labels, scores).toFixed(4)}`);
 
   await nb.md`
     ## Q65: a leak looks like a great model
-    Sixty days of logs. Three honest features carry a modest signal. A fourth column was filled in by
+    Inputs: sixty days of seeded logs (rng(3) and rng(4)), 200 rows a day. Three honest features carry a modest signal. A fourth column was filled in by
     the logging pipeline *after* the outcome was known (a refund requested in the next 7 days, a
     post-click dwell time, a status field updated later). In the logs it nearly equals the label; at
     prediction time it does not exist yet. Train on days 0-44, validate offline on a random 20% of
@@ -109,19 +136,20 @@ export default defineNotebook(import.meta.url, 'auc', async (nb) => {
     'The tell: one column alone separates the classes almost perfectly',
   );
   await nb.claim('a single column with AUC > 0.95 flags the leak', single[3]! > 0.95 && Math.max(single[0]!, 1 - single[2]!) < 0.8, `leak ${single[3]!.toFixed(3)}, best honest ${Math.max(single[0]!, single[1]!, 1 - single[2]!).toFixed(3)}`);
-  await nb.md`
+  await nb.md(String.raw`
     So when the AUC is "too good": check each feature's single-feature AUC and its timestamp (was it
     known at prediction time?), validate on a *later* period rather than a random split, and look for
     duplicated users or ids across the split. Other causes of a too-high AUC: an easy task definition
     (e.g. negatives that are trivially different), or labels derived from a feature.
 
     ## Complexity
-    O(n log n) by a comparison sort; here O(n) after the data are read (radix sort of the keys).
+    $O(n \log n)$ by a comparison sort (rocAuc); $O(n)$ after the data are read with the radix sort
+    of the keys (rocAucRadix).
     The bench (bench/auc.bench.ts) prints the time at 10^7 samples.
 
     ## When not to use AUC
     When calibrated probabilities matter (AUC ignores any monotone change of the scores: check log
     loss or calibration too), when only the top of the list matters or positives are very rare (PR
     AUC, precision at k), and when the ranking that matters is within each user (a per-user AUC).
-  `;
+  `);
 });

@@ -13,7 +13,7 @@ import { fromRows, matrix, maxAbsDiff, randomMatrix, rowOf, type Matrix } from '
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 import { rng } from '../core/random.js';
 import * as math from 'mathjs';
-import { rocAuc } from '../ml/auc.js';
+import { rocAuc } from '../ml/auc/index.js';
 import { mixExperts, sumNormalisedGateVariant } from '../ml/gates.js';
 import { fromVariables, initMlp, mlpForward, paramCount, toTensors, toVariables } from '../ml/mlp.js';
 import {

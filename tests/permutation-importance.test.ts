@@ -1,24 +1,35 @@
 /**
  * Answer key for Q64 and Q73: permutation importance and single-feature AUC. Worked examples, the
  * exact invariants (a column the model ignores has importance exactly 0; a shuffle is a permutation
- * of that column and nothing else), planted strong > weak > noise on seeded data, sklearn's
- * conventions (baseline - permuted, can be negative, population std), the wrong variant that shuffles
- * the labels instead of the feature rejected by the "ignored feature" property, and bad input.
+ * of that column and nothing else), the options version equal to the textbook one, planted
+ * strong > weak > noise on seeded data, sklearn's conventions (baseline - permuted, can be negative,
+ * population std), the counted cost of the fit, and the pitfalls (shuffling the labels instead of
+ * the feature; single-feature AUC ignoring ties) rejected by the properties the right answers pass.
+ * Input checks: tests/inputs/permutation-importance.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import {
   fitLogisticRegression,
   permutationImportance,
+  permutationImportanceWithOptions,
   permuteColumn,
+  pitfallShuffledLabels,
   selectColumns,
-  singleFeatureAuc,
   type Model,
   type PermutationImportanceResult,
-} from '../ml/permutation-importance.js';
-import { rocAuc } from '../ml/auc.js';
+} from '../ml/permutation-importance/index.js';
+import {
+  orientationFree,
+  pitfallSingleFeatureAucIgnoringTies,
+  singleFeatureAuc,
+  singleFeatureAucWeighted,
+} from '../ml/permutation-importance/single-feature-auc.js';
+import { rocAuc, rocAucPairwise, rocAucWeighted } from '../ml/auc/index.js';
+import { Counter } from '../core/counter.js';
 import { at, matrix, randomMatrix, type Matrix } from '../core/matrix.js';
 import { rng, type Rng } from '../core/random.js';
+import { rejectsPitfall } from './support/answer-key.js';
 
 /** A linear scorer x . w. */
 const linear =
@@ -53,14 +64,6 @@ const ignoredCase = fc
 
 type Importance = (model: Model, x: Matrix, labels: number[], r: Rng) => PermutationImportanceResult;
 
-/** WRONG: shuffles the labels instead of column j (so it measures nothing about j). */
-const shufflesLabels: Importance = (model, x, labels, r) => {
-  const baseline = rocAuc(labels, model(x));
-  const importances = Array.from({ length: x.cols }, () => Float64Array.from({ length: 5 }, () => baseline - rocAuc(r.shuffled(labels), model(x))));
-  const mean = Float64Array.from(importances, (d) => d.reduce((a, b) => a + b, 0) / d.length);
-  return { baseline, importances, mean, std: new Float64Array(x.cols), columns: importances.map((_, j) => j) };
-};
-
 /** The property: a column with weight 0 in a linear model has importance exactly 0 in every repeat. */
 const ignoredIsZero = (importance: Importance) =>
   fc.property(ignoredCase, ({ x, labels, weights, seed }) => {
@@ -82,7 +85,7 @@ describe('worked examples', () => {
   it('single-feature AUC of a 4-row table: column 0 separates perfectly (1), column 1 reversed (0), column 2 is constant (1/2)', () => {
     const x = matrix(4, 3, [0.1, 4, 7, 0.2, 3, 7, 0.8, 2, 7, 0.9, 1, 7]);
     expect(Array.from(singleFeatureAuc(x, [0, 0, 1, 1]))).toEqual([1, 0, 0.5]);
-    expect(Array.from(singleFeatureAuc(x, [0, 0, 1, 1], { orientationFree: true }))).toEqual([1, 1, 0.5]);
+    expect(Array.from(orientationFree(singleFeatureAuc(x, [0, 0, 1, 1])))).toEqual([1, 1, 0.5]);
   });
 });
 
@@ -91,8 +94,9 @@ describe('exact invariants', () => {
     fc.assert(ignoredIsZero((m, x, y, r) => permutationImportance(m, x, y, r)), { seed: 1, numRuns: 150 });
   });
 
-  it('rejects the variant that shuffles the labels instead of the feature', () => {
-    expect(() => fc.assert(ignoredIsZero(shufflesLabels), { seed: 1, numRuns: 50 })).toThrow();
+  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })('the options version with nRepeats only equals the textbook one exactly', ({ x, labels, weights, seed }, nRepeats) => {
+    const textbook = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
+    expect(permutationImportanceWithOptions(linear(weights), x, labels, rng(seed), { nRepeats })).toEqual(textbook);
   });
 
   test.prop([fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), fc.nat(), fc.integer()], { numRuns: 200 })(
@@ -111,13 +115,13 @@ describe('exact invariants', () => {
   );
 
   test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })('mean and std are the mean and population std (ddof 0) of the repeats; the same seed gives the same result', ({ x, labels, weights, seed }, nRepeats) => {
-    const result = permutationImportance(linear(weights), x, labels, rng(seed), { nRepeats });
+    const result = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
     result.importances.forEach((drops, j) => {
       const m = drops.reduce((a, b) => a + b, 0) / nRepeats;
       expect(result.mean[j]).toBeCloseTo(m, 12);
       expect(result.std[j]).toBeCloseTo(Math.sqrt(drops.reduce((s, v) => s + (v - m) ** 2, 0) / nRepeats), 12);
     });
-    expect(permutationImportance(linear(weights), x, labels, rng(seed), { nRepeats })).toEqual(result);
+    expect(permutationImportance(linear(weights), x, labels, rng(seed), nRepeats)).toEqual(result);
   });
 
   it('every column gets the same permutations: two identical columns used symmetrically get identical importances', () => {
@@ -125,14 +129,14 @@ describe('exact invariants', () => {
     const base = randomMatrix(300, 1, g);
     const x = matrix(300, 2, Array.from({ length: 600 }, (_, k) => base.data[k >> 1]!));
     const labels = Array.from({ length: 300 }, (_, i) => (base.data[i]! + g.normal() > 0 ? 1 : 0));
-    const result = permutationImportance(linear([1, 1]), x, labels, rng(5), { nRepeats: 8 });
+    const result = permutationImportance(linear([1, 1]), x, labels, rng(5), 8);
     expect(Array.from(result.importances[1]!)).toEqual(Array.from(result.importances[0]!));
   });
 
   it('importance can be negative: a nearly unused noise column, 30 shuffles', () => {
     const g = rng(6);
     const { x, labels } = plantedData(500, [1.5, 0], g);
-    const result = permutationImportance(linear([1, 0.05]), x, labels, rng(7), { nRepeats: 30 });
+    const result = permutationImportance(linear([1, 0.05]), x, labels, rng(7), 30);
     expect(Math.min(...result.importances[1]!)).toBeLessThan(0);
     expect(Math.abs(result.mean[1]!)).toBeLessThan(0.01);
   });
@@ -140,7 +144,7 @@ describe('exact invariants', () => {
   test.prop([ignoredCase], { numRuns: 100 })('single-feature AUC: column j as the score, AUC(-x_j) = 1 - AUC(x_j), orientation-free = max(AUC, 1 - AUC)', ({ x, labels }) => {
     const aucs = singleFeatureAuc(x, labels);
     const negated = singleFeatureAuc(matrix(x.rows, x.cols, x.data.map((v) => -v)), labels);
-    const free = singleFeatureAuc(x, labels, { orientationFree: true });
+    const free = orientationFree(aucs);
     aucs.forEach((a, j) => {
       expect(a).toBe(rocAuc(labels, Array.from({ length: x.rows }, (_, i) => at(x, i, j))));
       expect(negated[j]).toBeCloseTo(1 - a, 12);
@@ -158,7 +162,7 @@ describe('planted features: strong > weak > noise', () => {
     const { mean } = permutationImportance(model.predict, valid.x, valid.labels, g.fork());
     expect(mean[0]!).toBeGreaterThan(mean[1]!);
     expect(mean[1]!).toBeGreaterThan(Math.max(mean[2]!, mean[3]!));
-    const single = singleFeatureAuc(valid.x, valid.labels, { orientationFree: true });
+    const single = orientationFree(singleFeatureAuc(valid.x, valid.labels));
     expect(single[0]!).toBeGreaterThan(single[1]!);
     expect(single[1]!).toBeGreaterThan(Math.max(single[2]!, single[3]!));
   });
@@ -222,7 +226,7 @@ describe('options: columns, sample weights', () => {
     const { x, labels } = plantedData(200, [1, 2, 0.5], rng(9));
     const model = linear([1, 2, 0.5]);
     const full = permutationImportance(model, x, labels, rng(10));
-    const some = permutationImportance(model, x, labels, rng(10), { columns: [2, 0] });
+    const some = permutationImportanceWithOptions(model, x, labels, rng(10), { columns: [2, 0] });
     expect(some.columns).toEqual([2, 0]);
     expect(some.importances.map((d) => Array.from(d))).toEqual([Array.from(full.importances[2]!), Array.from(full.importances[0]!)]);
   });
@@ -231,54 +235,57 @@ describe('options: columns, sample weights', () => {
     const { x, labels } = plantedData(120, [1, -1], rng(11));
     const sampleWeight = Array.from({ length: 120 }, (_, i) => 1 + (i % 7));
     const model = linear([1, -1]);
-    const weighted = permutationImportance(model, x, labels, rng(12), { sampleWeight });
-    expect(weighted.baseline).toBe(rocAuc(labels, model(x), { sampleWeight }));
+    const weighted = permutationImportanceWithOptions(model, x, labels, rng(12), { sampleWeight });
+    expect(weighted.baseline).toBe(rocAucWeighted(labels, model(x), sampleWeight));
     expect(weighted.baseline).not.toBe(rocAuc(labels, model(x)));
-    const single = singleFeatureAuc(x, labels, { sampleWeight });
+    const single = singleFeatureAucWeighted(x, labels, sampleWeight);
     const column0 = Array.from({ length: 120 }, (_, i) => at(x, i, 0));
-    expect(single[0]).toBe(rocAuc(labels, column0, { sampleWeight }));
+    expect(single[0]).toBe(rocAucWeighted(labels, column0, sampleWeight));
     expect(single[0]).not.toBe(rocAuc(labels, column0));
   });
 });
 
 describe('Q73: fewer columns, cheaper fit', () => {
-  it('the fit costs 2 n d multiply-adds per step, so keeping k of d columns divides it by d / k', () => {
-    const g = rng(8);
-    const { x, labels } = plantedData(200, [2, 1, 0, 0, 0, 0, 0, 0], g);
-    const all = { madds: 0 };
-    const few = { madds: 0 };
-    fitLogisticRegression(x, labels, { steps: 10, ops: all });
-    fitLogisticRegression(selectColumns(x, [0, 1]), labels, { steps: 10, ops: few });
-    expect(all.madds).toBe(2 * 200 * 8 * 10);
-    expect(few.madds).toBe(2 * 200 * 2 * 10);
-  });
+  test.prop([fc.integer({ min: 2, max: 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer()], { numRuns: 30 })(
+    'the fit costs between n d and 2 n d multiply-adds per step, so keeping k of d columns cuts it by about d / k',
+    (n, d, steps, seed) => {
+      const g = rng(seed);
+      const x = randomMatrix(n, d, g);
+      const labels = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? 0 : g.integer(0, 1)));
+      const all = new Counter();
+      const few = new Counter();
+      fitLogisticRegression(x, labels, { steps }, all);
+      fitLogisticRegression(selectColumns(x, [0]), labels, { steps }, few);
+      expect(all.get('madds')).toBeGreaterThanOrEqual(n * d * steps);
+      expect(all.get('madds')).toBeLessThanOrEqual(2 * n * d * steps);
+      expect(few.get('madds')).toBeLessThanOrEqual(2 * n * steps);
+    },
+  );
 });
 
-describe('bad input gets a typed error naming the argument', () => {
-  const x = matrix(4, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
-  it('labels of the wrong length, zero repeats, a column out of range', () => {
-    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0], rng(1))).toThrow('labels: got an array of length 3, expected 4 labels, one per row of x [4, 2]');
-    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0, 1], rng(1), { nRepeats: 0 })).toThrow('nRepeats: got 0, expected an integer >= 1');
-    expect(() => permuteColumn(x, 2, rng(1))).toThrow('column: got 2, expected an integer in [0, 1]');
-    expect(() => singleFeatureAuc(x, [0, 1, 2, 1])).toThrow('labels[2]: got 2, expected a label 0 or 1');
+describe('the pitfalls are rejected by the properties the right answers pass', () => {
+  it('shuffling the labels instead of the feature: an ignored column is no longer at exactly 0', () => {
+    rejectsPitfall(ignoredIsZero((m, x, y, r) => pitfallShuffledLabels(m, x, y, r)), { seed: 1, numRuns: 50 });
   });
 
-  it('a model returning the wrong number of scores, negative weights, a NaN feature', () => {
-    expect(() => permutationImportance(() => [0.5], x, [0, 1, 0, 1], rng(1))).toThrow(/^model: got .*, expected one score per row \(4\)/);
-    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0, 1], rng(1), { sampleWeight: [1, 1, -1, 1] })).toThrow('sampleWeight[2]: got -1, expected a finite weight >= 0');
-    expect(() => singleFeatureAuc(matrix(2, 1, [Number.NaN, 1]), [0, 1])).toThrow('x[0]: got NaN, expected a finite number');
+  /** Single-feature AUC of column j equals the pairwise AUC of that column, on tie-heavy columns. */
+  const matchesPairwise = (single: (x: Matrix, labels: number[]) => Float64Array) =>
+    fc.property(ignoredCase, ({ x, labels }) => {
+      const rounded = matrix(x.rows, x.cols, x.data.map((v) => Math.round(v)));
+      const aucs = single(rounded, labels);
+      return Array.from(aucs).every((a, j) => {
+        const column = Array.from({ length: x.rows }, (_, i) => at(rounded, i, j));
+        return Math.abs(a - rocAucPairwise(labels, column)) < 1e-12;
+      });
+    });
+
+  it('holds for singleFeatureAuc on rounded (tie-heavy) columns', () => {
+    fc.assert(matchesPairwise(singleFeatureAuc), { seed: 2, numRuns: 100 });
   });
 
-  it('a model that is not a function, labels that are not an array, columns or keep out of range', () => {
-    expect(() => permutationImportance('model' as unknown as Model, x, [0, 1, 0, 1], rng(1))).toThrow(/^model: /);
-    expect(() => permutationImportance(linear([1, 0]), x, '0101' as unknown as number[], rng(1))).toThrow(/^labels: /);
-    expect(() => permutationImportance(linear([1, 0]), x, [0, 1, 0, 1], rng(1), { columns: [0, 2] })).toThrow('columns[1]: got 2, expected an integer in [0, 1]');
-    expect(() => selectColumns(x, [1, 2])).toThrow('keep[1]: got 2, expected an integer in [0, 1]');
-  });
-
-  it('the logistic fit: labels other than 0/1, zero steps, predicting on the wrong width', () => {
-    expect(() => fitLogisticRegression(x, [0, 1, 2, 1])).toThrow('labels[2]: got 2, expected a label 0 or 1');
-    expect(() => fitLogisticRegression(x, [0, 1, 0, 1], { steps: 0 })).toThrow('steps: got 0, expected an integer >= 1');
-    expect(() => fitLogisticRegression(x, [0, 1, 0, 1]).predict(matrix(1, 3))).toThrow('x: got shape [1, 3], expected 2 columns like the training data');
+  it('rejects single-feature AUC that counts ties as 0 (a constant column scores 0, not 1/2)', () => {
+    rejectsPitfall(matchesPairwise(pitfallSingleFeatureAucIgnoringTies), { seed: 2, numRuns: 100 });
+    const constant = matrix(4, 1, [7, 7, 7, 7]);
+    expect(Array.from(pitfallSingleFeatureAucIgnoringTies(constant, [0, 0, 1, 1]))).toEqual([0]);
   });
 });

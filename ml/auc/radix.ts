@@ -1,100 +1,14 @@
 /**
- * ROC AUC: the probability that a random positive is scored above a random negative, ties counting
- * one half. Answers: Q65 (auc 特别高不是好事: a near-perfect offline AUC usually means a leak).
+ * ROC AUC in O(n): the engineered alternative to the textbook `rocAuc` (ml/auc/index.ts), equal to
+ * it (and to the pairwise definition) by the answer key's properties, with optional sample weights.
  *
- *   AUC = U / (n+ n-),  U = sum over (positive i, negative j) of [s_i > s_j] + 1/2 [s_i = s_j]
- *       = (R+ - n+ (n+ + 1) / 2) / (n+ n-)          (Mann-Whitney; R+ = sum of the positives' average ranks)
- *
- * This equals the trapezoid area under scikit-learn's `roc_curve`, so it matches `roc_auc_score`
- * (binary labels, optional `sample_weight`): roc_auc_score([0,0,1,1], [.1,.4,.35,.8]) = 0.75. With
- * weights every pair counts w_i w_j. As in sklearn, a single class is an error (the AUC is undefined).
- *
- * Two implementations, side by side:
- * - `rocAuc`: sorts the scores once with an LSD radix sort on their IEEE-754 bit patterns (6 passes of
- *   11 bits over 64-bit keys, skipping passes where every key has the same digit), carrying the signed
- *   weight (+w for a positive, -w for a negative) along, then walks the groups of equal scores:
- *   U += w+(group) (w-(below) + w-(group) / 2). O(n) time after the O(n) key transform, O(n) memory.
- * - `rocAucByRanks`: the textbook version, a comparison sort of indices, average ranks for ties, then
- *   the rank-sum formula. O(n log n), unweighted. Kept as the readable reference and the bench baseline.
- *
- * The two classic wrong answers are counting a tie as 0 (or 1), and ranking ties by their position
- * in the sort instead of giving them the average rank: the result then depends on the input order.
- *
- * @example
- *   rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])   // 0.75
- *   rocAuc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9])    // 0.875: the tied pair counts 1/2
+ * Sorts the positives' and the negatives' scores separately with an LSD radix sort on their IEEE-754
+ * bit patterns (11-bit digits over 64-bit keys, skipping digits every key shares), carrying the
+ * weight along, then walks the groups of equal scores:
+ *   U += w+(group) (w-(below) + w-(group) / 2),   AUC = U / (W+ W-).
+ * O(n) time after the O(n) key transform, O(n) memory (a reused scratch buffer).
  */
-import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
-
-export interface AucOptions {
-  /** One non-negative weight per sample (sklearn's sample_weight). Every pair (i, j) counts w_i w_j. */
-  sampleWeight?: ArrayLike<number>;
-}
-
-function isArrayLike(value: unknown): value is ArrayLike<unknown> {
-  return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
-}
-
-/**
- * Checks labels (0/1), scores (finite), weights (finite, >= 0) and lengths; counts both classes.
- * Returns the total positive and negative weight and each class's largest weight.
- */
-export function checkAucInputs(labels: ArrayLike<number>, scores: ArrayLike<number>, sampleWeight?: ArrayLike<number>): { positives: number; negatives: number; maxPositive: number; maxNegative: number } {
-  if (!isArrayLike(labels)) throw new ArgumentTypeError('labels', labels, 'an array of 0/1 labels');
-  if (!isArrayLike(scores)) throw new ArgumentTypeError('scores', scores, 'an array of finite numbers');
-  const n = labels.length;
-  if (scores.length !== n) throw new ArgumentError('scores', scores, `${n} scores, one per label`);
-  if (sampleWeight !== undefined) {
-    if (!isArrayLike(sampleWeight)) throw new ArgumentTypeError('sampleWeight', sampleWeight, 'an array of weights >= 0');
-    if (sampleWeight.length !== n) throw new ArgumentError('sampleWeight', sampleWeight, `${n} weights, one per label`);
-  }
-  let positives = 0;
-  let negatives = 0;
-  let countPositive = 0;
-  let maxPositive = 0;
-  let maxNegative = 0;
-  for (let i = 0; i < n; i++) {
-    const y = labels[i];
-    if (y !== 0 && y !== 1) throw new ArgumentError(`labels[${i}]`, y, 'a label 0 or 1');
-    const s = scores[i];
-    if (typeof s !== 'number' || !Number.isFinite(s)) throw new ArgumentError(`scores[${i}]`, s, 'a finite number');
-    let w = 1;
-    if (sampleWeight !== undefined) {
-      w = sampleWeight[i] as number;
-      if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new ArgumentError(`sampleWeight[${i}]`, w, 'a finite weight >= 0');
-    }
-    if (y === 1) {
-      countPositive++;
-      positives += w;
-      if (w > maxPositive) maxPositive = w;
-    } else {
-      negatives += w;
-      if (w > maxNegative) maxNegative = w;
-    }
-  }
-  if (countPositive === 0 || countPositive === n) {
-    throw new ArgumentError('labels', labels, 'both classes (0 and 1): ROC AUC is not defined when only one class is present');
-  }
-  if (positives === 0 || negatives === 0) {
-    throw new ArgumentError('sampleWeight', sampleWeight, 'a positive total weight for both classes');
-  }
-  return { positives, negatives, maxPositive, maxNegative };
-}
-
-/**
- * w -> w 2^-e with 2^e near `max`: rescales one class's weights exactly (a power of two), so that
- * U / (W+ W-) can neither overflow nor underflow to 0 / 0. The AUC does not change when one class's
- * weights are all multiplied by the same constant.
- */
-function powerOfTwoScaler(max: number): (w: number) => number {
-  const e = Math.floor(Math.log2(max));
-  if (e === 0) return (w) => w;
-  // two factors, because 2^1074 (for the smallest subnormal) is not a finite double
-  const half = Math.trunc(e / 2);
-  const f1 = 2 ** -half;
-  const f2 = 2 ** -(e - half);
-  return (w) => w * f1 * f2;
-}
+import { assertAucInputs, assertAucOptions, powerOfTwoScaler, type AucOptions } from './inputs.js';
 
 /** Reusable scratch space (allocating hundreds of MB per call at n = 10^7 costs more than the sort). */
 let scratch: ArrayBuffer | undefined;
@@ -123,7 +37,7 @@ function writeKey(recs: Uint32Array, at: number, x: number): void {
  * Stable LSD radix sort of records [start, end) by their 32-bit word `word`, `bits` bits per digit,
  * using `tmp` (same layout) as the other buffer. A digit that is the same for every key is skipped.
  */
-export function radixSortRecords(recs: Uint32Array, tmp: Uint32Array, width: 2 | 4, word: number, start: number, end: number, bits: number): void {
+function radixSortRecords(recs: Uint32Array, tmp: Uint32Array, width: 2 | 4, word: number, start: number, end: number, bits: number): void {
   const radix = 1 << bits;
   const mask = radix - 1;
   const passes = Math.ceil(32 / bits);
@@ -244,9 +158,14 @@ function sortRecords(recs: Uint32Array, tmp: Uint32Array, width: 2 | 4, n: numbe
  * distinct positive score once: U += w+(score) (w-(below score) + w-(equal score) / 2).
  * Matches sklearn's roc_auc_score for binary 0/1 labels, with optional sample weights.
  */
-export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, options: AucOptions = {}): number {
+export function rocAucRadix(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  options: AucOptions = {},
+): number {
+  assertAucOptions(options);
   const { sampleWeight } = options;
-  const { positives, negatives, maxPositive, maxNegative } = checkAucInputs(labels, scores, sampleWeight);
+  const { positives, negatives, maxPositive, maxNegative } = assertAucInputs(labels, scores, sampleWeight);
   const scalePositive = powerOfTwoScaler(maxPositive);
   const scaleNegative = powerOfTwoScaler(maxNegative);
   const n = labels.length;
@@ -316,55 +235,5 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, opt
     u += groupPositive * (negativeBelow + groupNegative / 2);
   }
   // AUC = U / (W+ W-), each class's weights rescaled by a power of two (exact; integers stay integers)
-  return u / (scalePositive(positives) * scaleNegative(negatives));
-}
-
-/**
- * Average ranks (1-based) of `values`: tied values all get the mean of the ranks they span.
- * O(n log n) by a comparison sort of indices.
- */
-export function averageRanks(values: ArrayLike<number>): Float64Array {
-  const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
-  const ranks = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
-    // positions i..j (0-based) hold one tied value: ranks i+1..j+1, mean (i + j) / 2 + 1
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = rank;
-    i = j + 1;
-  }
-  return ranks;
-}
-
-/** The textbook Mann-Whitney version: AUC = (R+ - n+ (n+ + 1) / 2) / (n+ n-), unweighted. */
-export function rocAucByRanks(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const { positives, negatives } = checkAucInputs(labels, scores);
-  const ranks = averageRanks(scores);
-  // R+ = sum of the positives' average ranks
-  let rankSum = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) rankSum += ranks[i] as number;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-/** The definition, pair by pair, O(n+ n-): for tests and small subsamples only. */
-export function rocAucPairwise(labels: ArrayLike<number>, scores: ArrayLike<number>, options: AucOptions = {}): number {
-  const { sampleWeight } = options;
-  const { positives, negatives, maxPositive, maxNegative } = checkAucInputs(labels, scores, sampleWeight);
-  const [scalePositive, scaleNegative] = [powerOfTwoScaler(maxPositive), powerOfTwoScaler(maxNegative)];
-  const weight = (i: number) => (sampleWeight === undefined ? 1 : (labels[i] === 1 ? scalePositive : scaleNegative)(sampleWeight[i] as number));
-  let u = 0;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 1) continue;
-    for (let j = 0; j < labels.length; j++) {
-      if (labels[j] !== 0) continue;
-      const si = scores[i] as number;
-      const sj = scores[j] as number;
-      // [s_i > s_j] + 1/2 [s_i = s_j], weighted by w_i w_j
-      u += weight(i) * weight(j) * (si > sj ? 1 : si === sj ? 0.5 : 0);
-    }
-  }
   return u / (scalePositive(positives) * scaleNegative(negatives));
 }
