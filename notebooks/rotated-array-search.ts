@@ -4,22 +4,23 @@
  */
 import {
   findMinRotated,
-  findMinRotatedLeftVariant,
   findMinRotatedWithDuplicates,
+  pitfallMinAgainstLeftEnd,
+  pitfallStrictHalfTest,
   searchRotated,
-  searchRotatedStrictVariant,
+  searchRotatedCounted,
   searchRotatedWithDuplicates,
-  type ProbeCounter,
 } from '../algorithms/rotated-array-search.js';
+import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
 
 const rotate = (xs: readonly number[], k: number) => [...xs.slice(k), ...xs.slice(0, k)];
 const evens = (n: number) => Array.from({ length: n }, (_, i) => 2 * i);
 
-function probesOf(run: (counter: ProbeCounter) => unknown): number {
-  const counter = { probes: 0 };
+function probesOf(run: (counter: Counter) => unknown): number {
+  const counter = new Counter();
   run(counter);
-  return counter.probes;
+  return counter.get('probes');
 }
 
 export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb) => {
@@ -30,13 +31,20 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     repeat (81, answer true / false), and find the minimum (153, and 154 with repeats).
 
     ## The intuition
-    Cut the window [lo, hi] at mid. The drop (7 -> 0 above) is in at most one of the two halves, so
-    the other half is sorted, and its two ends say whether the target can be inside it.
-    - nums[lo] <= nums[mid]: the left half ascends; the target is there iff nums[lo] <= t < nums[mid].
-    - otherwise the right half ascends; the target is there iff nums[mid] < t <= nums[hi].
-    The \`<=\` matters: when the window has two elements, mid = lo and the "left half" is one element.
-    For the minimum, compare nums[mid] with the **right** end: nums[mid] > nums[hi] means the drop,
-    and so the minimum, is after mid; otherwise the minimum is at mid or before it.
+    Cut the window $[lo, hi]$ at $mid$. The drop (7 -> 0 above) is in at most one of the two
+    halves, so the other half is sorted, and its two ends say whether the target can be inside it.
+    - $nums[lo] \\le nums[mid]$: the left half ascends; the target $t$ is there iff
+      $nums[lo] \\le t < nums[mid]$.
+    - otherwise the right half ascends; $t$ is there iff $nums[mid] < t \\le nums[hi]$.
+    The $\\le$ matters: when the window has two elements, $mid = lo$ and the "left half" is one
+    element. For the minimum, compare $nums[mid]$ with the **right** end: $nums[mid] > nums[hi]$
+    means the drop, and so the minimum, is after $mid$; otherwise the minimum is at $mid$ or before.
+    The answer an interviewer expects (LeetCode 33):
+  `;
+  await nb.source('algorithms/rotated-array-search.ts', 'searchRotated');
+  await nb.md`
+    Runs on $nums = [4, 5, 6, 7, 0, 1, 2]$ (targets 0, then the minimum), and on
+    $[1, 1, 1, 1, 1, 2, 1]$ with repeats, target 2:
   `;
 
   const found = await nb.code(() => searchRotated([4, 5, 6, 7, 0, 1, 2], 0));
@@ -47,13 +55,17 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
   await nb.check('with repeats, the 2 hidden behind nums[lo] = nums[mid] = nums[hi] = 1 is found', hidden, true);
 
   await nb.md`
-    ## Probes: log2 n with distinct values, n with an all-equal array
-    One probe = one midpoint examined. With distinct values each probe halves the window, so at most
-    floor(log2 n) + 1 probes (the tests assert this for n up to 5,000 and every offset). With repeats,
-    nums[lo] = nums[mid] = nums[hi] says nothing about where the drop is (in [1, 1, 1, 2, 1] and
-    [1, 2, 1, 1, 1] the probes see the same three 1s), so the search can only drop the two ends. On
-    an all-equal array with the target absent that is about n / 2 probes for 81, and n - 1 for 154:
-    the worst case is O(n), and no algorithm avoids it (the one different element can be anywhere).
+    ## Probes: $\\log_2 n$ with distinct values, $n$ with an all-equal array
+    One probe = one midpoint examined, counted by \`searchRotatedCounted\` (the same search as
+    \`searchRotated\`, the answer key proves it, with a \`Counter\`). With distinct values each probe
+    halves the window, so at most $\\lfloor \\log_2 n \\rfloor + 1$ probes (the tests assert this for
+    $n$ up to 5,000 and every offset). With repeats, $nums[lo] = nums[mid] = nums[hi]$ says nothing
+    about where the drop is (in [1, 1, 1, 2, 1] and [1, 2, 1, 1, 1] the probes see the same three
+    1s), so the search can only drop the two ends. On an all-equal array with the target absent that
+    is about $n / 2$ probes for 81, and $n - 1$ for 154: the worst case is $O(n)$, and no algorithm
+    avoids it (the one different element can be anywhere). Below: $nums$ = the even numbers
+    $0, 2, \\dots, 2(n - 1)$ rotated by 0, 1, $\\lfloor n / 3 \\rfloor$ and $n - 1$, every target
+    from $-1$ to $2n$; the all-equal arrays are $n$ sevens, target 8.
   `;
   const rows = [];
   for (const n of [16, 64, 256, 1024, 4096, 16384]) {
@@ -61,7 +73,9 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     let worst = 0;
     for (const offset of [0, 1, Math.floor(n / 3), n - 1]) {
       const nums = rotate(evens(n), offset);
-      for (let t = -1; t <= 2 * n; t++) worst = Math.max(worst, probesOf((c) => searchRotated(nums, t, c)));
+      for (let t = -1; t <= 2 * n; t++) {
+        worst = Math.max(worst, probesOf((c) => searchRotatedCounted(nums, t, c)));
+      }
     }
     const same = new Array<number>(n).fill(7);
     rows.push({
@@ -91,11 +105,14 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
 
   await nb.md`
     ## The two classic wrong answers
-    1. \`nums[lo] < nums[mid]\` instead of \`<=\`. With two elements left, mid = lo, the test says
-       "left half not sorted", and the code looks in the wrong half.
-    2. For the minimum, comparing nums[mid] with the **left** end. "nums[mid] >= nums[lo]" is true
-       both when the array is rotated and the drop is after mid, and when it is not rotated at all,
-       so on [1, 2, 3] it walks right and returns 3.
+    1. \`nums[lo] < nums[mid]\` instead of \`<=\` (\`pitfallStrictHalfTest\`). With two elements
+       left, $mid = lo$, the test says "left half not sorted", and the code looks in the wrong half.
+    2. For the minimum, comparing $nums[mid]$ with the **left** end (\`pitfallMinAgainstLeftEnd\`).
+       $nums[mid] \\ge nums[lo]$ is true both when the array is rotated and the drop is after $mid$,
+       and when it is not rotated at all, so on [1, 2, 3] it walks right and returns 3.
+  `;
+  await nb.source('algorithms/rotated-array-search.ts', 'pitfallStrictHalfTest');
+  await nb.md`
 
     Count how often each goes wrong over every rotation of [0, 2, ..., 2(n - 1)], n = 1..8, and
     every target (present or not). The \`<\` bug shows up in only a handful of cases (two-element
@@ -107,33 +124,38 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     for (let n = 1; n <= 8; n++) {
       for (let k = 0; k < n; k++) {
         const nums = rotate(evens(n), k);
-        for (let t = -1; t <= 2 * n; t++, searches++) if (searchRotatedStrictVariant(nums, t) !== nums.indexOf(t)) searchErrors++;
+        for (let t = -1; t <= 2 * n; t++, searches++) {
+          if (pitfallStrictHalfTest(nums, t) !== nums.indexOf(t)) searchErrors++;
+        }
         minimums++;
-        if (findMinRotatedLeftVariant(nums) !== 0) minErrors++;
+        if (pitfallMinAgainstLeftEnd(nums) !== 0) minErrors++;
       }
     }
     return { searches, searchErrors, minimums, minErrors };
   });
-  await nb.claim('the `<` variant gets some searches wrong', wrong.searchErrors > 0, `${wrong.searchErrors} of ${wrong.searches} wrong`);
-  await nb.claim('the left-end variant gets some minimums wrong', wrong.minErrors > 0, `${wrong.minErrors} of ${wrong.minimums} wrong`);
-  await nb.check('smallest counterexample: searchRotatedStrictVariant([3, 1], 1)', searchRotatedStrictVariant([3, 1], 1), -1);
-  await nb.check('offset 0 counterexample: findMinRotatedLeftVariant([1, 2, 3])', findMinRotatedLeftVariant([1, 2, 3]), 3);
+  const { searches, searchErrors, minimums, minErrors } = wrong;
+  await nb.claim('the `<` pitfall gets some searches wrong', searchErrors > 0, `${searchErrors} of ${searches} wrong`);
+  await nb.claim('the left-end pitfall gets some minimums wrong', minErrors > 0, `${minErrors} of ${minimums} wrong`);
+  await nb.check('smallest counterexample: pitfallStrictHalfTest([3, 1], 1)', pitfallStrictHalfTest([3, 1], 1), -1);
+  await nb.check('offset 0 counterexample: pitfallMinAgainstLeftEnd([1, 2, 3])', pitfallMinAgainstLeftEnd([1, 2, 3]), 3);
 
   await nb.md`
     ## Bad input
-    \`target\` must be an integer (NaN and 1.5 throw), elements are checked as they are probed, and
-    each probe checks that nums[lo], nums[mid], nums[hi] could come from a rotated sorted array (at most
-    one descent around lo -> mid -> hi -> lo). That catches a lot of disorder for free, not all of it:
-    an array out of order only where the search never looks is not detected (checking every element
-    would be O(n)); call \`assertRotatedSorted\` first when the input is not trusted.
+    \`nums\` must be an array and \`target\` an integer (NaN and 1.5 throw) in every version. The
+    counted versions also check elements as they are probed, and each probe checks that
+    $nums[lo], nums[mid], nums[hi]$ could come from a rotated sorted array (at most one descent
+    around lo -> mid -> hi -> lo). That catches a lot of disorder for free, not all of it: an array
+    out of order only where the search never looks is not detected (checking every element would be
+    $O(n)$); call \`assertRotatedSorted\` first when the input is not trusted.
 
     ## Complexity
-    33 and 153: O(log n) time, O(1) space. 81 and 154: O(log n) on most inputs, O(n) worst case.
+    33 and 153: $O(\\log n)$ time, $O(1)$ space. 81 and 154: $O(\\log n)$ on most inputs, $O(n)$ worst
+    case.
 
     ## When not to use it
-    If you search the same array many times, find the rotation once (the index of the minimum, O(log n))
-    and binary-search the right half with an ordinary lower bound; if the array has many repeats, a
-    linear scan is simpler and has the same worst case. For one lookup in an unsorted array, a scan is
-    O(n) anyway and sorting first would cost O(n log n).
+    If you search the same array many times, find the rotation once (the index of the minimum,
+    $O(\\log n)$) and binary-search the right half with an ordinary lower bound; if the array has many
+    repeats, a linear scan is simpler and has the same worst case. For one lookup in an unsorted
+    array, a scan is $O(n)$ anyway and sorting first would cost $O(n \\log n)$.
   `;
 });
