@@ -5,8 +5,10 @@
 import {
   longestUniqueSubstring,
   longestUniqueSubstringBruteForce,
-  longestUniqueSubstringStaleVariant,
+  longestUniqueSubstringCounted,
+  pitfallStaleLastSeen,
 } from '../algorithms/longest-unique-substring.js';
+import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
@@ -20,11 +22,13 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     (LeetCode 3), and here also which substring it is.
 
     ## The intuition
-    Slide a window [left, right] over s and remember where each character was last seen. When
-    s[right] was last seen at position p **inside the window** (p >= left), move left to p + 1: no
-    window starting at or before p can grow past right. Each character enters and leaves the window
-    once, so the whole scan is O(n).
+    Slide a window $[left, right]$ over $s$ and remember where each character was last seen. When
+    $s[right]$ was last seen at position $p$ **inside the window** ($p \\ge left$), move $left$ to
+    $p + 1$: no window starting at or before $p$ can grow past $right$. Each character enters and
+    leaves the window once, so the whole scan is $O(n)$. The answer an interviewer expects:
   `;
+  await nb.source('algorithms/longest-unique-substring.ts', 'longestUniqueSubstring');
+  await nb.md`Runs on "abcabcbb" and "pwwkew" (LeetCode's examples):`;
   const abc = await nb.code(() => longestUniqueSubstring('abcabcbb'));
   await nb.check('"abcabcbb": length', abc.length, 3);
   const pwwkew = await nb.code(() => longestUniqueSubstring('pwwkew'));
@@ -32,11 +36,15 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
   await nb.md`
     ## The pitfall: a stale last-seen position
-    Forget the \`p >= left\` check and "abba" goes wrong: at the second b, left jumps to 2; at the
-    second a, the last a is at 0, *before* the window, but the code sets left = 1, moving the window
-    backwards over the repeated b, and reports "bba".
+    Forget the $p \\ge left$ check and "abba" goes wrong: at the second b, $left$ jumps to 2; at
+    the second a, the last a is at 0, *before* the window, but the code sets $left = 1$, moving the
+    window backwards over the repeated b, and reports "bba":
   `;
-  const abba = await nb.code(() => ({ correct: longestUniqueSubstring('abba'), withoutCheck: longestUniqueSubstringStaleVariant('abba') }));
+  await nb.source('algorithms/longest-unique-substring.ts', 'pitfallStaleLastSeen');
+  const abba = await nb.code(() => ({
+    correct: longestUniqueSubstring('abba'),
+    withoutCheck: pitfallStaleLastSeen('abba'),
+  }));
   await nb.check('"abba" with the check', abba.correct.length, 2);
   await nb.check('"abba" without it (wrong)', abba.withoutCheck.substring, 'bba');
 
@@ -47,10 +55,13 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     are ASCII, where the two agree). A reader counts 😀 as one character, which is what code points
     (\`for...of\`, \`[...s]\`) give. The emoji of one Unicode block share their first unit, so in
     UTF-16 mode "😀🙂😃😄" has no repeat-free window longer than 3 units, and that window cuts a pair.
+    \`longestUniqueSubstringCounted(s, mode)\` runs the same window in either unit (in 'utf16' mode
+    it returns exactly the textbook's window; the answer key proves it). The strings of the table:
+    'abba', '😀😀', 'a😀b', '🙂😀', '😀🙂😃😄', '中文中文字'.
   `;
   const rows = ['abba', '😀😀', 'a😀b', '🙂😀', '😀🙂😃😄', '中文中文字'].map((s) => {
-    const units = longestUniqueSubstring(s, 'utf16');
-    const points = longestUniqueSubstring(s, 'codepoint');
+    const units = longestUniqueSubstringCounted(s, 'utf16');
+    const points = longestUniqueSubstringCounted(s, 'codepoint');
     return { s, 'UTF-16 length': units.length, 'UTF-16 window': visible(units.substring), 'code-point length': points.length, 'code-point window': points.substring };
   });
   await nb.table(rows, 'Both modes on the same strings (a lone surrogate is shown as \\uXXXX)');
@@ -65,23 +76,32 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
   await nb.md`
     ## Why the window beats the brute force, and by how much
-    The naive answer extends a window from every start until a repeat: up to n (k + 1) reads for an
-    answer of length k, against exactly n for the sliding window. On random text over m equally likely
-    characters the run from a given start ends at the first repeat, which the birthday problem puts
-    at about sqrt(pi m / 2) + 2/3 characters read, so the brute force costs about n sqrt(pi m / 2):
-    the larger the alphabet, the larger the gap. (The answer k, the longest run over all starts, is
-    longer than that typical run.)
-    The steps below are characters read, counted by a \`StepCounter\`, not timed (see \`npm run bench\` for times).
+    The naive answer extends a window from every start until a repeat: up to $n (k + 1)$ reads for
+    an answer of length $k$, against $n$ for the sliding window. On random text over $m$ equally
+    likely characters the run from a given start ends at the first repeat, which the birthday
+    problem puts at about $\\sqrt{\\pi m / 2} + \\frac{2}{3}$ characters read, so the brute force
+    costs about $n \\sqrt{\\pi m / 2}$: the larger the alphabet, the larger the gap. (The answer $k$,
+    the longest run over all starts, is longer than that typical run.) The steps below are
+    characters read, counted by a \`Counter\` ('steps'), not timed (see \`npm run bench\` for
+    times), on $n = 10{,}000$ random CJK characters drawn from an alphabet of $m$, seed 5.
   `;
   const work = await nb.code(() => {
     const r = rng(5);
     const n = 10_000;
     return [26, 200, 2000, 20000].map((m) => {
       const s = Array.from({ length: n }, () => String.fromCharCode(0x4e00 + r.integer(0, m - 1))).join('');
-      const [window, brute] = [{ steps: 0 }, { steps: 0 }];
-      const k = longestUniqueSubstring(s, 'utf16', window).length;
+      const [window, brute] = [new Counter(), new Counter()];
+      const k = longestUniqueSubstringCounted(s, 'utf16', window).length;
       longestUniqueSubstringBruteForce(s, 'utf16', brute);
-      return { alphabet: m, 'answer k': k, 'window steps': window.steps, 'brute-force steps': brute.steps, 'brute / n': brute.steps / n, 'birthday sqrt(pi m / 2) + 2/3': Math.sqrt((Math.PI * m) / 2) + 2 / 3 };
+      const [windowSteps, bruteSteps] = [window.get('steps'), brute.get('steps')];
+      return {
+        alphabet: m,
+        'answer k': k,
+        'window steps': windowSteps,
+        'brute-force steps': bruteSteps,
+        'brute / n': bruteSteps / n,
+        'birthday sqrt(pi m / 2) + 2/3': Math.sqrt((Math.PI * m) / 2) + 2 / 3,
+      };
     });
   });
   await nb.table(work, 'n = 10,000 random characters: answer length k and steps of each method');
@@ -104,8 +124,8 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
   await nb.md`
     ## Complexity
-    O(n) time, O(min(n, alphabet)) memory for the last-seen positions. The brute force is O(n k),
-    O(n^2) when every character differs.
+    $O(n)$ time, $O(\\min(n, \\text{alphabet}))$ memory for the last-seen positions. The brute force
+    is $O(n k)$, $O(n^2)$ when every character differs.
 
     ## When not to use it
     If the alphabet is tiny and known (say bytes), an array of 256 last-seen positions is faster
