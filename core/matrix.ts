@@ -3,9 +3,11 @@
  * Deliberately tiny: shape, data, a few constructors and checks. The maths of each concept lives in
  * its own module, written out loop by loop.
  *
- * `OpCounter` is how a module makes its complexity executable: pass `{ madds: 0 }` and the module
- * adds every multiply-add it performs, so a test can assert `madds <= c * n^2 * d`.
+ * The products count their multiply-adds into a `Counter` (core/counter.ts) as 'madds', so a test
+ * can assert `c.get('madds') <= c * n^2 * d`. The older `OpCounter` shape `{ madds }` is still
+ * accepted until its last callers move to `Counter`.
  */
+import { Counter } from './counter.js';
 import { ArgumentError, ArgumentTypeError, assertFiniteArray, assertInteger, assertOptionalVector } from './errors.js';
 import type { Rng } from './random.js';
 
@@ -16,9 +18,15 @@ export interface Matrix {
   readonly data: Float64Array;
 }
 
-/** Counts multiply-adds (one `a * b + c` step each) performed by a from-scratch kernel. */
+/** Counts multiply-adds (one `a * b + c` step each). Deprecated: pass a `Counter` instead. */
 export interface OpCounter {
   madds: number;
+}
+
+/** Adds `n` multiply-adds to a Counter (as 'madds') or to an OpCounter's `madds`. */
+function countMadds(ops: Counter | OpCounter | undefined, n: number): void {
+  if (ops instanceof Counter) ops.add('madds', n);
+  else if (ops) ops.madds += n;
 }
 
 /** A rows x cols matrix, zero-filled or over the given data (copied). */
@@ -100,7 +108,7 @@ export function assertMatrix(argument: string, m: unknown): asserts m is Matrix 
  * C = A B for A [n, k] and B [k, m]: C is [n, m]. The plain triple loop (i, c, j order so the inner
  * loop walks rows of B and C contiguously). Counts n k m multiply-adds when `ops` is given.
  */
-export function matmul(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
+export function matmul(a: Matrix, b: Matrix, ops?: Counter | OpCounter): Matrix {
   if (a.cols !== b.rows) throw new ArgumentError('b', b, `${a.cols} rows to multiply a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
   const { rows: n, cols: k } = a;
   const m = b.cols;
@@ -113,7 +121,7 @@ export function matmul(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
       for (let j = 0; j < m; j++) out.data[outRow + j] = (out.data[outRow + j] as number) + aic * (b.data[bRow + j] as number);
     }
   }
-  if (ops) ops.madds += n * k * m;
+  countMadds(ops, n * k * m);
   return out;
 }
 
@@ -122,7 +130,7 @@ export function matmul(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
  * row j of B. This is how a batch of row vectors meets a weight stored as [d_out, d_in] (PyTorch's
  * nn.Linear layout): y = x W^T. Counts n m k multiply-adds when `ops` is given.
  */
-export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
+export function matmulTransposed(a: Matrix, b: Matrix, ops?: Counter | OpCounter): Matrix {
   if (a.cols !== b.cols) throw new ArgumentError('b', b, `${a.cols} columns like a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
   const { rows: n, cols: k } = a;
   const m = b.rows;
@@ -134,7 +142,7 @@ export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix 
       out.data[i * m + j] = s;
     }
   }
-  if (ops) ops.madds += n * m * k;
+  countMadds(ops, n * m * k);
   return out;
 }
 
@@ -143,7 +151,7 @@ export function matmulTransposed(a: Matrix, b: Matrix, ops?: OpCounter): Matrix 
  * optional bias of length d_out; y is [n, d_out]. `name` prefixes the argument names in errors
  * (e.g. 'wq' gives "wq: got shape ..."). Counts n d_in d_out multiply-adds when `ops` is given.
  */
-export function linear(x: Matrix, w: Matrix, bias?: ArrayLike<number>, ops?: OpCounter, name = 'w'): Matrix {
+export function linear(x: Matrix, w: Matrix, bias?: ArrayLike<number>, ops?: Counter | OpCounter, name = 'w'): Matrix {
   if (x.cols !== w.cols) throw new ArgumentError(name, w, `[d_out, ${x.cols}]: d_in = ${x.cols} columns like x ${shapeOf(x)}`, `shape ${shapeOf(w)}`);
   assertOptionalVector(`${name} bias`, bias, w.rows, `${w.rows} values, one per output of ${name} ${shapeOf(w)}`);
   const y = matmulTransposed(x, w, ops);

@@ -15,59 +15,109 @@
  *
  * and at the end O / l. The factor exp(m_old - m_new) rescales what was summed against the old max
  * to the new one, so the result is exactly softmax(S) V, not an approximation. Forgetting it is the
- * classic bug (`flashAttentionNoRescaleVariant`). A row whose keys are all masked keeps l = 0 and
- * gets a zero output, like `attention`.
+ * classic bug (`pitfallOnlineSoftmaxWithoutRescale`). A row whose keys are all masked keeps l = 0
+ * and gets a zero output, like `attentionMasked`.
+ *
+ * The textbook `flashAttention` comes first: one query row at a time against key blocks, the
+ * online softmax in a dozen lines. `flashAttentionTiled` is Algorithm 1 as engineered: query blocks
+ * and key blocks (B_r, B_c), causal and padding masks, the scale, and a `Counter` of multiply-adds
+ * ('madds') and of Float64 values allocated ('floats'). `flashAttentionTf` is the tensor twin.
  *
  * Memory: besides the inputs and the [n, d_v] output, one query block holds B_r (2 + d_k) floats
  * (m, l, the Q tile), one key block B_c (d_k + d_v) (the K and V tiles, what the GPU loads into
  * SRAM) and the score tile B_r B_c: O(n d + B d + B^2) instead of the n m weight matrix of the naive
- * version. Pass `floats` to count every Float64 allocated. Time is the same O(n m d) multiply-adds;
+ * version; the Counter's 'floats' counts every Float64 allocated. Time is the same O(n m d) multiply-adds;
  * the causal mask skips key blocks that lie entirely in the future of a query block.
  *
  * @example
  *   const r = rng(1);
  *   const [q, k, v] = [randomMatrix(10, 4, r), randomMatrix(10, 4, r), randomMatrix(10, 3, r)];
- *   flashAttention(q, k, v, { queryBlock: 3, keyBlock: 4, causal: true });
- *   // equals attention(q, k, v, { causal: true }).output to 1e-12, without a 10 x 10 matrix
+ *   flashAttention(q, k, v, 4);   // equals attention(q, k, v).output to 1e-12, without a 10 x 10 matrix
+ *   flashAttentionTiled(q, k, v, { queryBlock: 3, keyBlock: 4, causal: true });
+ *   // equals attentionMasked(q, k, v, { causal: true }).output
  */
-import { assertInteger } from '../core/errors.js';
+import { ArgumentError, assertInteger, assertObject } from '../core/errors.js';
 import { matrix, type Matrix } from '../core/matrix.js';
-import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
-import { attention, checkAttentionInputs, type AttentionOptions } from './scaled-dot-product-attention.js';
+import { assertOptionalCounter, type Counter } from '../core/counter.js';
+import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
+import {
+  assertAttentionInputs,
+  attentionMasked,
+  causalMaskTf,
+  paddingMaskTf,
+  type AttentionOptions,
+} from './scaled-dot-product-attention.js';
+import { assertVisible } from './softmax.js';
 
-/** Counts Float64 values allocated by a kernel (every `new Float64Array(len)` adds len). */
-export interface FloatCounter {
-  floats: number;
+/** softmax(Q K^T / sqrt(d_k)) V one query at a time against key blocks, with the online softmax. */
+export function flashAttention(q: Matrix, k: Matrix, v: Matrix, blockSize = 64): Matrix {
+  const { n, m, dk, dv, scale } = assertAttentionInputs(q, k, v);
+  assertInteger('blockSize', blockSize, { min: 1 });
+  const output = matrix(n, dv);
+  for (let i = 0; i < n; i++) {
+    const o = output.data.subarray(i * dv, (i + 1) * dv); // O, unnormalized
+    let max = Number.NEGATIVE_INFINITY; // m, the running max
+    let sum = 0; // l, the running sum of exp(s - m)
+    for (let j0 = 0; j0 < m; j0 += blockSize) {
+      // S_j = q_i K_j^T * scale for the keys of this block
+      const s = [];
+      for (let j = j0; j < Math.min(j0 + blockSize, m); j++) s.push(dot(q, i, k, j, dk) * scale);
+      // m_new = max(m_old, rowmax S_j); alpha = exp(m_old - m_new) rescales what was summed
+      const mNew = s.reduce((a, b) => Math.max(a, b), max);
+      const alpha = Math.exp(max - mNew);
+      sum *= alpha;
+      for (let c = 0; c < dv; c++) o[c] = (o[c] as number) * alpha;
+      // l += sum exp(S_j - m_new); O += exp(S_j - m_new) V_j
+      s.forEach((sj, t) => {
+        const p = Math.exp(sj - mNew);
+        sum += p;
+        for (let c = 0; c < dv; c++) o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
+      });
+      max = mNew;
+    }
+    // output_i = O / l (no keys at all: l = 0 and O stays 0)
+    for (let c = 0; c < dv; c++) o[c] = (o[c] as number) / (sum || 1);
+  }
+  return output;
 }
 
-export interface FlashAttentionOptions extends Pick<AttentionOptions, 'causal' | 'keyPadding' | 'scale' | 'ops'> {
+/** q_i . k_j over d_k columns (rows of row-major matrices). */
+function dot(q: Matrix, i: number, k: Matrix, j: number, dk: number): number {
+  let s = 0;
+  for (let c = 0; c < dk; c++) s += (q.data[i * dk + c] as number) * (k.data[j * dk + c] as number);
+  return s;
+}
+
+// ---- Algorithm 1 as engineered: query and key blocks, masks, counted ----
+
+export interface FlashAttentionOptions extends Pick<AttentionOptions, 'causal' | 'keyPadding' | 'scale'> {
   /** B_r, query rows per block (>= 1). Default 64. */
   queryBlock?: number;
   /** B_c, key rows per block (>= 1). Default 64. */
   keyBlock?: number;
-  /** If given, every Float64 allocated (output, tiles, running statistics) is added to `floats.floats`. */
-  floats?: FloatCounter;
 }
 
-/** Validates the block sizes; the inputs themselves are validated by the same checks as `attention`. */
-function blockSizes(options: FlashAttentionOptions): { br: number; bc: number } {
+/** Validates the inputs like `attentionMasked` (shapes named on mismatch) and the block sizes. */
+function assertFlashInputs(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions) {
+  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, scale?, queryBlock?, keyBlock? }');
+  const { visible: _v, bias: _b, ...masks } = options as AttentionOptions;
+  if (_v !== undefined || _b !== undefined) {
+    throw new ArgumentError(_v !== undefined ? 'visible' : 'bias', _v ?? _b, 'undefined: the tiled kernel takes causal, keyPadding and scale');
+  }
+  const checked = assertAttentionInputs(q, k, v, masks);
   const { queryBlock = 64, keyBlock = 64 } = options;
   assertInteger('queryBlock', queryBlock, { min: 1 });
   assertInteger('keyBlock', keyBlock, { min: 1 });
-  return { br: queryBlock, bc: keyBlock };
-}
-
-/** The same validation as `attention` (shapes named on mismatch), without computing anything. */
-function checkInputs(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions) {
-  return { ...checkAttentionInputs(q, k, v, options), ...blockSizes(options) };
+  return { ...checked, br: queryBlock, bc: keyBlock };
 }
 
 /**
- * The tiled kernel. `rescale = false` is the wrong variant: it keeps summing exp(S - m_new) onto
- * l and O that were accumulated against an older, smaller max.
+ * softmax(Q K^T * scale + mask) V by tiles of B_r queries and B_c keys with the online softmax,
+ * from scratch. Returns [n, d_v]. Counts 'madds' and 'floats' (every Float64 allocated).
  */
-function tiledAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions, rescale: boolean): Matrix {
-  const { n, m, dk, dv, scale, causal, keyPadding, br, bc } = checkInputs(q, k, v, options);
+export function flashAttentionTiled(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}, counter?: Counter): Matrix {
+  const { n, m, dk, dv, scale, causal, keyPadding, br, bc } = assertFlashInputs(q, k, v, options);
+  assertOptionalCounter('counter', counter);
   const brEff = Math.max(1, Math.min(br, n));
   const bcEff = Math.max(1, Math.min(bc, m));
   // Everything the kernel allocates: the output plus fixed-size tiles reused for every block.
@@ -78,7 +128,7 @@ function tiledAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttention
   const kTile = new Float64Array(bcEff * dk); // K_j
   const vTile = new Float64Array(bcEff * dv); // V_j
   const scores = new Float64Array(brEff * bcEff); // S_ij = Q_i K_j^T * scale, then P_ij = exp(S_ij - m_new)
-  if (options.floats) options.floats.floats += n * dv + brEff * (2 + dk) + bcEff * (dk + dv) + brEff * bcEff;
+  counter?.add('floats', n * dv + brEff * (2 + dk) + bcEff * (dk + dv) + brEff * bcEff);
   let madds = 0;
 
   for (let i0 = 0; i0 < n; i0 += brEff) {
@@ -102,11 +152,11 @@ function tiledAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttention
         let blockMax = Number.NEGATIVE_INFINITY;
         for (let c = 0; c < cols; c++) {
           let s = Number.NEGATIVE_INFINITY;
-          if (c < visibleEnd && !keyPadding?.[j0 + c]) {
-            let dot = 0;
-            for (let t = 0, qt = r * dk, kt = c * dk; t < dk; t++) dot += (qTile[qt + t] as number) * (kTile[kt + t] as number);
+          if (c < visibleEnd && keyPadding?.[j0 + c] !== true) {
+            let dotRc = 0;
+            for (let t = 0, qt = r * dk, kt = c * dk; t < dk; t++) dotRc += (qTile[qt + t] as number) * (kTile[kt + t] as number);
             madds += dk;
-            s = dot * scale;
+            s = dotRc * scale;
           }
           scores[r * bcEff + c] = s;
           if (s > blockMax) blockMax = s;
@@ -116,7 +166,7 @@ function tiledAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttention
         const mNew = Math.max(mOld, blockMax);
         if (mNew === Number.NEGATIVE_INFINITY) continue;
         // alpha = exp(m_old - m_new) in (0, 1]; exp(-Infinity) = 0 on the first visible block
-        const alpha = rescale ? Math.exp(mOld - mNew) : 1;
+        const alpha = Math.exp(mOld - mNew);
         const o = out.subarray(r * dv, (r + 1) * dv);
         if (alpha !== 1) for (let t = 0; t < dv; t++) o[t] = (o[t] as number) * alpha;
         // l_new = alpha l_old + sum_c exp(S[r, c] - m_new);  O_new = alpha O_old + sum_c P[r, c] v_c
@@ -139,88 +189,150 @@ function tiledAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttention
       for (let t = 0; t < dv; t++) out[r * dv + t] = (out[r * dv + t] as number) / l;
     }
   }
-  if (options.ops) options.ops.madds += madds;
+  counter?.add('madds', madds);
   return output;
 }
 
-/** softmax(Q K^T * scale + mask) V by tiles with the online softmax, from scratch. Returns [n, d_v]. */
-export function flashAttention(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}): Matrix {
-  return tiledAttention(q, k, v, options, true);
-}
-
 /**
- * WRONG, kept to show the classic bug: the tiled loop without the exp(m_old - m_new) rescaling of
- * the running sum and output when a later block raises the max. Correct only when the max never
- * changes after the first key block (e.g. a single key block).
+ * The naive kernel, `attentionMasked` from ml/scaled-dot-product-attention.ts, with its
+ * allocations counted as 'floats': the [n, m] weight matrix, the [n, d_v] output and one logits
+ * row of length m (read off that implementation). Returns the output only, like `flashAttention`.
  */
-export function flashAttentionNoRescaleVariant(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}): Matrix {
-  return tiledAttention(q, k, v, options, false);
-}
-
-/**
- * The naive kernel, `attention` from ml/scaled-dot-product-attention.ts, with its allocations
- * counted: the [n, m] weight matrix, the [n, d_v] output and one logits row of length m (read off
- * that implementation). Returns the output only, like `flashAttention`.
- */
-export function naiveAttention(q: Matrix, k: Matrix, v: Matrix, options: Pick<FlashAttentionOptions, 'causal' | 'keyPadding' | 'scale' | 'ops' | 'floats'> = {}): Matrix {
-  const { floats, ...rest } = options;
-  const { output, weights } = attention(q, k, v, rest);
-  if (floats) floats.floats += weights.data.length + output.data.length + k.rows;
+export function naiveAttention(q: Matrix, k: Matrix, v: Matrix, options: Pick<FlashAttentionOptions, 'causal' | 'keyPadding' | 'scale'> = {}, counter?: Counter): Matrix {
+  assertOptionalCounter('counter', counter);
+  const { output, weights } = attentionMasked(q, k, v, options, counter);
+  counter?.add('floats', weights.data.length + output.data.length + k.rows);
   return output;
 }
 
 /** Floats `naiveAttention` allocates for n queries, m keys and width d_v: n m + n d_v + m. */
 export function naiveAttentionFloats(n: number, m: number, dv: number): number {
+  for (const [name, x] of [['n', n], ['m', m], ['dv', dv]] as const) assertInteger(name, x, { min: 0, max: 2 ** 31 });
   return n * m + n * dv + m;
 }
 
-/** Floats `flashAttention` allocates: n d_v + B_r (2 + d_k) + B_c (d_k + d_v) + B_r B_c (blocks clipped to n and m). */
+/** Floats `flashAttentionTiled` allocates: n d_v + B_r (2 + d_k) + B_c (d_k + d_v) + B_r B_c (blocks clipped to n and m). */
 export function flashAttentionFloats(n: number, m: number, dk: number, dv: number, queryBlock = 64, keyBlock = 64): number {
+  for (const [name, x] of [['n', n], ['m', m], ['dk', dk], ['dv', dv]] as const) assertInteger(name, x, { min: 0, max: 2 ** 31 });
+  assertInteger('queryBlock', queryBlock, { min: 1, max: 2 ** 31 });
+  assertInteger('keyBlock', keyBlock, { min: 1, max: 2 ** 31 });
   const br = Math.max(1, Math.min(queryBlock, n));
   const bc = Math.max(1, Math.min(keyBlock, m));
   return n * dv + br * (2 + dk) + bc * (dk + dv) + br * bc;
 }
 
+// ---- Tensor-level twin ----
+
+export interface FlashAttentionTfOptions {
+  /** A bool tensor broadcastable to [..., n, m] (true = visible), e.g. `causalMaskTf`. */
+  mask?: Tensor;
+  /** Multiplies the logits; defaults to 1 / sqrt(d_k). */
+  scale?: number;
+  /** B_r, query rows per block (>= 1). Default 64. */
+  queryBlock?: number;
+  /** B_c, key rows per block (>= 1). Default 64. */
+  keyBlock?: number;
+}
+
 /**
- * The same tiled online-softmax algorithm written with tfjs ops (float32): per query block a
- * running max, sum and output as tensors, updated key block by key block. The oracle for
- * `flashAttention` (and, through it, a check that tiling in float32 matches `attentionTf`).
+ * The same tiled online-softmax algorithm with tfjs ops (float32) on q [..., n, d_k],
+ * k [..., m, d_k], v [..., m, d_v]: per query block a running max, sum and output as tensors,
+ * updated key block by key block; the mask is sliced per tile. The oracle for `flashAttentionTiled`.
  */
-export async function flashAttentionTf(q: Matrix, k: Matrix, v: Matrix, options: Omit<FlashAttentionOptions, 'ops' | 'floats'> = {}): Promise<Matrix> {
-  const { n, m, dv, scale, causal, keyPadding, br, bc } = checkInputs(q, k, v, options);
-  const { tf } = await tensorBackend();
-  const result = tf.tidy(() => {
-    const qT = toTensor2d(tf, q);
-    const kT = toTensor2d(tf, k);
-    const vT = toTensor2d(tf, v);
-    const blocks: ReturnType<typeof tf.zeros>[] = [];
-    for (let i0 = 0; i0 < n; i0 += br) {
-      const rows = Math.min(br, n - i0);
-      const qi = tf.slice(qT, [i0, 0], [rows, -1]);
-      let runMax = tf.fill([rows, 1], Number.NEGATIVE_INFINITY);
-      let runSum = tf.zeros([rows, 1]);
-      let acc = tf.zeros([rows, dv]);
-      for (let j0 = 0; j0 < m; j0 += bc) {
-        const cols = Math.min(bc, m - j0);
-        const visible = new Float32Array(rows * cols);
-        for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) visible[r * cols + c] = (causal && j0 + c > i0 + r) || keyPadding?.[j0 + c] ? 0 : 1;
+export function flashAttentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: FlashAttentionTfOptions = {}): Tensor {
+  assertTf('tf', tf);
+  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
+    assertTensor(name, t, 2);
+  }
+  assertObject('options', options as unknown, 'an options object { mask?, scale?, queryBlock?, keyBlock? }');
+  const [n, dk] = q.shape as [number, number];
+  const [m] = k.shape as [number, number];
+  const dv = v.shape[1] as number;
+  if (k.shape[1] !== dk) throw new ArgumentError('k', k, `d_k = ${dk} columns like q`, `shape [${k.shape.join(', ')}]`);
+  if (v.shape[0] !== m) throw new ArgumentError('v', v, `m = ${m} rows like k`, `shape [${v.shape.join(', ')}]`);
+  if (dk === 0) throw new ArgumentError('q', q, 'd_k >= 1', `shape [${q.shape.join(', ')}]`);
+  const { mask, scale = 1 / Math.sqrt(dk), queryBlock = 64, keyBlock = 64 } = options;
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new ArgumentError('scale', scale, 'a finite number');
+  assertInteger('queryBlock', queryBlock, { min: 1 });
+  assertInteger('keyBlock', keyBlock, { min: 1 });
+  if (mask !== undefined) assertVisible('mask', mask, [n, m]);
+  return tf.tidy(() => {
+    // the mask as [n or 1, m or 1], sliced per tile along the axes it has
+    const mask2 = mask === undefined ? undefined : tf.reshape(mask, [...Array(2 - mask.rank).fill(1), ...mask.shape]);
+    const tileOf = (i0: number, rows: number, j0: number, cols: number) => {
+      if (mask2 === undefined) return undefined;
+      const [mr, mc] = mask2.shape as [number, number];
+      return tf.slice(mask2, [mr === 1 ? 0 : i0, mc === 1 ? 0 : j0], [mr === 1 ? 1 : rows, mc === 1 ? 1 : cols]);
+    };
+    const qs = tf.mul(q, tf.scalar(scale));
+    const blocks: Tensor[] = [];
+    for (let i0 = 0; i0 < n; i0 += queryBlock) {
+      const rows = Math.min(queryBlock, n - i0);
+      const qi = tf.slice(qs, [i0, 0], [rows, -1]);
+      let runMax: Tensor = tf.fill([rows, 1], Number.NEGATIVE_INFINITY);
+      let runSum: Tensor = tf.zeros([rows, 1]);
+      let acc: Tensor = tf.zeros([rows, dv]);
+      for (let j0 = 0; j0 < m; j0 += keyBlock) {
+        const cols = Math.min(keyBlock, m - j0);
         // S = Q_i K_j^T * scale, masked to -Infinity: [rows, cols]
-        const s = tf.where(tf.cast(tf.tensor2d(visible, [rows, cols]), 'bool'), tf.mul(tf.matMul(qi, tf.slice(kT, [j0, 0], [cols, -1]), false, true), scale), tf.fill([rows, cols], Number.NEGATIVE_INFINITY));
+        const scores = tf.matMul(qi, tf.slice(k, [j0, 0], [cols, -1]), false, true);
+        const tile = tileOf(i0, rows, j0, cols);
+        const s = tile === undefined ? scores : tf.where(tile, scores, tf.scalar(Number.NEGATIVE_INFINITY));
         const newMax = tf.maximum(runMax, tf.max(s, 1, true));
         // rows still fully masked keep max -Infinity: use 0 as the shift there so no exp(-inf - -inf) = NaN
-        const finite = tf.isFinite(newMax);
-        const shift = tf.where(finite, newMax, tf.zerosLike(newMax));
+        const shift = tf.where(tf.isFinite(newMax), newMax, tf.zerosLike(newMax));
         const alpha = tf.exp(tf.sub(runMax, shift));
         const p = tf.exp(tf.sub(s, shift));
         runSum = tf.add(tf.mul(alpha, runSum), tf.sum(p, 1, true));
-        acc = tf.add(tf.mul(alpha, acc), tf.matMul(p, tf.slice(vT, [j0, 0], [cols, -1])));
+        acc = tf.add(tf.mul(alpha, acc), tf.matMul(p, tf.slice(v, [j0, 0], [cols, -1])));
         runMax = newMax;
       }
       // O / l, zero where l = 0
-      const safe = tf.where(tf.greater(runSum, 0), runSum, tf.onesLike(runSum));
-      blocks.push(tf.div(acc, safe));
+      blocks.push(tf.div(acc, tf.where(tf.greater(runSum, 0), runSum, tf.onesLike(runSum))));
     }
-    return tf.concat(blocks, 0);
+    return blocks.length === 0 ? tf.zeros([0, dv]) : tf.concat(blocks, 0);
   });
-  return fromTensor2d(result);
+}
+
+/** `flashAttentionTiled(...)` computed by `flashAttentionTf` in float32 (the Matrix-level wrapper). */
+export async function flashAttentionTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}): Promise<Matrix> {
+  const { n, m, scale, causal, keyPadding, br, bc } = assertFlashInputs(q, k, v, options);
+  return onMatrices((tf, qT, kT, vT) => {
+    const masks: Tensor[] = [];
+    if (causal) masks.push(causalMaskTf(tf, n, m));
+    if (keyPadding) masks.push(paddingMaskTf(tf, keyPadding.map((p) => p === true)));
+    const mask = masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
+    return flashAttentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, { scale, queryBlock: br, keyBlock: bc, ...(mask && { mask }) });
+  }, q, k, v);
+}
+
+// ---- Pitfalls: common wrong answers, kept to be rejected ----
+
+/**
+ * Pitfall: the online softmax without the exp(m_old - m_new) rescaling of the running sum and
+ * output when a later block raises the max. Right only when the max never grows after block one.
+ */
+export function pitfallOnlineSoftmaxWithoutRescale(q: Matrix, k: Matrix, v: Matrix, blockSize = 64): Matrix {
+  const { n, m, dk, dv, scale } = assertAttentionInputs(q, k, v);
+  assertInteger('blockSize', blockSize, { min: 1 });
+  const output = matrix(n, dv);
+  for (let i = 0; i < n; i++) {
+    const o = output.data.subarray(i * dv, (i + 1) * dv);
+    let max = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (let j0 = 0; j0 < m; j0 += blockSize) {
+      const s = [];
+      for (let j = j0; j < Math.min(j0 + blockSize, m); j++) s.push(dot(q, i, k, j, dk) * scale);
+      const mNew = s.reduce((a, b) => Math.max(a, b), max);
+      // missing: sum *= exp(max - mNew) and O *= exp(max - mNew)
+      s.forEach((sj, t) => {
+        const p = Math.exp(sj - mNew);
+        sum += p;
+        for (let c = 0; c < dv; c++) o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
+      });
+      max = mNew;
+    }
+    for (let c = 0; c < dv; c++) o[c] = (o[c] as number) / (sum || 1);
+  }
+  return output;
 }

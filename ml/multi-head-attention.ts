@@ -22,22 +22,35 @@
  * Complexity for n tokens: projections n d_model (2 h + 2 h_kv) d_head multiply-adds, attention
  * 2 h n^2 d_head; GQA shrinks the K/V projections and, above all, the KV cache by h / h_kv.
  *
- * RoPE and other per-head position tricks go between projection and attention: pass
- * `transformQK(x, role, head)`, or compose the exported pieces (`linear`, `splitHeads`,
- * `attendHeads`, `mergeHeads`) yourself.
+ * The textbook `multiHeadAttention` comes first: project, split heads, attend, merge, project.
+ * `multiHeadAttentionMasked` adds masks, cross-attention, a `Counter` and the per-head hook
+ * `transformQK(x, role, head)` where RoPE goes (or compose the exported pieces `linear`,
+ * `splitHeads`, `attendHeads`, `mergeHeads` yourself). `multiHeadAttentionTf` is the tensor-level
+ * twin, composed of `attentionTf`, with heads as a tensor axis and GQA by broadcasting.
+ * Wrong answers kept to be rejected: `pitfallSplitHeadsWithoutTranspose`, `pitfallTiledKvGroups`,
+ * `pitfallFourSquaresParamCount`.
  *
  * @example
  *   const w = initMultiHeadAttention({ dModel: 8, numHeads: 4, numKvHeads: 2 }, rng(1));
- *   const { output, weights } = multiHeadAttention(randomMatrix(5, 8, rng(2)), w, { numHeads: 4, numKvHeads: 2 }, { causal: true });
+ *   const { output, weights } = multiHeadAttention(randomMatrix(5, 8, rng(2)), w, { numHeads: 4, numKvHeads: 2 });
  *   // output [5, 8]; weights: 4 matrices [5, 5], one per query head
  *   mhaParamCount({ dModel: 512, numHeads: 8 })   // 1_048_576 = 4 * 512^2
  */
-import { ArgumentError, ArgumentTypeError, assertInteger, assertOptionalVector } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertArray, assertFunction, assertInteger, assertObject, assertOptionalVector } from '../core/errors.js';
 import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
-import type { Rng } from '../core/random.js';
-import type { Tensor2D } from '@tensorflow/tfjs';
-import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
-import { attention, type AttentionOptions } from './scaled-dot-product-attention.js';
+import { assertOptionalCounter, type Counter } from '../core/counter.js';
+import { assertRng, type Rng } from '../core/random.js';
+import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
+import {
+  attention,
+  attentionMasked,
+  attentionTf,
+  causalMaskTf,
+  paddingMaskTf,
+  type AttentionOptions,
+  type AttentionResult,
+} from './scaled-dot-product-attention.js';
+import { assertVisible } from './softmax.js';
 
 /** How many heads: the weights alone cannot tell h from d_head. */
 export interface MhaConfig {
@@ -91,7 +104,7 @@ export interface MhaDims {
  */
 export type QKTransform = (x: Matrix, role: 'q' | 'k', head: number) => Matrix;
 
-export interface MhaOptions extends Pick<AttentionOptions, 'causal' | 'keyPadding' | 'ops'> {
+export interface MhaOptions extends Pick<AttentionOptions, 'causal' | 'keyPadding'> {
   /** Keys and values come from this [m, d_model] sequence instead of x (cross-attention). */
   context?: Matrix;
   /** Applied to every query head and every key head between projection and attention (RoPE). */
@@ -103,6 +116,87 @@ export interface MhaResult {
   output: Matrix;
   /** One [n, m] attention-weight matrix per query head. */
   weights: Matrix[];
+}
+
+/**
+ * MultiHead(X) = Concat(head_1, ..., head_h) W_O^T with head_i = Attention(X W_Q,i^T, X W_K,g(i)^T,
+ * X W_V,g(i)^T), as on a whiteboard (g(i) = i for MHA). x is [n, d_model].
+ */
+export function multiHeadAttention(x: Matrix, weights: MhaWeights, config: MhaConfig): MhaResult {
+  assertNoOptions(arguments.length, 'multiHeadAttentionMasked');
+  const { numHeads, numKvHeads } = assertMhaInputs(x, weights, config, {});
+  // project, then split: [n, d_model] -> [n, h d_head] -> h x [n, d_head] (h_kv for keys, values)
+  const q = splitHeads(linear(x, weights.wq, weights.bq), numHeads);
+  const k = splitHeads(linear(x, weights.wk, weights.bk), numKvHeads);
+  const v = splitHeads(linear(x, weights.wv, weights.bv), numKvHeads);
+  // attend: query head i reads key/value head g(i) -> h x [n, d_head]
+  const heads = q.map((qi, i) => {
+    const g = kvHeadOf(i, numHeads, numKvHeads);
+    return attention(qi, k[g] as Matrix, v[g] as Matrix);
+  });
+  // merge and project back: h x [n, d_head] -> [n, h d_head] -> [n, d_model]
+  const output = linear(mergeHeads(heads.map((h) => h.output)), weights.wo, weights.bo);
+  return { output, weights: heads.map((h) => h.weights) };
+}
+
+// ---- The engineered layer: masks, cross-attention, the RoPE hook, counted ----
+
+/** Throws if a textbook function got a fourth argument: options belong to the engineered one. */
+function assertNoOptions(count: number, alternative: string): void {
+  if (count > 3) throw new ArgumentError('options', count, `no options here: use ${alternative} for masks and hooks`);
+}
+
+/** Validates x, the weights, the config and the options; returns the sizes and the key source. */
+function assertMhaInputs(x: Matrix, weights: MhaWeights, config: MhaConfig, options: MhaOptions) {
+  const dims = mhaDims(weights, config);
+  assertMatrix('x', x);
+  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, context?, transformQK? }');
+  const { context, transformQK } = options;
+  if (context !== undefined) assertMatrix('context', context);
+  const source = context ?? x;
+  if (x.cols !== dims.dModel) {
+    throw new ArgumentError('x', x, `d_model = ${dims.dModel} columns like wq ${shapeOf(weights.wq)}`, `shape ${shapeOf(x)}`);
+  }
+  if (source.cols !== dims.dModel) {
+    throw new ArgumentError('context', source, `d_model = ${dims.dModel} columns like x ${shapeOf(x)}`, `shape ${shapeOf(source)}`);
+  }
+  if (transformQK !== undefined) assertFunction('transformQK', transformQK as unknown, 'a function (x, role, head) => Matrix');
+  return { ...dims, source };
+}
+
+/**
+ * Multi-head (or grouped-query, or multi-query) attention with masks (`causal`, `keyPadding`),
+ * cross-attention (`context`), the per-head hook `transformQK` (RoPE) and a Counter of
+ * multiply-adds ('madds'). Equal to `multiHeadAttention` with no options.
+ */
+export function multiHeadAttentionMasked(x: Matrix, weights: MhaWeights, config: MhaConfig, options: MhaOptions = {}, counter?: Counter): MhaResult {
+  const { numHeads, numKvHeads, source } = assertMhaInputs(x, weights, config, options);
+  assertOptionalCounter('counter', counter);
+  const { transformQK } = options;
+  // project, then split: [n, d_model] -> [n, h d_head] -> h x [n, d_head]; keys and values -> h_kv x [m, d_head]
+  let q = splitHeads(linear(x, weights.wq, weights.bq, counter, 'wq'), numHeads);
+  let k = splitHeads(linear(source, weights.wk, weights.bk, counter, 'wk'), numKvHeads);
+  const v = splitHeads(linear(source, weights.wv, weights.bv, counter, 'wv'), numKvHeads);
+  if (transformQK) {
+    const apply = (heads: Matrix[], role: 'q' | 'k') =>
+      heads.map((head, i) => {
+        const out = transformQK(head, role, i);
+        if (out?.rows !== head.rows || out.cols !== head.cols) {
+          const shown = out?.rows === undefined ? undefined : `shape ${shapeOf(out)}`;
+          throw new ArgumentError('transformQK', out, `a ${role} head of shape ${shapeOf(head)}`, shown);
+        }
+        return out;
+      });
+    q = apply(q, 'q');
+    k = apply(k, 'k');
+  }
+  // per head: softmax(q_i k_g(i)^T / sqrt(d_head) + mask) v_g(i) -> h x [n, d_head]
+  const { causal, keyPadding } = options;
+  const masks: AttentionOptions = { ...(causal ? { causal: true } : {}), ...(keyPadding ? { keyPadding } : {}) };
+  const attended = attendHeads(q, k, v, masks, counter);
+  // merge and project back: h x [n, d_head] -> [n, h d_head] -> [n, d_model]
+  const output = linear(mergeHeads(attended.outputs), weights.wo, weights.bo, counter, 'wo');
+  return { output, weights: attended.weights };
 }
 
 /** h and h_kv from a config, validated: h_kv must divide h. */
@@ -118,6 +212,7 @@ function headCounts(config: MhaConfig): { numHeads: number; numKvHeads: number }
 }
 
 function headDimOf(shape: MhaShape): number {
+  assertObject('shape', shape as unknown, 'an object { dModel, numHeads, numKvHeads?, headDim?, bias? }');
   assertInteger('dModel', shape.dModel, { min: 1 });
   const { numHeads } = headCounts(shape);
   if (shape.headDim !== undefined) {
@@ -171,6 +266,9 @@ export function initMultiHeadAttention(shape: MhaShape, rng: Rng): MhaWeights {
   const headDim = headDimOf(shape);
   const { numHeads, numKvHeads } = headCounts(shape);
   const { dModel, bias = false } = shape;
+  if (typeof bias !== 'boolean') throw new ArgumentTypeError('bias', bias, 'true or false');
+  assertRng('rng', rng);
+  if (mhaParamCount(shape) > 2 ** 27) throw new ArgumentError('shape', shape, 'at most 2^27 parameters');
   const init = (rows: number, cols: number) => randomMatrix(rows, cols, rng, () => rng.normal(0, 1 / Math.sqrt(cols)));
   const weights: MhaWeights = {
     wq: init(numHeads * headDim, dModel),
@@ -198,6 +296,7 @@ export function mhaParamCount(shape: MhaShape): number {
 
 /** [n, h d_head] -> h matrices [n, d_head]: columns c d_head .. (c+1) d_head - 1 are head c. */
 export function splitHeads(x: Matrix, numHeads: number): Matrix[] {
+  assertMatrix('x', x);
   assertInteger('numHeads', numHeads, { min: 1 });
   if (x.cols % numHeads !== 0) throw new ArgumentError('x', x, `a width divisible by numHeads = ${numHeads}`, `shape ${shapeOf(x)}`);
   const dh = x.cols / numHeads;
@@ -212,9 +311,11 @@ export function splitHeads(x: Matrix, numHeads: number): Matrix[] {
 /** h matrices [n, d_head] -> [n, h d_head], head c in columns c d_head .. (c+1) d_head - 1 (Concat). */
 export function mergeHeads(heads: readonly Matrix[]): Matrix {
   if (!Array.isArray(heads) || heads.length === 0) throw new ArgumentTypeError('heads', heads, 'a non-empty array of [n, d_head] matrices');
+  assertMatrix('heads[0]', heads[0]);
   const { rows: n, cols: dh } = heads[0] as Matrix;
   const out = matrix(n, heads.length * dh);
   heads.forEach((head, c) => {
+    assertMatrix(`heads[${c}]`, head);
     if (head.rows !== n || head.cols !== dh) throw new ArgumentError(`heads[${c}]`, head, `shape [${n}, ${dh}] like heads[0]`, `shape ${shapeOf(head)}`);
     for (let t = 0; t < n; t++) out.data.set(head.data.subarray(t * dh, (t + 1) * dh), t * out.cols + c * dh);
   });
@@ -223,6 +324,8 @@ export function mergeHeads(heads: readonly Matrix[]): Matrix {
 
 /** g(i): the key/value head that query head i reads, with h / h_kv consecutive query heads per group. */
 export function kvHeadOf(head: number, numHeads: number, numKvHeads: number): number {
+  headCounts({ numHeads, numKvHeads });
+  assertInteger('head', head, { min: 0, max: numHeads - 1 });
   return Math.floor(head / (numHeads / numKvHeads));
 }
 
@@ -230,95 +333,197 @@ export function kvHeadOf(head: number, numHeads: number, numKvHeads: number): nu
  * Scaled dot-product attention per query head, each reading its group's key/value head.
  * q: h heads [n, d_head]; k, v: h_kv heads [m, d_head]. Returns h outputs [n, d_head] and weights [n, m].
  */
-export function attendHeads(q: readonly Matrix[], k: readonly Matrix[], v: readonly Matrix[], options: AttentionOptions = {}): { outputs: Matrix[]; weights: Matrix[] } {
+export function attendHeads(q: readonly Matrix[], k: readonly Matrix[], v: readonly Matrix[], options: AttentionOptions = {}, counter?: Counter): { outputs: Matrix[]; weights: Matrix[] } {
+  assertArray('q', q);
+  assertArray('k', k);
+  assertArray('v', v);
   if (k.length === 0 || k.length !== v.length || q.length % k.length !== 0) {
     throw new ArgumentError('k', k, `as many key heads as value heads (${v.length}), dividing the ${q.length} query heads`, `${k.length} heads`);
   }
+  assertOptionalCounter('counter', counter);
   const outputs: Matrix[] = [];
   const weights: Matrix[] = [];
   q.forEach((qi, i) => {
     const g = kvHeadOf(i, q.length, k.length);
-    const r = attention(qi, k[g] as Matrix, v[g] as Matrix, options);
+    const r: AttentionResult = attentionMasked(qi, k[g] as Matrix, v[g] as Matrix, options, counter);
     outputs.push(r.output);
     weights.push(r.weights);
   });
   return { outputs, weights };
 }
 
-/** Multi-head (or grouped-query, or multi-query) attention, from scratch. x is [n, d_model]. */
-export function multiHeadAttention(x: Matrix, weights: MhaWeights, config: MhaConfig, options: MhaOptions = {}): MhaResult {
-  const { numHeads, numKvHeads, dModel } = mhaDims(weights, config);
-  assertMatrix('x', x);
-  const source = options.context ?? x;
-  if (options.context !== undefined) assertMatrix('context', options.context);
-  if (x.cols !== dModel) throw new ArgumentError('x', x, `d_model = ${dModel} columns like wq ${shapeOf(weights.wq)}`, `shape ${shapeOf(x)}`);
-  if (source.cols !== dModel) throw new ArgumentError('context', source, `d_model = ${dModel} columns like x ${shapeOf(x)}`, `shape ${shapeOf(source)}`);
-  const { ops, transformQK } = options;
-  // project, then split: [n, d_model] -> [n, h d_head] -> h x [n, d_head]; keys and values -> h_kv x [m, d_head]
-  let q = splitHeads(linear(x, weights.wq, weights.bq, ops, 'wq'), numHeads);
-  let k = splitHeads(linear(source, weights.wk, weights.bk, ops, 'wk'), numKvHeads);
-  const v = splitHeads(linear(source, weights.wv, weights.bv, ops, 'wv'), numKvHeads);
-  if (transformQK) {
-    const apply = (heads: Matrix[], role: 'q' | 'k') =>
-      heads.map((head, i) => {
-        const out = transformQK(head, role, i);
-        if (out?.rows !== head.rows || out.cols !== head.cols) throw new ArgumentError('transformQK', out, `a ${role} head of shape ${shapeOf(head)}`, out?.rows === undefined ? undefined : `shape ${shapeOf(out)}`);
-        return out;
-      });
-    q = apply(q, 'q');
-    k = apply(k, 'k');
+// ---- Tensor-level twin: (tf, x, weights, config) => Tensor ----
+
+/** The four projections as tensors, nn.Linear layout [d_out, d_in], biases rank 1. */
+export interface MhaTensorWeights {
+  wq: Tensor;
+  wk: Tensor;
+  wv: Tensor;
+  wo: Tensor;
+  bq?: Tensor;
+  bk?: Tensor;
+  bv?: Tensor;
+  bo?: Tensor;
+}
+
+export interface MhaTfConfig extends MhaConfig {
+  /** Query i sees keys j <= i. */
+  causal?: boolean;
+  /** A bool tensor broadcastable to [..., n, m] (true = visible), e.g. `paddingMaskTf`. */
+  mask?: Tensor;
+  /** Keys and values come from this [..., m, d_model] tensor instead of x (cross-attention). */
+  context?: Tensor;
+  /** Applied to q [..., h, n, d_head] and k [..., h_kv, m, d_head] before attention (RoPE). */
+  rotary?: (tf: Tf, t: Tensor, role: 'q' | 'k') => Tensor;
+}
+
+function assertWeightTensor(name: string, t: unknown, rows: number | undefined, cols: number): asserts t is Tensor {
+  assertTensor(name, t, 2);
+  const [r, c] = t.shape as [number, number];
+  if ((rows !== undefined && r !== rows) || c !== cols || r === 0) {
+    throw new ArgumentError(name, t, `shape [${rows ?? 'h d_head'}, ${cols}]`, `shape [${t.shape.join(', ')}]`);
   }
-  // per head: softmax(q_i k_g(i)^T / sqrt(d_head) + mask) v_g(i) -> h x [n, d_head]
-  const attended = attendHeads(q, k, v, { ...(options.causal ? { causal: true } : {}), ...(options.keyPadding ? { keyPadding: options.keyPadding } : {}), ...(ops ? { ops } : {}) });
-  // merge and project back: h x [n, d_head] -> [n, h d_head] -> [n, d_model]
-  const output = linear(mergeHeads(attended.outputs), weights.wo, weights.bo, ops, 'wo');
-  return { output, weights: attended.weights };
+}
+
+function assertBiasTensor(name: string, b: unknown, length: number): void {
+  if (b === undefined) return;
+  assertTensor(name, b, 1);
+  if (b.shape[0] !== length) throw new ArgumentError(name, b, `${length} values`, `shape [${b.shape.join(', ')}]`);
 }
 
 /**
- * The same layer in tfjs (float32), batched over heads with reshapes and transposes instead of
- * loops: the oracle for `multiHeadAttention`. `transformQK` is not supported here.
+ * Multi-head, grouped-query or multi-query attention on tensors: x [..., n, d_model] ->
+ * [..., n, d_model], composed of `attentionTf`. Heads are an axis ([..., h, n, d_head]); GQA
+ * reshapes the query heads to [..., h_kv, h / h_kv, n, d_head] against key/value heads
+ * [..., h_kv, 1, m, d_head], so each group reads its own key/value head by broadcasting.
  */
-export async function multiHeadAttentionTf(x: Matrix, weights: MhaWeights, config: MhaConfig, options: Omit<MhaOptions, 'transformQK' | 'ops'> = {}): Promise<Matrix> {
-  const { numHeads: h, numKvHeads: hkv, headDim: dh, dModel } = mhaDims(weights, config);
-  assertMatrix('x', x);
-  const source = options.context ?? x;
-  assertMatrix('context', source);
-  if (x.cols !== dModel || source.cols !== dModel) throw new ArgumentError('x', x, `d_model = ${dModel} columns like wq ${shapeOf(weights.wq)}`, `shape ${shapeOf(x)}`);
-  const n = x.rows;
-  const m = source.rows;
-  if (options.causal && n > m) throw new ArgumentError('x', x, `at most ${m} queries for a causal mask over ${m} keys`, `shape ${shapeOf(x)}`);
-  if (options.keyPadding !== undefined && options.keyPadding.length !== m) throw new ArgumentError('keyPadding', options.keyPadding, `an array of ${m} booleans, one per key`);
-  const { tf } = await tensorBackend();
-  const visible = new Float32Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) visible[i * m + j] = (options.causal && j > i) || options.keyPadding?.[j] ? 0 : 1;
-  const out = tf.tidy(() => {
+export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeights, config: MhaTfConfig): Tensor {
+  assertTf('tf', tf);
+  assertTensor('x', x);
+  if (x.rank < 2) throw new ArgumentError('x', x, 'a tensor [..., n, d_model] of rank >= 2', `shape [${x.shape.join(', ')}]`);
+  const { numHeads: h, numKvHeads: hkv } = headCounts(config);
+  assertObject('weights', weights as unknown, 'an object { wq, wk, wv, wo } of tensors');
+  const dModel = x.shape[x.rank - 1] as number;
+  assertWeightTensor('wq', weights.wq, undefined, dModel);
+  const qRows = weights.wq.shape[0] as number;
+  if (qRows % h !== 0) throw new ArgumentError('wq', weights.wq, `h d_head rows with h = numHeads = ${h} dividing them`, `shape [${weights.wq.shape.join(', ')}]`);
+  const dh = qRows / h;
+  assertWeightTensor('wk', weights.wk, hkv * dh, dModel);
+  assertWeightTensor('wv', weights.wv, hkv * dh, dModel);
+  assertWeightTensor('wo', weights.wo, dModel, qRows);
+  assertBiasTensor('bq', weights.bq, qRows);
+  assertBiasTensor('bk', weights.bk, hkv * dh);
+  assertBiasTensor('bv', weights.bv, hkv * dh);
+  assertBiasTensor('bo', weights.bo, dModel);
+  const { causal = false, mask, context, rotary } = config;
+  if (typeof causal !== 'boolean') throw new ArgumentTypeError('causal', causal, 'true or false');
+  if (context !== undefined) {
+    assertTensor('context', context, x.rank);
+    if (context.shape[context.rank - 1] !== dModel) {
+      throw new ArgumentError('context', context, `d_model = ${dModel} values per token like x`, `shape [${context.shape.join(', ')}]`);
+    }
+  }
+  const source = context ?? x;
+  const batch = x.shape.slice(0, -2);
+  const n = x.shape[x.rank - 2] as number;
+  const m = source.shape[source.rank - 2] as number;
+  if (mask !== undefined) assertVisible('mask', mask, [...batch, n, m]);
+  if (rotary !== undefined) assertFunction('rotary', rotary as unknown, 'a function (tf, t, role) => Tensor');
+  return tf.tidy(() => {
     // y = x W^T + b
-    const proj = (input: Tensor2D, w: Matrix, b: ArrayLike<number> | undefined): Tensor2D => {
-      const y = tf.matMul(input, toTensor2d(tf, w), false, true) as Tensor2D;
-      return b === undefined ? y : (tf.add(y, tf.tensor1d(Float32Array.from(b))) as Tensor2D);
+    const proj = (t: Tensor, w: Tensor, b?: Tensor) => {
+      const y = tf.matMul(t, w, false, true);
+      return b === undefined ? y : tf.add(y, b);
     };
-    const xT = toTensor2d(tf, x);
-    const sourceT = options.context ? toTensor2d(tf, source) : xT;
-    // [n, h dh] -> [n, h, dh] -> [h, n, dh]
-    const q = tf.transpose(tf.reshape(proj(xT, weights.wq, weights.bq), [n, h, dh]), [1, 0, 2]);
-    // [m, h_kv dh] -> [h_kv, m, dh] -> repeat each kv head h / h_kv times -> [h, m, dh]
-    const repeatKv = (t: Tensor2D) => {
-      const heads = tf.transpose(tf.reshape(t, [m, hkv, dh]), [1, 0, 2]);
-      const index = tf.tensor1d(Array.from({ length: h }, (_, i) => kvHeadOf(i, h, hkv)), 'int32');
-      return tf.gather(heads, index, 0);
+    // [..., T, H d_head] -> [..., T, H, d_head] -> [..., H, T, d_head]
+    const split = (t: Tensor, heads: number) => {
+      const T = t.shape[t.rank - 2] as number;
+      const r = t.rank + 1;
+      const perm = [...Array.from({ length: r - 3 }, (_, i) => i), r - 2, r - 3, r - 1];
+      return tf.transpose(tf.reshape(t, [...batch, T, heads, dh]), perm);
     };
-    const k = repeatKv(proj(sourceT, weights.wk, weights.bk));
-    const v = repeatKv(proj(sourceT, weights.wv, weights.bv));
-    // [h, n, dh] x [h, dh, m] -> [h, n, m]
-    const logits = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-    // hidden keys: add -1e30 (broadcast over heads); a query with no visible key gets zero weights
-    const mask = tf.tensor3d(visible, [1, n, m]);
-    const rowVisible = tf.cast(tf.greater(tf.sum(mask, 2, true), 0), 'float32');
-    const p = tf.mul(tf.softmax(tf.add(logits, tf.mul(tf.sub(1, mask), -1e30))), rowVisible);
-    // [h, n, m] x [h, m, dh] -> [h, n, dh] -> [n, h, dh] -> [n, h dh] -> [n, d_model]
-    const heads: Tensor2D = tf.reshape(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [n, h * dh]);
-    return proj(heads, weights.wo, weights.bo);
+    let q = split(proj(x, weights.wq, weights.bq), h);
+    let k = split(proj(source, weights.wk, weights.bk), hkv);
+    const v = split(proj(source, weights.wv, weights.bv), hkv);
+    if (rotary) {
+      q = rotary(tf, q, 'q');
+      k = rotary(tf, k, 'k');
+    }
+    // groups: q [..., h_kv, h / h_kv, n, d_head] against k, v [..., h_kv, 1, m, d_head]
+    const q5 = tf.reshape(q, [...batch, hkv, h / hkv, n, dh]);
+    const [k5, v5] = [k, v].map((t) => tf.expandDims(t, -3)) as [Tensor, Tensor];
+    // masks [..., n, m] -> [..., 1, 1, n, m], broadcast over heads and groups
+    const masks: Tensor[] = [];
+    if (causal) masks.push(causalMaskTf(tf, n, m));
+    if (mask) {
+      const full = tf.reshape(mask, [...Array(x.rank - mask.rank).fill(1), ...mask.shape]);
+      masks.push(tf.reshape(full, [...full.shape.slice(0, -2), 1, 1, ...full.shape.slice(-2)]));
+    }
+    const visible = masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
+    const attended = attentionTf(tf, q5, k5, v5, visible === undefined ? {} : { mask: visible });
+    // [..., h_kv, g, n, d_head] -> [..., h, n, d_head] -> [..., n, h, d_head] -> [..., n, h d_head]
+    const r = batch.length + 3;
+    const perm = [...Array.from({ length: r - 3 }, (_, i) => i), r - 2, r - 3, r - 1];
+    const merged = tf.reshape(tf.transpose(tf.reshape(attended, [...batch, h, n, dh]), perm), [...batch, n, h * dh]);
+    return proj(merged, weights.wo, weights.bo);
   });
-  return fromTensor2d(out);
+}
+
+/**
+ * `multiHeadAttentionMasked(...).output` computed by `multiHeadAttentionTf` in float32: the
+ * Matrix-level wrapper for the agreement properties (no transformQK; use `rotary` on tensors).
+ */
+export async function multiHeadAttentionTfMatrix(x: Matrix, weights: MhaWeights, config: MhaConfig, options: Omit<MhaOptions, 'transformQK'> = {}): Promise<Matrix> {
+  const { numHeads, numKvHeads, source } = assertMhaInputs(x, weights, config, options);
+  const { causal = false, keyPadding, context } = options;
+  if (causal && x.rows > source.rows) {
+    throw new ArgumentError('x', x, `at most ${source.rows} queries for a causal mask over ${source.rows} keys`, `shape ${shapeOf(x)}`);
+  }
+  if (keyPadding !== undefined && (!Array.isArray(keyPadding) || keyPadding.length !== source.rows)) {
+    throw new ArgumentError('keyPadding', keyPadding, `an array of ${source.rows} booleans, one per key`);
+  }
+  const { wq, wk, wv, wo } = weights;
+  const inputs = context === undefined ? [x, wq, wk, wv, wo] : [x, wq, wk, wv, wo, context];
+  return onMatrices((tf, xT, wqT, wkT, wvT, woT, contextT) => {
+    const bias = (b: ArrayLike<number> | undefined) => (b === undefined ? undefined : tf.tensor1d(Float32Array.from(b)));
+    const [bq, bk, bv, bo] = [weights.bq, weights.bk, weights.bv, weights.bo].map(bias);
+    const w = { wq: wqT, wk: wkT, wv: wvT, wo: woT, ...(bq && { bq }), ...(bk && { bk }), ...(bv && { bv }), ...(bo && { bo }) } as MhaTensorWeights;
+    const mask = keyPadding === undefined ? undefined : paddingMaskTf(tf, keyPadding.map((p) => p === true));
+    return multiHeadAttentionTf(tf, xT as Tensor, w, { numHeads, numKvHeads, causal, ...(mask && { mask }), ...(contextT && { context: contextT }) });
+  }, ...inputs);
+}
+
+// ---- Pitfalls: common wrong answers, kept to be rejected ----
+
+/**
+ * Pitfall: "split heads" as a reshape of the [n, h d_head] buffer to [h, n, d_head] without the
+ * transpose: head c gets a block of the flat buffer that mixes tokens.
+ */
+export function pitfallSplitHeadsWithoutTranspose(y: Matrix, numHeads: number): Matrix[] {
+  assertMatrix('y', y);
+  assertInteger('numHeads', numHeads, { min: 1 });
+  if (y.cols % numHeads !== 0) throw new ArgumentError('y', y, `a width divisible by numHeads = ${numHeads}`, `shape ${shapeOf(y)}`);
+  const d = y.cols / numHeads;
+  return Array.from({ length: numHeads }, (_, c) => matrix(y.rows, d, y.data.subarray(c * y.rows * d, (c + 1) * y.rows * d)));
+}
+
+/**
+ * Pitfall: GQA groups tiled, query head i reading key/value head i mod h_kv instead of
+ * floor(i / (h / h_kv)): wrong for weights laid out like HF's repeat_kv.
+ */
+export function pitfallTiledKvGroups(q: readonly Matrix[], k: readonly Matrix[], v: readonly Matrix[], options: AttentionOptions = {}): { outputs: Matrix[]; weights: Matrix[] } {
+  assertArray('q', q);
+  assertArray('k', k);
+  assertArray('v', v);
+  if (k.length === 0 || k.length !== v.length) throw new ArgumentError('k', k, `as many key heads as value heads (${v.length}), at least 1`, `${k.length} heads`);
+  const results = q.map((qi, i) => attentionMasked(qi, k[i % k.length] as Matrix, v[i % v.length] as Matrix, options));
+  return { outputs: results.map((r) => r.output), weights: results.map((r) => r.weights) };
+}
+
+/** Pitfall: the textbook 4 d_model h d_head parameter count, which forgets that GQA shrinks W_K and W_V. */
+export function pitfallFourSquaresParamCount(shape: MhaShape): number {
+  const dh = headDimOf(shape);
+  const { numHeads: h } = headCounts(shape);
+  const d = shape.dModel;
+  return 4 * d * h * dh + (shape.bias ? 3 * h * dh + d : 0);
 }

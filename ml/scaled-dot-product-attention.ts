@@ -34,7 +34,7 @@ import { assertMatrix, matmul, matmulTransposed, matrix, shapeOf, type Matrix } 
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { assertRng, type Rng } from '../core/random.js';
 import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
-import { assertBroadcastable, assertVisible, maskedSoftmaxUnchecked, rowEntropies, softmaxRowInto, softmaxRows } from './softmax.js';
+import { anyVisibleTf, assertBroadcastable, assertVisible, maskLogitsTf, maskedSoftmaxTf, rowEntropies, softmaxInto, softmaxRows } from './softmax.js';
 
 export interface AttentionResult {
   /** [n, d_v] */
@@ -143,7 +143,7 @@ export function attentionMasked(q: Matrix, k: Matrix, v: Matrix, options: Attent
     }
     // weights_i = softmax(logits)
     const row = weights.data.subarray(i * m, (i + 1) * m);
-    softmaxRowInto(logits, row);
+    softmaxInto(logits, row);
     // output_i = sum_j weights_ij v_j (i-j-c order: the inner loop walks rows of V and O)
     const out = output.data.subarray(i * dv, (i + 1) * dv);
     for (let j = 0; j < m; j++) {
@@ -192,40 +192,61 @@ function assertAttentionTensors(tf: unknown, q: unknown, k: unknown, v: unknown 
     if (!batchOk(v)) throw new ArgumentError('v', v, `batch dimensions broadcastable with q ${shape(q)}`, shape(v));
   }
   const { mask, bias, scale = 1 / Math.sqrt(dk) } = options as AttentionTfOptions;
-  const scores = [...batch, n, m];
+  // the broadcast batch shape of q, k and v
+  const outer = batch.map((s, i) => Math.max(s, k.shape[i] as number, v === undefined ? 1 : (v.shape[i] as number)));
+  const scores = [...outer, n, m];
   if (mask !== undefined) assertVisible('mask', mask, scores);
   if (bias !== undefined) {
     assertTensor('bias', bias);
     assertBroadcastable('bias', bias, scores);
   }
   assertFinite('scale', scale);
-  return { mask, bias, scale };
+  return { mask, bias, scale, outer };
+}
+
+/**
+ * t with its batch dimensions broadcast to `outer` (a copy only when they differ): tfjs's wasm
+ * batched matMul does not broadcast a batch dimension of 1 against a larger one correctly.
+ */
+function withBatch(tf: Tf, t: Tensor, outer: readonly number[]): Tensor {
+  const same = outer.every((s, i) => t.shape[i] === s);
+  return same ? t : tf.broadcastTo(t, [...outer, ...t.shape.slice(-2)]);
 }
 
 /** The attention weights only: maskedSoftmax(Q K^T * scale + bias, mask), [..., n, m]. */
 export function attentionWeightsTf(tf: Tf, q: Tensor, k: Tensor, options: AttentionTfOptions = {}): Tensor {
-  const { mask, bias, scale } = assertAttentionTensors(tf, q, k, undefined, options);
-  return weightsUnchecked(tf, q, k, mask, bias, scale);
+  const { mask, bias, scale, outer } = assertAttentionTensors(tf, q, k, undefined, options);
+  return tf.tidy(() => weightsUnchecked(tf, withBatch(tf, q, outer), withBatch(tf, k, outer), mask, bias, scale));
+}
+
+/** (Q * scale) K^T + bias: the logits [..., n, m], the scale folded into Q (an [n, d_k] op, not [n, m]). */
+function logitsOf(tf: Tf, q: Tensor, k: Tensor, bias: Tensor | undefined, scale: number): Tensor {
+  // [..., n, d_k] x [..., d_k, m] -> [..., n, m]
+  const scores = tf.matMul(tf.mul(q, tf.scalar(scale)), k, false, true);
+  return bias === undefined ? scores : tf.add(scores, bias);
 }
 
 function weightsUnchecked(tf: Tf, q: Tensor, k: Tensor, mask: Tensor | undefined, bias: Tensor | undefined, scale: number): Tensor {
-  return tf.tidy(() => {
-    // (Q * scale) K^T: the scale folded into Q, an [n, d_k] op instead of an [n, m] one
-    // [..., n, d_k] x [..., d_k, m] -> [..., n, m]
-    const scores = tf.matMul(tf.mul(q, tf.scalar(scale)), k, false, true);
-    const logits = bias === undefined ? scores : tf.add(scores, bias);
-    return maskedSoftmaxUnchecked(tf, logits, mask);
-  });
+  return tf.tidy(() => maskedSoftmaxTf(tf, logitsOf(tf, q, k, bias, scale), mask));
 }
 
 /**
  * The tensor-level twin of `attentionMasked`: q [..., n, d_k], k [..., m, d_k], v [..., m, d_v]
  * (leading batch / head dimensions broadcast) -> [..., n, d_v]. Synchronous, valid in tf.tidy.
+ * Without a mask it is exactly the three ops (q * scale) K^T, softmax, x V.
  */
 export function attentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: AttentionTfOptions = {}): Tensor {
-  const { mask, bias, scale } = assertAttentionTensors(tf, q, k, v, options);
-  // [..., n, m] x [..., m, d_v] -> [..., n, d_v]
-  return tf.tidy(() => tf.matMul(weightsUnchecked(tf, q, k, mask, bias, scale), v));
+  const { mask, bias, scale, outer } = assertAttentionTensors(tf, q, k, v, options);
+  return tf.tidy(() => {
+    const [qb, kb, vb] = [q, k, v].map((t) => withBatch(tf, t, outer)) as [Tensor, Tensor, Tensor];
+    const logits = logitsOf(tf, qb, kb, bias, scale);
+    // weights = softmax over the keys, hidden keys at -FLT_MAX: [..., n, m]
+    const weights = tf.softmax(mask === undefined ? logits : maskLogitsTf(tf, logits, mask));
+    // [..., n, m] x [..., m, d_v] -> [..., n, d_v]
+    const output = tf.matMul(weights, vb);
+    // a query that sees no key gets a zero output: fixed on [..., n, d_v], not on the weights
+    return mask === undefined ? output : tf.mul(output, anyVisibleTf(tf, mask));
+  });
 }
 
 function assertMaskSize(n: unknown, m: unknown): asserts n is number {

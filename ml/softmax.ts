@@ -21,7 +21,7 @@
  *   entropy([0.5, 0.5])      // ln 2 = 0.693
  *   crossEntropy([2, 0], 0)  // -ln softmax([2, 0])_0 = 0.127
  */
-import { ArgumentError, ArgumentTypeError, assertArrayLike, assertInteger } from '../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertArray, assertArrayLike, assertInteger } from '../core/errors.js';
 import { assertMatrix, matrix, type Matrix } from '../core/matrix.js';
 import { assertTensor, assertTf, type Tensor, type Tf } from '../core/backend.js';
 
@@ -67,9 +67,9 @@ export function crossEntropy(logits: ArrayLike<number>, target: number): number 
 
 /**
  * The stable softmax of `logits` written into `out` (same length), unchecked: the inner kernel of
- * `softmaxInto`, `softmaxRows` and attention. Returns the sum before normalizing (0 if all masked).
+ * `softmaxInto` and `softmaxRows`. Returns the sum before normalizing (0 if all masked).
  */
-export function softmaxRowInto(logits: ArrayLike<number>, out: Float64Array): number {
+function softmaxRowInto(logits: ArrayLike<number>, out: Float64Array): number {
   const n = logits.length;
   let max = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < n; j++) max = Math.max(max, logits[j] as number);
@@ -141,40 +141,55 @@ export function rowEntropies(weights: Matrix): number[] {
 
 /**
  * THE masked softmax on tensors, over the last axis. `visible` (a bool tensor broadcastable to
- * `logits`, true = may be attended to) hides entries as -Infinity before the softmax; a row with
- * nothing visible gets all zeros, not the NaN of softmax(-inf, ..., -inf). Without `visible` it is
+ * `logits`, true = may be attended to) hides entries before the softmax; a row with nothing
+ * visible gets all zeros, not the NaN of softmax(-inf, ..., -inf). Without `visible` it is
  * tf.softmax. Synchronous, valid inside tf.tidy.
  */
 export function maskedSoftmaxTf(tf: Tf, logits: Tensor, visible?: Tensor): Tensor {
-  assertTf('tf', tf);
-  assertTensor('logits', logits);
-  if (logits.rank === 0) throw new ArgumentError('logits', logits, 'a tensor of rank >= 1', 'rank 0');
-  if (visible === undefined) return tf.softmax(logits);
-  assertVisible('visible', visible, logits.shape);
-  return maskedSoftmaxUnchecked(tf, logits, visible);
-}
-
-/** The kernel of `maskedSoftmaxTf` for callers that checked their arguments already. */
-export function maskedSoftmaxUnchecked(tf: Tf, logits: Tensor, visible?: Tensor): Tensor {
-  if (visible === undefined) return tf.softmax(logits);
+  if (visible === undefined) {
+    assertLogitsTensor(tf, logits);
+    return tf.softmax(logits);
+  }
   return tf.tidy(() => {
-    // hidden entries get -FLT_MAX added (built at the mask's own size, broadcast by the add): their
-    // exp is 0 next to any visible entry
-    const hide = tf.where(visible, tf.zeros(visible.shape), tf.fill(visible.shape, -FLOAT32_MAX));
-    const p = tf.softmax(tf.add(logits, hide));
-    // a row with nothing visible came out uniform: multiply it by 0 (any visible = false)
-    return tf.mul(p, tf.cast(tf.any(visible, -1, true), 'float32'));
+    const p = tf.softmax(maskLogitsTf(tf, logits, visible));
+    // a row with nothing visible came out uniform: multiply it by 0
+    return tf.mul(p, anyVisibleTf(tf, visible));
   });
 }
 
-/** The most negative float32: a masked logit that stays finite, so no row becomes NaN. */
+/**
+ * The logits with every hidden entry pushed to -FLT_MAX (a finite -3.4e38, so no row becomes NaN):
+ * logits + (visible - 1) FLT_MAX, built at the mask's own size and broadcast by the add. Its
+ * softmax gives hidden entries weight 0 next to any visible one.
+ */
+export function maskLogitsTf(tf: Tf, logits: Tensor, visible: Tensor): Tensor {
+  assertLogitsTensor(tf, logits);
+  assertVisible('visible', visible, logits.shape);
+  return tf.tidy(() => tf.add(logits, tf.mul(tf.sub(tf.cast(visible, 'float32'), 1), FLOAT32_MAX)));
+}
+
+/** [..., 1] float: 1 where a row of `visible` has any true entry, 0 where it has none. */
+export function anyVisibleTf(tf: Tf, visible: Tensor): Tensor {
+  assertTf('tf', tf);
+  assertTensor('visible', visible);
+  if (visible.dtype !== 'bool' || visible.rank === 0) {
+    throw new ArgumentTypeError('visible', visible, 'a bool tensor of rank >= 1 (true = visible)');
+  }
+  return tf.tidy(() => tf.cast(tf.any(visible, -1, true), 'float32'));
+}
+
+/** The largest float32: a masked logit of -FLOAT32_MAX stays finite. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** log-softmax over the last axis: x - logsumexp(x), stable for large logits. */
-export function logSoftmaxTf(tf: Tf, logits: Tensor): Tensor {
+function assertLogitsTensor(tf: unknown, logits: unknown): asserts logits is Tensor {
   assertTf('tf', tf);
   assertTensor('logits', logits);
   if (logits.rank === 0) throw new ArgumentError('logits', logits, 'a tensor of rank >= 1', 'rank 0');
+}
+
+/** log-softmax over the last axis: x - logsumexp(x), stable for large logits. */
+export function logSoftmaxTf(tf: Tf, logits: Tensor): Tensor {
+  assertLogitsTensor(tf, logits);
   return tf.logSoftmax(logits);
 }
 
@@ -216,6 +231,7 @@ function assertProbabilities(argument: string, p: unknown): asserts p is ArrayLi
 /** Throws unless `visible` is a bool tensor broadcastable to `shape`. */
 export function assertVisible(argument: string, visible: unknown, shape: readonly number[]): asserts visible is Tensor {
   assertTensor(argument, visible);
+  assertArray('shape', shape);
   if (visible.dtype !== 'bool') {
     throw new ArgumentTypeError(argument, visible, 'a bool tensor (true = visible)');
   }
@@ -224,6 +240,8 @@ export function assertVisible(argument: string, visible: unknown, shape: readonl
 
 /** Throws unless tensor `t` broadcasts to `shape` (numpy rules, without growing `shape`). */
 export function assertBroadcastable(argument: string, t: Tensor, shape: readonly number[]): void {
+  assertTensor(argument, t);
+  assertArray('shape', shape);
   const ok =
     t.rank <= shape.length &&
     t.shape.every((size, i) => size === 1 || size === shape[shape.length - t.rank + i]);
