@@ -249,3 +249,13 @@ export function assertBroadcastable(argument: string, t: Tensor, shape: readonly
     throw new ArgumentError(argument, t, `a shape broadcastable to [${shape.join(', ')}]`, `shape [${t.shape.join(', ')}]`);
   }
 }
+
+// ---- Pitfalls: common wrong answers, kept to be rejected ----
+
+/** Pitfall: exp(x_i) / sum exp(x_j) without subtracting the max: exp(1000) = Infinity gives NaN. */
+export function pitfallSoftmaxWithoutMaxShift(logits: ArrayLike<number>): number[] {
+  assertLogits('logits', logits);
+  const e = Array.from(logits, (x) => Math.exp(x));
+  const total = e.reduce((s, x) => s + x, 0);
+  return e.map((x) => x / total);
+}
