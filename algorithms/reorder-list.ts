@@ -5,36 +5,69 @@
  *
  * The idea in two lines: the answer alternates between the front half read forwards and the back
  * half read backwards; so find the middle with fast/slow pointers, cut there, reverse the back half,
- * and zip the two halves together. No array, no new nodes.
+ * and merge the two halves. No array, no new nodes.
  *
- * The first half must keep ceil(n / 2) nodes (cut after the FIRST middle, `middleNode(head, 'first')`
- * from linked-list-pointers): the zip takes one node from each half in turn and ends on the front
- * half. Two classic slips, kept below as variants: forgetting to cut (the old link from the middle
- * into the reversed half closes a cycle), and cutting before the middle, which for odd n leaves the
- * back half longer and drops its last node.
+ * The front half must keep ceil(n / 2) nodes (cut after the FIRST middle): the merge takes one node
+ * from each half in turn and ends on the front half. Two classic slips, kept at the end as
+ * `pitfall*`: forgetting to cut (the old link from the middle into the reversed half closes a
+ * cycle), and cutting before the second middle, which for odd n leaves the back half longer and
+ * loses its last node.
  *
- * Complexity: O(n) time (about 3n pointer steps: 1.5n to find the middle, n/2 to reverse, n to zip),
- * O(1) extra space. `reorderListByArray` is the O(n)-space version: copy the nodes into an array and
- * relink them from both ends.
+ * Complexity: O(n) time (3n - 3 pointer steps: 1.5n to find the middle, n/2 to reverse, n to merge,
+ * counted by `reorderListCounted`), O(1) extra space. `reorderListByArray` is the O(n)-space
+ * version: copy the nodes into an array and relink them from both ends.
  *
  * @example
  *   toArray(reorderList(fromArray([1, 2, 3, 4])))     // [1, 4, 2, 3]
  *   toArray(reorderList(fromArray([1, 2, 3, 4, 5])))  // [1, 5, 2, 4, 3]
  */
-import { assertAcyclic, middleNode } from './linked-list-pointers.js';
-import { assertListHead, ListNode, type PointerSteps } from './support/linked-list.js';
+import { assertOptionalCounter, type Counter } from '../core/counter.js';
+import { middleNodeCounted } from './linked-list-pointers.js';
+import { assertList, ListNode } from './support/linked-list.js';
 
-/** Reverses a list in place and returns the new head (the old tail). One pointer step per node. */
-export function reverseList(head: ListNode | null, counter: PointerSteps = { steps: 0 }): ListNode | null {
-  assertAcyclic('head', head);
-  return reverseInPlace(head, counter);
+/** Reorders the list as L0, L(n-1), L1, L(n-2), ... in place; returns the head (the same node). */
+export function reorderList(head: ListNode | null): ListNode | null {
+  assertList('head', head);
+  if (head === null) return null;
+  // 1. Find the middle: slow stops at node ceil(n / 2) - 1, the end of the front half.
+  let [slow, fast] = [head, head];
+  while (fast.next !== null && fast.next.next !== null) {
+    slow = slow.next as ListNode;
+    fast = fast.next.next;
+  }
+  let back = slow.next;
+  slow.next = null; // 2. Cut after it, and reverse the back half.
+  let reversed: ListNode | null = null;
+  while (back !== null) {
+    const next: ListNode | null = back.next;
+    back.next = reversed;
+    reversed = back;
+    back = next;
+  }
+  // 3. Merge: f0, b0, f1, b1, ... (the front half is as long as the back half, or one longer).
+  let front = head;
+  while (reversed !== null) {
+    const frontNext = front.next;
+    const backNext: ListNode | null = reversed.next;
+    front.next = reversed;
+    reversed.next = frontNext;
+    front = frontNext as ListNode; // null only after the last pair, when the loop ends
+    reversed = backNext;
+  }
+  return head;
 }
 
-/** reverseList without the acyclic check, for halves that are acyclic by construction. */
-function reverseInPlace(head: ListNode | null, counter: PointerSteps): ListNode | null {
+/** Reverses a list in place and returns the new head (the old tail). */
+export function reverseList(head: ListNode | null): ListNode | null {
+  assertList('head', head);
+  return reverseInPlace(head, { steps: 0 });
+}
+
+/** reverseList without the check, for halves that are lists by construction. One step per node. */
+function reverseInPlace(head: ListNode | null, tally: { steps: number }): ListNode | null {
   let reversed: ListNode | null = null;
   // Invariant: `reversed` is the already-visited prefix, reversed; `rest` is the untouched suffix.
-  for (let rest = head; rest !== null; counter.steps++) {
+  for (let rest = head; rest !== null; tally.steps++) {
     const next: ListNode | null = rest.next;
     rest.next = reversed;
     reversed = rest;
@@ -44,10 +77,10 @@ function reverseInPlace(head: ListNode | null, counter: PointerSteps): ListNode 
 }
 
 /**
- * Zips `front` and `back` in place: f0, b0, f1, b1, ... Stops when either half runs out; the caller
- * guarantees front is at least as long as back, so nothing is left over.
+ * Merges `front` and `back` in place: f0, b0, f1, b1, ... Stops when either half runs out; the
+ * caller guarantees front is at least as long as back, so nothing is left over.
  */
-function zip(front: ListNode | null, back: ListNode | null, counter: PointerSteps): void {
+function merge(front: ListNode | null, back: ListNode | null, tally: { steps: number }): void {
   while (front !== null && back !== null) {
     const frontNext: ListNode | null = front.next;
     const backNext: ListNode | null = back.next;
@@ -55,28 +88,30 @@ function zip(front: ListNode | null, back: ListNode | null, counter: PointerStep
     back.next = frontNext;
     front = frontNext;
     back = backNext;
-    counter.steps += 2;
+    tally.steps += 2;
   }
 }
 
 /**
- * Reorders the list as L0, L(n-1), L1, L(n-2), ... in O(1) extra space and returns its head (the
- * same node as before). A cyclic list is an ArgumentError.
+ * reorderList as three named steps (first middle, reverse, merge), adding every pointer step to
+ * `counter` ('steps'): 3 floor((n - 1) / 2) + 3 floor(n / 2) = 3n - 3 for n >= 1.
  */
-export function reorderList(head: ListNode | null, counter: PointerSteps = { steps: 0 }): ListNode | null {
-  assertListHead('head', head);
+export function reorderListCounted(head: ListNode | null, counter?: Counter): ListNode | null {
+  assertList('head', head);
+  assertOptionalCounter('counter', counter);
   if (head === null) return null;
-  // End of the front half: ceil(n / 2) nodes stay in front. Throws on a cycle.
-  const middle = middleNode(head, 'first', counter) as ListNode;
+  const tally = { steps: 0 };
+  const middle = middleNodeCounted(head, 'first', counter) as ListNode; // end of the front half
   const back = middle.next;
   middle.next = null; // cut, or the front half still runs into the back half
-  zip(head, reverseInPlace(back, counter), counter);
+  merge(head, reverseInPlace(back, tally), tally);
+  counter?.add('steps', tally.steps);
   return head;
 }
 
 /** The O(n)-space version: the nodes in an array, relinked from both ends towards the middle. */
 export function reorderListByArray(head: ListNode | null): ListNode | null {
-  assertAcyclic('head', head);
+  assertList('head', head);
   const nodes: ListNode[] = [];
   for (let p = head; p !== null; p = p.next) nodes.push(p);
   let previous: ListNode | null = null;
@@ -91,25 +126,37 @@ export function reorderListByArray(head: ListNode | null): ListNode | null {
   return head;
 }
 
-/** WRONG, kept as the common mistake: same as reorderList without the cut, so a cycle forms. */
-export function reorderListNoCutVariant(head: ListNode | null): ListNode | null {
+// ---- The common wrong answers ----
+
+/** Pitfall: no cut after the middle: the front half still links into the reversed back, a cycle. */
+export function pitfallReorderWithoutCut(head: ListNode | null): ListNode | null {
+  assertList('head', head);
   if (head === null) return null;
-  const middle = middleNode(head, 'first') as ListNode;
-  zip(head, reverseInPlace(middle.next, { steps: 0 }), { steps: 0 }); // middle.next = null is missing
+  const middle = firstMiddle(head);
+  merge(head, reverseInPlace(middle.next, { steps: 0 }), { steps: 0 }); // middle.next = null is missing
   return head;
 }
 
-/**
- * WRONG, kept as the common mistake: cuts BEFORE the second middle (LeetCode 876's middle), so the
- * front half has floor(n / 2) nodes. Right for even n; for odd n the back half is longer and the
- * zip drops its last node (the original middle).
- */
-export function reorderListCutBeforeMiddleVariant(head: ListNode | null): ListNode | null {
+/** Pitfall: cuts before the second middle: for odd n the back half is longer and its tail is lost. */
+export function pitfallReorderLosesTail(head: ListNode | null): ListNode | null {
+  assertList('head', head);
   if (head === null || head.next === null) return head;
-  const middle = middleNode(head, 'second') as ListNode;
+  // LeetCode 876's middle (index floor(n / 2)) starts the back half: the front keeps floor(n / 2).
   let beforeMiddle = head;
-  while (beforeMiddle.next !== middle) beforeMiddle = beforeMiddle.next as ListNode;
+  for (let fast = head.next.next; fast !== null && fast.next !== null; fast = fast.next.next) {
+    beforeMiddle = beforeMiddle.next as ListNode;
+  }
+  const middle = beforeMiddle.next as ListNode;
   beforeMiddle.next = null;
-  zip(head, reverseInPlace(middle, { steps: 0 }), { steps: 0 });
+  merge(head, reverseInPlace(middle, { steps: 0 }), { steps: 0 }); // the merge drops what is left
   return head;
+}
+
+/** The first middle of a non-empty list (unchecked, internal). */
+function firstMiddle(head: ListNode): ListNode {
+  let slow = head;
+  for (let fast = head; fast.next !== null && fast.next.next !== null; fast = fast.next.next) {
+    slow = slow.next as ListNode;
+  }
+  return slow;
 }

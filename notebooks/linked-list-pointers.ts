@@ -4,16 +4,22 @@
  */
 import {
   cycleEntry,
-  cycleEntryMeetingPointVariant,
+  cycleEntryCounted,
   cycleEntryWithSet,
   deleteByValue,
   deleteNode,
+  firstMiddleNode,
   kthFromEnd,
-  kthFromEndOffByOneVariant,
   middleNode,
+  pitfallDeleteByValueAdvancing,
+  pitfallKthFromEndOffByOne,
+  pitfallMeetingPointAsEntry,
 } from '../algorithms/linked-list-pointers.js';
 import { fromArray, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
+import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
+
+const MODULE = 'algorithms/linked-list-pointers.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -27,8 +33,9 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
 
     ## Delete a node given only that node (LeetCode 237)
     No predecessor is at hand, so the node cannot be unlinked. Instead it becomes its successor:
-    copy the successor's value in, then skip the successor.
+    copy the successor's value in, then skip the successor:
   `;
+  await nb.source(MODULE, 'deleteNode');
   const deleted = await nb.code(() => {
     const head = fromArray([4, 5, 1, 9]);
     const [, five, one] = nodesOf(head);
@@ -60,52 +67,61 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
     A sentinel node in front of the head gives the head a predecessor, so there is no special case.
     The loop invariant: everything up to \`p\` is kept, \`p.next\` is still to be judged. After a
     deletion \`p\` must **not** advance, or the node after a deleted one is never judged
-    ([1, 7, 7, 2] would keep a 7).
+    ([1, 7, 7, 2] would keep a 7: that is \`pitfallDeleteByValueAdvancing\`).
   `;
+  await nb.source(MODULE, 'deleteByValue');
   const byValue = await nb.code(() => toArray(deleteByValue(fromArray([7, 1, 7, 7, 2, 7]), 7)));
   await nb.check('delete 7 from [7, 1, 7, 7, 2, 7]', byValue.join(' '), '1 2');
+  const advancing = await nb.code(() => toArray(pitfallDeleteByValueAdvancing(fromArray([1, 7, 7, 2]), 7)));
+  await nb.check('pitfallDeleteByValueAdvancing: delete 7 from [1, 7, 7, 2] (wrong)', advancing.join(' '), '1 7 2');
 
   await nb.md`
     ## The middle: which one, for even n?
     Slow moves 1, fast moves 2; when fast cannot move on, slow is in the middle. For even n there
     are two middles. LeetCode 876 returns the **second** (index n / 2): loop while \`fast && fast.next\`.
     Splitting a list in halves (merge sort, reorder-list Q05, palindrome check) wants the **first**
-    (index n / 2 - 1): loop while \`fast.next && fast.next.next\`. Here \`middleNode(head)\` is 876's
-    and \`middleNode(head, 'first')\` the other.
+    (index $\\frac{n}{2} - 1$): loop while \`fast.next && fast.next.next\`. Here \`middleNode(head)\` is
+    876's and \`firstMiddleNode(head)\` the other. The inputs are the lists $1..n$ for $n = 1..6$.
   `;
+  await nb.source(MODULE, 'middleNode');
   const middles = range(6).map((n) => ({
     n,
     list: range(n).join(' '),
     "second middle (876)": middleNode(fromArray(range(n)))!.val,
-    'first middle': middleNode(fromArray(range(n)), 'first')!.val,
+    'first middle': firstMiddleNode(fromArray(range(n)))!.val,
   }));
   await nb.table(middles, 'The two middle conventions agree for odd n only');
   await nb.check('n = 6: LeetCode 876 middle', middles[5]!['second middle (876)'], 4);
 
   await nb.md`
     ## Floyd: is there a cycle, and where does it start? (LeetCode 141, 142)
-    Let mu be the number of nodes before the cycle and lambda its length. Inside the cycle fast
-    gains one node per round on slow, so they meet within lambda rounds after slow enters: at most
-    mu + lambda rounds of 3 pointer steps. At the meeting slow has walked mu + a and fast twice that,
-    so mu + a is a multiple of lambda: from the meeting point (offset a in the cycle), mu more steps
-    land on offset 0, the entry, exactly where a second pointer walking mu steps from the head
-    arrives. Phase 2 costs 2 mu steps. Total: at most 3 (mu + lambda) + 2 mu <= 5n steps, and two pointers
-    of memory. The usual slip is to return the meeting point itself.
+    Let $\\mu$ be the number of nodes before the cycle and $\\lambda$ its length. Inside the cycle
+    fast gains one node per round on slow, so they meet within $\\lambda$ rounds after slow enters:
+    at most $\\mu + \\lambda$ rounds of 3 pointer steps. At the meeting slow has walked $\\mu + a$ and
+    fast twice that, so $\\mu + a \\equiv 0 \\pmod{\\lambda}$: from the meeting point (offset $a$ in
+    the cycle), $\\mu$ more steps land on offset 0, the entry, exactly where a second pointer walking
+    $\\mu$ steps from the head arrives. Phase 2 costs $2\\mu$ steps. Total: at most
+    $3(\\mu + \\lambda) + 2\\mu \\le 5n$ steps, and two pointers of memory. The usual slip is to
+    return the meeting point itself (\`pitfallMeetingPointAsEntry\`).
   `;
+  await nb.source(MODULE, 'cycleEntry');
   const floyd = await nb.code(() => {
     const { head, entry } = withCycle([3, 2, 0, -4], 1);
-    return { entry: cycleEntry(head)!.val, isTheLinkedNode: cycleEntry(head) === entry, meetingPoint: cycleEntryMeetingPointVariant(head)!.val };
+    const found = cycleEntry(head);
+    return { entry: found!.val, isTheLinkedNode: found === entry, meetingPoint: pitfallMeetingPointAsEntry(head)!.val };
   });
   await nb.check('[3, 2, 0, -4] with the tail linked to index 1: entry', floyd.entry, 2);
   await nb.check('the meeting point is not the entry here', floyd.meetingPoint, -4);
 
   const n = 1000;
   const positions = Array.from({ length: 21 }, (_, i) => Math.min(n - 1, i * 50));
+  // Inputs: n = 1000 zeros, the tail linked back to index mu = 0, 50, ..., 999.
   const stepRows = positions.map((pos) => {
-    const [floydSteps, setSteps] = [{ steps: 0 }, { steps: 0 }];
+    const [floydSteps, setSteps] = [new Counter(), new Counter()];
     const { head, entry } = withCycle(new Array<number>(n).fill(0), pos);
-    const found = cycleEntry(head, floydSteps) === entry && cycleEntryWithSet(head, setSteps) === entry;
-    return { pos, found, floyd: floydSteps.steps, bound: 3 * n + 2 * pos, set: setSteps.steps };
+    const found = cycleEntryCounted(head, floydSteps) === entry && cycleEntryWithSet(head, setSteps) === entry;
+    const [floyd, set] = [floydSteps.get('steps'), setSteps.get('steps')];
+    return { pos, found, floyd, bound: 3 * n + 2 * pos, set };
   });
   await nb.plot({
     kind: 'line',
@@ -130,18 +146,20 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
     ## The k-th node from the end
     Let a lead pointer walk k nodes, then move lead and trail together; when lead falls off the end,
     trail is n - k nodes in, the k-th from the end (k = 1 is the last node). Walking only k - 1
-    ahead is the classic off-by-one: it returns the (k - 1)-th.
+    ahead is the classic off-by-one (\`pitfallKthFromEndOffByOne\`): it returns the (k - 1)-th.
   `;
+  await nb.source(MODULE, 'kthFromEnd');
   const kth = await nb.code(() => {
     const head = fromArray([1, 2, 3, 4, 5]);
-    return { right: kthFromEnd(head, 2).val, offByOne: kthFromEndOffByOneVariant(head, 2)!.val };
+    return { right: kthFromEnd(head, 2).val, offByOne: pitfallKthFromEndOffByOne(head, 2)!.val };
   });
   await nb.check('2nd from the end of [1..5]', kth.right, 4);
+  await nb.check('pitfallKthFromEndOffByOne, k = 2 (wrong: the last node)', kth.offByOne, 5);
 
   await nb.md`
     ## Complexity
-    Every function: O(n) time, O(1) extra space (the Set version: O(n) space). Floyd: at most
-    3 (mu + lambda) + 2 mu <= 5n pointer steps.
+    Every function: $O(n)$ time, $O(1)$ extra space (the Set version: $O(n)$ space). Floyd: at most
+    $3(\\mu + \\lambda) + 2\\mu \\le 5n$ pointer steps.
 
     ## When not to use it
     Do not use the copy trick of LeetCode 237 when other code holds references to nodes (it

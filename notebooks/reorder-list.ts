@@ -2,9 +2,17 @@
  * Notebook for Q05: reorder a linked list as L0, L(n-1), L1, L(n-2), ... in place.
  * Run: npm start -- run reorder-list   (or: npx tsx notebooks/reorder-list.ts)
  */
-import { middleNode } from '../algorithms/linked-list-pointers.js';
-import { reorderList, reorderListByArray, reorderListCutBeforeMiddleVariant, reorderListNoCutVariant, reverseList } from '../algorithms/reorder-list.js';
-import { fromArray, nodesOf, toArray } from '../algorithms/support/linked-list.js';
+import { firstMiddleNode } from '../algorithms/linked-list-pointers.js';
+import {
+  pitfallReorderLosesTail,
+  pitfallReorderWithoutCut,
+  reorderList,
+  reorderListByArray,
+  reorderListCounted,
+  reverseList,
+} from '../algorithms/reorder-list.js';
+import { fromArray, nodesOf, toArray, type ListNode } from '../algorithms/support/linked-list.js';
+import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -19,13 +27,21 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
     ## The intuition
     Read the answer in pairs: (L0, L(n-1)), (L1, L(n-2)), ... The first of each pair walks the front
     half forwards, the second walks the back half backwards. A singly linked list cannot be walked
-    backwards, so reverse the back half in place, then zip the two halves. Three pointer tricks, all
-    O(1) space: fast/slow pointers for the middle, in-place reversal, a zip.
+    backwards, so reverse the back half in place, then merge the two halves. Three pointer tricks, all
+    O(1) space: fast/slow pointers for the middle, in-place reversal, a merge.
+
+    ## The answer on the whiteboard
+    Find the middle, reverse the second half, merge. The real function the answer key tests:
+  `;
+  await nb.source('algorithms/reorder-list.ts', 'reorderList');
+
+  await nb.md`
+    The three pieces, run on the list $1 \\to 2 \\to \\dots \\to 7$:
   `;
 
   const pieces = await nb.code(() => {
     const head = fromArray(range(7));
-    const middle = middleNode(head, 'first')!; // the front half keeps ceil(7 / 2) = 4 nodes
+    const middle = firstMiddleNode(head)!; // the front half keeps ceil(7 / 2) = 4 nodes
     const back = middle.next;
     middle.next = null; // the cut
     return { front: toArray(head), back: toArray(back), backReversed: toArray(reverseList(back)) };
@@ -50,35 +66,44 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
   await nb.md`
     ## Two slips that look right
     1. **No cut.** After reversing the back half, the last front node still points at what is now the
-       back half's tail. The zip then closes a loop: walking the result never ends.
+       back half's tail. The merge then closes a loop: walking the result never ends.
     2. **Cutting before the middle** (using LeetCode 876's second middle and splitting before it).
        The front half gets floor(n / 2) nodes. For even n that happens to work; for odd n the back
-       half is one longer, the zip ends on the front half, and the last back node is lost.
+       half is one longer, the merge ends on the front half, and the last back node is lost.
        The front half must keep ceil(n / 2) nodes: cut after the *first* middle.
   `;
+  // Inputs: the lists 1..4 and 1..5. A walk shows at most 2n nodes, then "..." (the cycle).
   const slips = [4, 5].map((n) => {
-    const walk = (f: typeof reorderList) => {
-      try {
-        return toArray(f(fromArray(range(n)))).join(' ');
-      } catch (e) {
-        return (e as Error).message.replace(/, expected.*$/, '');
-      }
+    const walk = (f: (head: ListNode | null) => ListNode | null) => {
+      const values: number[] = [];
+      let p = f(fromArray(range(n)));
+      for (; p !== null && values.length < 2 * n; p = p.next) values.push(p.val);
+      return values.join(' ') + (p === null ? '' : ' ...');
     };
-    return { n, correct: walk(reorderList), 'no cut': walk(reorderListNoCutVariant), 'cut before middle': walk(reorderListCutBeforeMiddleVariant) };
+    return {
+      n,
+      correct: walk(reorderList),
+      'no cut': walk(pitfallReorderWithoutCut),
+      'cut before middle': walk(pitfallReorderLosesTail),
+    };
   });
-  await nb.table(slips, 'The two slips on n = 4 and n = 5');
+  await nb.table(slips, 'The two slips on n = 4 and n = 5: pitfallReorderWithoutCut, pitfallReorderLosesTail');
   await nb.check('cut before the middle, n = 5: the middle node 3 is lost', slips[1]!['cut before middle'], '1 5 2 4');
+  const noCuts = slips.map((row) => row['no cut']);
+  await nb.claim('no cut: the walk never reaches null', noCuts.every((walked) => walked.endsWith('...')), noCuts.join('; '));
 
   await nb.md`
     ## Pointer steps: exactly 3n - 3
-    Counting every \`p = p.next\`: finding the first middle takes floor((n - 1) / 2) rounds of 3 steps
-    (slow 1, fast 2), reversing takes one step per back node (floor(n / 2)), zipping two per back
-    node. That adds up to 3 floor((n - 1) / 2) + 3 floor(n / 2) = 3n - 3 for every n >= 1.
+    Counting every \`p = p.next\` (\`reorderListCounted\`, the same three steps with a \`Counter\`):
+    finding the first middle takes $\\lfloor \\frac{n-1}{2} \\rfloor$ rounds of 3 steps (slow 1,
+    fast 2), reversing takes one step per back node ($\\lfloor \\frac{n}{2} \\rfloor$), merging two
+    per back node. That adds up to $3 \\lfloor \\frac{n-1}{2} \\rfloor + 3 \\lfloor \\frac{n}{2} \\rfloor
+    = 3n - 3$ for every $n \\ge 1$. Inputs: the lists $1..n$.
   `;
   const stepRows = [1, 2, 3, 10, 11, 1000, 100_000].map((n) => {
-    const counter = { steps: 0 };
-    reorderList(fromArray(range(n)), counter);
-    return { n, 'pointer steps': counter.steps, '3n - 3': 3 * n - 3 };
+    const counter = new Counter();
+    reorderListCounted(fromArray(range(n)), counter);
+    return { n, 'pointer steps': counter.get('steps'), '3n - 3': 3 * n - 3 };
   });
   await nb.table(stepRows, 'Counted pointer steps of reorderList');
   await nb.check('steps at n = 100,000', stepRows.at(-1)!['pointer steps'], 3 * 100_000 - 3);
@@ -97,7 +122,8 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
 
   await nb.md`
     ## Complexity
-    O(n) time (3n - 3 pointer steps), O(1) extra space; the array version is O(n) time and O(n) space.
+    $O(n)$ time ($3n - 3$ pointer steps), $O(1)$ extra space; the array version is $O(n)$ time and
+    $O(n)$ space.
 
     ## When not to use it
     If the original order must survive (another part of the program holds the list, or the list is

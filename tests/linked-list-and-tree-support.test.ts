@@ -1,14 +1,16 @@
 /**
  * The shared list and tree toolkit (algorithms/support/): worked examples, round trips between the
- * array forms and the node forms on generated inputs, and bad input. The level-order arrays are
+ * array forms and the node forms on generated inputs, and the whole-structure checks (a list is
+ * finite and made of ListNodes, a tree has no shared node) on generated shapes. Bad input:
+ * tests/inputs/linked-list-and-tree-support.test.ts. The level-order arrays are
  * generated independently of the code under test: values are laid out slot by slot, each non-null
  * value opening two child slots, which yields exactly the canonical LeetCode arrays.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
-import { fromLevelOrder, height, leftComb, size, toLevelOrder, TreeNode } from '../algorithms/support/binary-tree.js';
-import { fromArray, ListNode, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
+import { ArgumentError } from '../core/errors.js';
+import { assertTree, fromLevelOrder, height, leftComb, size, toLevelOrder, TreeNode } from '../algorithms/support/binary-tree.js';
+import { assertList, assertListMayCycle, fromArray, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
 import { levelOrderArray } from './support/lists-and-trees.js';
 
 describe('worked examples', () => {
@@ -93,23 +95,40 @@ describe('round trips', () => {
   );
 });
 
-describe('bad input gets a typed error naming the argument', () => {
-  it('lists: not an array, NaN, a bad pos, a head that is not a node, a cycle', () => {
-    expect(() => fromArray('123' as unknown as number[])).toThrow(ArgumentTypeError);
-    expect(() => fromArray([1, Number.NaN])).toThrow('values[1]: got NaN, expected a finite number');
-    expect(() => withCycle([1, 2], 2)).toThrow('pos: got 2, expected an integer in [-1, 1]');
-    expect(() => toArray({ val: 1, next: null } as unknown as ListNode)).toThrow(/^head: got .*, expected a ListNode or null \(the empty list\)$/);
-    expect(() => toArray(withCycle([1, 2, 3], 0).head)).toThrow('head: got a list with a cycle, expected an acyclic list (node 0 is reached twice, after 3 nodes)');
+describe('whole-structure checks, in one pass', () => {
+  test.prop([fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 60 }), fc.nat()], { numRuns: 200 })(
+    'assertList rejects exactly the lists with a cycle; assertListMayCycle accepts them all',
+    (xs, p) => {
+      const pos = (p % (xs.length + 1)) - 1;
+      const { head } = withCycle(xs, pos);
+      if (pos === -1) expect(() => assertList('head', head)).not.toThrow();
+      else expect(() => assertList('head', head)).toThrow(ArgumentError);
+      expect(() => assertListMayCycle('head', head)).not.toThrow();
+    },
+  );
+
+  test.prop([levelOrderArray()], { numRuns: 200 })('assertTree accepts every tree built from a level-order array', (a) => {
+    expect(() => assertTree('root', fromLevelOrder(a))).not.toThrow();
   });
 
-  it('trees: not an array, NaN, a value with no parent, nodes after a null root, a shared node', () => {
-    expect(() => fromLevelOrder({} as unknown as number[])).toThrow(ArgumentTypeError);
-    expect(() => fromLevelOrder([1, Number.NaN])).toThrow('values[1]: got NaN, expected a finite number or null');
-    expect(() => fromLevelOrder([1, '2' as unknown as number])).toThrow('values[1]: got "2", expected a finite number or null');
-    expect(() => fromLevelOrder([1, null, null, 2])).toThrow(/values\[3\]: got 2, expected null or nothing/);
-    expect(() => fromLevelOrder([null, 1])).toThrow('values: got an array of length 2, expected nothing after a null root');
-    const shared = new TreeNode(2);
-    expect(() => toLevelOrder(new TreeNode(1, shared, shared))).toThrow('root: got a graph with a shared node, expected a tree');
-    expect(() => height([1] as unknown as TreeNode)).toThrow(ArgumentTypeError);
-  });
+  test.prop([levelOrderArray({ maxLength: 30 }).filter((a) => a.length > 1), fc.nat(), fc.boolean()], { numRuns: 200 })(
+    'assertTree rejects a tree where some node links back to an ancestor or to another node again',
+    (a, pick, left) => {
+      const root = fromLevelOrder(a) as TreeNode;
+      const nodes: TreeNode[] = [];
+      const stack = [root];
+      while (stack.length > 0) {
+        const node = stack.pop() as TreeNode;
+        nodes.push(node);
+        for (const child of [node.left, node.right]) if (child) stack.push(child);
+      }
+      // A leaf gets the root as a child: a cycle (the root is reached twice).
+      const leaves = nodes.filter((node) => node.left === null || node.right === null);
+      const leaf = leaves[pick % leaves.length] as TreeNode;
+      if (left && leaf.left === null) leaf.left = root;
+      else if (leaf.right === null) leaf.right = root;
+      else leaf.left = root;
+      expect(() => assertTree('root', root)).toThrow(ArgumentError);
+    },
+  );
 });

@@ -15,7 +15,7 @@
  * @example
  *   toLevelOrder(fromLevelOrder([1, 2, 3, null, 5, null, 4]))  // [1, 2, 3, null, 5, null, 4]
  */
-import { ArgumentError, ArgumentTypeError, assertArray } from '../../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertArray, assertInteger } from '../../core/errors.js';
 
 /** One node of a binary tree of numbers, as in LeetCode. */
 export class TreeNode {
@@ -29,9 +29,40 @@ export class TreeNode {
 /** A level-order array: finite numbers for nodes, null for missing children. */
 export type LevelOrder = readonly (number | null)[];
 
-/** Throws unless `root` is a TreeNode or null (the empty tree). */
+/** Throws unless `root` is a TreeNode or null (the empty tree). O(1): the root only. */
 export function assertTreeRoot(argument: string, root: unknown): asserts root is TreeNode | null {
-  if (root !== null && !(root instanceof TreeNode)) throw new ArgumentTypeError(argument, root, 'a TreeNode or null (the empty tree)');
+  if (root !== null && !(root instanceof TreeNode)) {
+    throw new ArgumentTypeError(argument, root, 'a TreeNode or null (the empty tree)');
+  }
+}
+
+/**
+ * Throws unless `root` is a whole tree, or null: every node a TreeNode holding a finite number,
+ * every child a TreeNode or null, and no node reached twice (a shared node or a link back up would
+ * make a traversal repeat work or never end). One O(n) pass with a Set of the nodes seen.
+ */
+export function assertTree(argument: string, root: unknown): asserts root is TreeNode | null {
+  assertTreeRoot(argument, root);
+  if (root === null) return;
+  const seen = new Set<TreeNode>([root]);
+  const stack: TreeNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as TreeNode;
+    if (typeof node.val !== 'number' || !Number.isFinite(node.val)) {
+      throw new ArgumentError(argument, root, 'a tree of finite numbers', `a tree holding ${node.val}`);
+    }
+    for (const child of [node.left, node.right] as unknown[]) {
+      if (child === null) continue;
+      if (!(child instanceof TreeNode)) {
+        throw new ArgumentTypeError(argument, root, 'a tree of TreeNode objects (a child is not a TreeNode)');
+      }
+      if (seen.has(child)) {
+        throw new ArgumentError(argument, root, 'a tree (a node is reached twice)', 'a graph with a shared node');
+      }
+      seen.add(child);
+      stack.push(child);
+    }
+  }
 }
 
 /**
@@ -71,7 +102,7 @@ export function fromLevelOrder(values: LevelOrder): TreeNode | null {
 
 /** The LeetCode level-order array of a tree (no trailing nulls). A node reached twice is an error. */
 export function toLevelOrder(root: TreeNode | null): (number | null)[] {
-  assertTreeRoot('root', root);
+  assertTree('root', root);
   if (root === null) return [];
   const out: (number | null)[] = [root.val];
   const queue: TreeNode[] = [root];
@@ -95,7 +126,7 @@ export function toLevelOrder(root: TreeNode | null): (number | null)[] {
 
 /** Number of levels: 0 for the empty tree, 1 for a single node. Iterative, so deep trees are fine. */
 export function height(root: TreeNode | null): number {
-  assertTreeRoot('root', root);
+  assertTree('root', root);
   let levels = 0;
   const stack: [TreeNode, number][] = root ? [[root, 1]] : [];
   while (stack.length > 0) {
@@ -109,7 +140,7 @@ export function height(root: TreeNode | null): number {
 
 /** Number of nodes. */
 export function size(root: TreeNode | null): number {
-  assertTreeRoot('root', root);
+  assertTree('root', root);
   let count = 0;
   const stack: TreeNode[] = root ? [root] : [];
   while (stack.length > 0) {
@@ -127,6 +158,7 @@ export function size(root: TreeNode | null): number {
  * spine). n = 2 levels - 1. A shape where "follow the right children" and per-depth searches fail.
  */
 export function leftComb(levels: number): (number | null)[] {
+  assertInteger('levels', levels, { min: 0, max: 2 ** 22 });
   const values: (number | null)[] = levels > 0 ? [0] : [];
   for (let i = 1; i < levels; i++) {
     values.push(2 * i - 1, 2 * i); // children of spine node i - 1: the next spine node, a leaf

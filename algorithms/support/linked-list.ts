@@ -1,13 +1,20 @@
 /**
  * The singly linked list shared by every list concept (Q05 reorder-list, Q08 linked-list-pointers):
  * LeetCode's `ListNode`, built from an array and read back to one, plus a list whose tail links back
- * to a chosen index (LeetCode 141/142's `pos`). Plumbing only: the concepts live in their own modules.
+ * to a chosen index (LeetCode 141/142's `pos`), and the entry checks every list function uses.
+ * Plumbing only: the concepts live in their own modules.
  *
  * @example
  *   toArray(fromArray([1, 2, 3]))          // [1, 2, 3]
  *   withCycle([3, 2, 0, -4], 1).entry.val  // 2: the tail -4 links back to index 1
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertFiniteArray, assertInteger } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertFiniteArray,
+  assertInteger,
+} from '../../core/errors.js';
 
 /** One node of a singly linked list of numbers, as in LeetCode. */
 export class ListNode {
@@ -17,14 +24,70 @@ export class ListNode {
   ) {}
 }
 
-/** Counts pointer steps (each `p = p.next` is one) so a test can assert a complexity bound. */
-export interface PointerSteps {
-  steps: number;
+/** Throws unless `head` is a ListNode or null (the empty list). O(1): the head only. */
+export function assertListHead(argument: string, head: unknown): asserts head is ListNode | null {
+  if (head !== null && !(head instanceof ListNode)) {
+    throw new ArgumentTypeError(argument, head, 'a ListNode or null (the empty list)');
+  }
 }
 
-/** Throws unless `head` is a ListNode or null (the empty list). */
-export function assertListHead(argument: string, head: unknown): asserts head is ListNode | null {
-  if (head !== null && !(head instanceof ListNode)) throw new ArgumentTypeError(argument, head, 'a ListNode or null (the empty list)');
+/** Throws unless `node` is a ListNode holding a finite number whose `next` is a ListNode or null. */
+export function assertListNode(argument: string, node: unknown): asserts node is ListNode {
+  assertNode(argument, node, node);
+}
+
+function assertNode(argument: string, head: unknown, node: unknown): asserts node is ListNode {
+  if (!(node instanceof ListNode)) {
+    throw new ArgumentTypeError(argument, head, 'a list of ListNode objects (a next is not a ListNode)');
+  }
+  if (typeof node.val !== 'number' || !Number.isFinite(node.val)) {
+    throw new ArgumentError(argument, head, 'a list of finite numbers', `a list holding ${node.val}`);
+  }
+  if (node.next !== null && !(node.next instanceof ListNode)) {
+    throw new ArgumentTypeError(argument, head, 'a list of ListNode objects (a next is not a ListNode)');
+  }
+}
+
+/**
+ * Checks a whole list in one pass, O(n) time and O(1) space: every node is a ListNode holding a
+ * finite number, and a cycle is found by Floyd's fast/slow pointers (bounded: fast visits every
+ * node at most about three times). Returns whether the list has a cycle.
+ */
+function inspectList(argument: string, head: unknown): boolean {
+  assertListHead(argument, head);
+  if (head === null) return false;
+  assertNode(argument, head, head);
+  let slow: ListNode = head;
+  let fast: ListNode = head;
+  for (;;) {
+    const one = fast.next;
+    if (one === null) return false;
+    assertNode(argument, head, one);
+    const two = one.next;
+    if (two === null) return false;
+    assertNode(argument, head, two);
+    fast = two;
+    slow = slow.next as ListNode;
+    if (slow === fast) return true;
+  }
+}
+
+/**
+ * Throws unless `head` is a finite (acyclic) list of ListNodes holding finite numbers, or null.
+ * One O(n) pass, O(1) space: a cyclic list is an ArgumentError, never a hang.
+ */
+export function assertList(argument: string, head: unknown): asserts head is ListNode | null {
+  if (inspectList(argument, head)) {
+    throw new ArgumentError(argument, head, 'an acyclic list (the last node links to null)', 'a list with a cycle');
+  }
+}
+
+/**
+ * Throws unless `head` is a list of ListNodes holding finite numbers, or null; a cycle is allowed
+ * (for the cycle detectors). One O(n) pass, O(1) space.
+ */
+export function assertListMayCycle(argument: string, head: unknown): asserts head is ListNode | null {
+  inspectList(argument, head);
 }
 
 /** A fresh list holding `values` in order; null for []. Values must be finite numbers. */
@@ -41,11 +104,16 @@ export function fromArray(values: readonly number[]): ListNode | null {
  * Set of visited nodes: this is a test and display helper, not the O(1)-space detector of Q08.
  */
 export function nodesOf(head: ListNode | null, argument = 'head'): ListNode[] {
+  if (typeof argument !== 'string') throw new ArgumentTypeError('argument', argument, 'a string');
   assertListHead(argument, head);
   const nodes: ListNode[] = [];
   const seen = new Set<ListNode>();
   for (let p: ListNode | null = head; p !== null; p = p.next) {
-    if (seen.has(p)) throw new ArgumentError(argument, head, `an acyclic list (node ${nodes.indexOf(p)} is reached twice, after ${nodes.length} nodes)`, 'a list with a cycle');
+    assertNode(argument, head, p);
+    if (seen.has(p)) {
+      const at = `node ${nodes.indexOf(p)} is reached twice, after ${nodes.length} nodes`;
+      throw new ArgumentError(argument, head, `an acyclic list (${at})`, 'a list with a cycle');
+    }
     seen.add(p);
     nodes.push(p);
   }

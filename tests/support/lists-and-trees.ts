@@ -5,6 +5,7 @@
  * That yields exactly the canonical LeetCode level-order arrays.
  */
 import { fc } from '@fast-check/vitest';
+import type { ListNode } from '../../algorithms/support/linked-list.js';
 
 export interface LevelOrderOptions {
   /** Upper bound on the array length. */
@@ -36,3 +37,13 @@ export function levelOrderArray({ maxLength = 40, nullFreq = 3 }: LevelOrderOpti
 
 /** Small integer values, repeats likely: list tests compare nodes by identity, not by value. */
 export const listValues = (maxLength = 40) => fc.array(fc.integer({ min: -100, max: 100 }), { maxLength });
+
+/**
+ * The first `limit` nodes reached from `head` (fewer if the list ends first). A bounded walk, so a
+ * property can judge a list that may have a cycle (length > n) instead of hanging or throwing.
+ */
+export function firstNodes(head: ListNode | null, limit: number): ListNode[] {
+  const nodes: ListNode[] = [];
+  for (let p = head; p !== null && nodes.length < limit; p = p.next) nodes.push(p);
+  return nodes;
+}
