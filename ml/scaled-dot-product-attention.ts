@@ -45,7 +45,7 @@ export interface AttentionResult {
 
 /** softmax(Q K^T / sqrt(d_k)) V, as on a whiteboard. */
 export function attention(q: Matrix, k: Matrix, v: Matrix): AttentionResult {
-  assertAttentionInputs(q, k, v);
+  assertAttentionInputs(q, k, v, noOptions(arguments.length));
   // scores = Q K^T / sqrt(d_k): [n, d_k] x [d_k, m] -> [n, m]
   const scores = matmulTransposed(q, k);
   const scale = 1 / Math.sqrt(q.cols);
@@ -72,6 +72,12 @@ export interface AttentionOptions {
   bias?: Matrix;
   /** Multiplies the logits; defaults to 1 / sqrt(d_k). */
   scale?: number;
+}
+
+/** Masks and options belong to `attentionMasked`: the textbook call takes exactly q, k, v. */
+function noOptions(count: number): AttentionOptions {
+  if (count > 3) throw new ArgumentError('options', count, 'no options: attentionMasked takes masks, bias and scale');
+  return {};
 }
 
 /** The largest n m (weights) or row count a from-scratch kernel accepts: 2^27 values. */
