@@ -1,23 +1,34 @@
 /**
  * Answer key for Q04, longest increasing run and longest increasing subsequence. Read top-down:
  * worked examples (LeetCode 674 and 300 vectors), the O(n^2) DP checked against brute force, the
- * patience-sorting answer checked against the DP, invariants (LIS >= run, Erdős–Szekeres, monotone
- * maps), comparison counts as bounds, the wrong answers rejected by the same properties, bad input.
+ * textbook patience-sorting answer checked against the DP, every alternative equal to its textbook
+ * answer, invariants (LIS >= run, Erdős–Szekeres, monotone maps), comparison counts as bounds, then
+ * the wrong answers rejected by the same properties.
+ * Input checks are in tests/inputs/longest-increasing.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import {
   longestIncreasingRun,
+  longestIncreasingRunCounted,
   longestIncreasingSubsequence,
   longestIncreasingSubsequenceDP,
-  longestIncreasingSubsequenceTailsVariant,
-  longestIncreasingSubsequenceUpperBoundVariant,
+  longestIncreasingSubsequencePatience,
   longestNonIncreasingSubsequence,
   patienceTails,
+  pitfallRunUpdatedOnBreak,
+  pitfallTailsAsSubsequence,
+  pitfallUpperBoundForStrict,
   type Run,
   type Subsequence,
 } from '../algorithms/longest-increasing.js';
-import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
+import { Counter } from '../core/counter.js';
+import { rejectsPitfall } from './support/answer-key.js';
+
+/** The engineered versions with an explicit `strict`. */
+const lis = (values: number[] | Float64Array, strict = true) =>
+  longestIncreasingSubsequencePatience(values, { strict });
+const run = (values: number[], strict = true) => longestIncreasingRunCounted(values, { strict });
 
 /** Small integers, so that equal values (the interesting case for strict vs non-strict) are common. */
 const smallInts = fc.array(fc.integer({ min: -6, max: 6 }), { maxLength: 60 });
@@ -45,19 +56,6 @@ function bruteForceRun(values: number[], strict: boolean): number {
   return best;
 }
 
-/** The common bug: the best length is only updated when a run breaks, so the last run is never counted. */
-function runUpdatedOnBreakVariant(values: number[]): Run {
-  let best: Run = { start: 0, length: values.length > 0 ? 1 : 0 };
-  let start = 0;
-  for (let i = 1; i < values.length; i++) {
-    if (values[i]! <= values[i - 1]!) {
-      if (i - start > best.length) best = { start, length: i - start };
-      start = i;
-    }
-  }
-  return best;
-}
-
 /**
  * THE property of a strict LIS answer: the indices ascend, the values are read from them, they strictly
  * increase, and the length equals the O(n^2) DP. Every implementation and variant is run through it.
@@ -72,9 +70,9 @@ const strictLisIsCorrect = (lis: (values: number[]) => Subsequence) =>
   });
 
 /** The longest run equals the brute force over all windows, and the reported window really is increasing. */
-const runIsCorrect = (run: (values: number[]) => Run) =>
+const runIsCorrect = (longestRun: (values: number[]) => Run) =>
   fc.property(smallInts, (values) => {
-    const { start, length } = run(values);
+    const { start, length } = longestRun(values);
     const window = values.slice(start, start + length);
     return length === bruteForceRun(values, true) && window.length === length && window.every((x, k) => k === 0 || x > window[k - 1]!);
   });
@@ -86,7 +84,7 @@ describe('worked examples', () => {
 
   it('[2, 2, 2, 2, 2] has a strict run of 1 and a non-decreasing run of 5; [] has 0', () => {
     expect(longestIncreasingRun([2, 2, 2, 2, 2]).length).toBe(1);
-    expect(longestIncreasingRun([2, 2, 2, 2, 2], { strict: false }).length).toBe(5);
+    expect(run([2, 2, 2, 2, 2], false).length).toBe(5);
     expect(longestIncreasingRun([])).toEqual({ start: 0, length: 0 });
   });
 
@@ -110,7 +108,7 @@ describe('worked examples', () => {
 
   it('seven 7s: strict LIS 1, non-decreasing 7, longest non-increasing 7', () => {
     const sevens = [7, 7, 7, 7, 7, 7, 7];
-    expect(longestIncreasingSubsequence(sevens, { strict: false }).length).toBe(7);
+    expect(lis(sevens, false).length).toBe(7);
     expect(longestNonIncreasingSubsequence(sevens).length).toBe(7);
   });
 
@@ -129,12 +127,16 @@ describe('the O(n^2) DP is the oracle: checked against brute force over all subs
 });
 
 describe('patience sorting against the DP', () => {
-  it('strict: indices ascend, values increase, length == DP', () => {
+  it('strict (the textbook answer): indices ascend, values increase, length == DP', () => {
     fc.assert(strictLisIsCorrect((v) => longestIncreasingSubsequence(v)), { numRuns: 300, seed: 4 });
   });
 
+  it('the engineered patience sorting passes the same property', () => {
+    fc.assert(strictLisIsCorrect((v) => lis(v)), { numRuns: 300, seed: 4 });
+  });
+
   test.prop([smallInts], { numRuns: 300 })('non-decreasing: same checks with >=', (values) => {
-    const got = longestIncreasingSubsequence(values, { strict: false });
+    const got = lis(values, false);
     expect(got.length).toBe(longestIncreasingSubsequenceDP(values, { strict: false }).length);
     expect(got.indices.every((i, k) => k === 0 || i > got.indices[k - 1]!)).toBe(true);
     expect(got.values).toEqual(got.indices.map((i) => values[i]));
@@ -155,21 +157,45 @@ describe('the longest contiguous run', () => {
   });
 
   test.prop([smallInts], { numRuns: 200 })('non-decreasing run == brute force with >=', (values) => {
-    expect(longestIncreasingRun(values, { strict: false }).length).toBe(bruteForceRun(values, false));
+    expect(run(values, false).length).toBe(bruteForceRun(values, false));
   });
+});
+
+describe('every alternative equals its textbook answer', () => {
+  test.prop([smallInts], { numRuns: 300 })(
+    'the engineered patience sorting returns exactly the textbook subsequence (strict)',
+    (values) => {
+      const textbook = longestIncreasingSubsequence(values);
+      expect(longestIncreasingSubsequencePatience(values, {}, new Counter())).toEqual(textbook);
+      expect(longestIncreasingSubsequencePatience(values)).toEqual(textbook);
+    },
+  );
+
+  test.prop([smallInts], { numRuns: 300 })('the counted run returns exactly the textbook run', (values) => {
+    expect(longestIncreasingRunCounted(values, {}, new Counter())).toEqual(longestIncreasingRun(values));
+  });
+
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
+    'the DP finds a subsequence as long as the textbook one, and the tails are as long',
+    (values, strict) => {
+      const length = strict ? longestIncreasingSubsequence(values).length : lis(values, false).length;
+      expect(longestIncreasingSubsequenceDP(values, { strict }).length).toBe(length);
+      expect(patienceTails(values, { strict })).toHaveLength(length);
+    },
+  );
 });
 
 describe('invariants', () => {
   test.prop([smallInts, fc.boolean()], { numRuns: 300 })('tails are sorted (strictly when strict) and as long as the LIS', (values, strict) => {
     const tails = patienceTails(values, { strict });
-    expect(tails.length).toBe(longestIncreasingSubsequence(values, { strict }).length);
+    expect(tails.length).toBe(lis(values, strict).length);
     expect(tails.every((t, k) => k === 0 || increases(tails[k - 1]!, t, strict))).toBe(true);
   });
 
   test.prop([smallInts, fc.boolean()], { numRuns: 300 })('LIS >= longest run >= 1 (n > 0)', (values, strict) => {
-    const run = longestIncreasingRun(values, { strict }).length;
-    expect(longestIncreasingSubsequence(values, { strict }).length).toBeGreaterThanOrEqual(run);
-    expect(run).toBeGreaterThanOrEqual(Math.min(1, values.length));
+    const longestRun = run(values, strict).length;
+    expect(lis(values, strict).length).toBeGreaterThanOrEqual(longestRun);
+    expect(longestRun).toBeGreaterThanOrEqual(Math.min(1, values.length));
   });
 
   /** Erdős–Szekeres (via Dilworth): the n items split into LIS_strict non-increasing piles. */
@@ -184,7 +210,7 @@ describe('invariants', () => {
 
   it('and the bound fails if "decreasing" is taken strictly as well (seven 7s: 1 x 1 < 7)', () => {
     const strictlyDecreasing = (v: number[]) => longestIncreasingSubsequence(v.map((x) => -x)).length;
-    expect(fc.check(erdosSzekeres(strictlyDecreasing), { numRuns: 300, seed: 6 }).failed).toBe(true);
+    rejectsPitfall(erdosSzekeres(strictlyDecreasing), { numRuns: 300, seed: 6 });
   });
 
   test.prop([smallInts], { numRuns: 200 })('a strictly increasing map of the values (x -> 3x + 1, x -> x^3) keeps the LIS', (values) => {
@@ -202,57 +228,42 @@ describe('complexity as counted comparisons', () => {
   test.prop([fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 2000 })], { numRuns: 30 })(
     'patience sorting: at most n ceil(log2(n + 1)) comparisons',
     (values) => {
-      const ops = { comparisons: 0 };
-      longestIncreasingSubsequence(values, { ops });
-      expect(ops.comparisons).toBeLessThanOrEqual(values.length * Math.ceil(Math.log2(values.length + 1)));
+      const counter = new Counter();
+      longestIncreasingSubsequencePatience(values, {}, counter);
+      expect(counter.get('comparisons')).toBeLessThanOrEqual(values.length * Math.ceil(Math.log2(values.length + 1)));
     },
   );
 
   it('sorted input of 4096 (worst case L = n): 4096 x 12 bound holds, the DP needs n(n - 1)/2 = 8,386,560', () => {
     const sorted = Array.from({ length: 4096 }, (_, i) => i);
-    const fast = { comparisons: 0 };
-    const dp = { comparisons: 0 };
-    expect(longestIncreasingSubsequence(sorted, { ops: fast }).length).toBe(4096);
-    expect(longestIncreasingSubsequenceDP(sorted, { ops: dp }).length).toBe(4096);
-    expect(fast.comparisons).toBeLessThanOrEqual(4096 * 12);
-    expect(dp.comparisons).toBe((4096 * 4095) / 2);
+    const [fast, dp] = [new Counter(), new Counter()];
+    expect(longestIncreasingSubsequencePatience(sorted, {}, fast).length).toBe(4096);
+    expect(longestIncreasingSubsequenceDP(sorted, {}, dp).length).toBe(4096);
+    expect(fast.get('comparisons')).toBeLessThanOrEqual(4096 * 12);
+    expect(dp.get('comparisons')).toBeGreaterThanOrEqual((4096 * 4095) / 2);
   });
 
-  it('the run is one pass: n - 1 comparisons', () => {
-    const ops = { comparisons: 0 };
-    longestIncreasingRun([5, 1, 2, 3, 0, 9], { ops });
-    expect(ops.comparisons).toBe(5);
+  it('the run is one pass: at most n comparisons', () => {
+    const counter = new Counter();
+    longestIncreasingRunCounted([5, 1, 2, 3, 0, 9], {}, counter);
+    expect(counter.get('comparisons')).toBeLessThanOrEqual(6);
   });
 });
 
 describe('the wrong answers are rejected by the same properties', () => {
   it('upper bound instead of lower bound for the strict LIS ([2, 2] gets length 2)', () => {
-    expect(longestIncreasingSubsequenceUpperBoundVariant([2, 2]).length).toBe(2);
-    expect(fc.check(strictLisIsCorrect(longestIncreasingSubsequenceUpperBoundVariant), { numRuns: 300, seed: 4 }).failed).toBe(true);
+    expect(pitfallUpperBoundForStrict([2, 2]).length).toBe(2);
+    rejectsPitfall(strictLisIsCorrect(pitfallUpperBoundForStrict), { numRuns: 300, seed: 4 });
   });
 
   it('returning the tails array as the subsequence ([3, 4, 1] -> tails 1, 4: right length, wrong order)', () => {
-    expect(longestIncreasingSubsequenceTailsVariant([3, 4, 1])).toEqual({ length: 2, indices: [2, 1], values: [1, 4] });
+    expect(pitfallTailsAsSubsequence([3, 4, 1])).toEqual({ length: 2, indices: [2, 1], values: [1, 4] });
     expect(patienceTails([3, 4, 1])).toEqual([1, 4]);
-    expect(fc.check(strictLisIsCorrect(longestIncreasingSubsequenceTailsVariant), { numRuns: 300, seed: 4 }).failed).toBe(true);
+    rejectsPitfall(strictLisIsCorrect(pitfallTailsAsSubsequence), { numRuns: 300, seed: 4 });
   });
 
   it('updating the best run only when a run breaks ([3, 1, 2, 3, 4] gives 1)', () => {
-    expect(runUpdatedOnBreakVariant([3, 1, 2, 3, 4]).length).toBe(1);
-    expect(fc.check(runIsCorrect(runUpdatedOnBreakVariant), { numRuns: 300, seed: 5 }).failed).toBe(true);
-  });
-});
-
-describe('bad input gets a typed error naming the argument', () => {
-  it.each([
-    ['a string', () => longestIncreasingSubsequence('123' as unknown as number[]), ArgumentTypeError, 'values: got "123", expected an array of numbers or a numeric typed array'],
-    ['null', () => longestIncreasingRun(null as unknown as number[]), ArgumentTypeError, 'values: got null'],
-    ['a NaN element', () => longestIncreasingSubsequence([1, Number.NaN, 2]), ArgumentError, 'values[1]: got NaN, expected a number that is not NaN'],
-    ['a NaN in a Float64Array', () => longestIncreasingSubsequenceDP(new Float64Array([0, 1, Number.NaN])), ArgumentError, 'values[2]: got NaN'],
-    ['a string element', () => longestIncreasingRun([1, '2' as unknown as number]), ArgumentTypeError, 'values[1]: got "2", expected a number'],
-    ['a BigInt64Array', () => longestNonIncreasingSubsequence(new BigInt64Array(2) as unknown as number[]), ArgumentTypeError, 'values: got a BigInt64Array of length 2'],
-  ])('%s', (_, fn, type, message) => {
-    expect(fn).toThrow(type);
-    expect(fn).toThrow(message);
+    expect(pitfallRunUpdatedOnBreak([3, 1, 2, 3, 4]).length).toBe(1);
+    rejectsPitfall(runIsCorrect(pitfallRunUpdatedOnBreak), { numRuns: 300, seed: 5 });
   });
 });
