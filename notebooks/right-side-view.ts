@@ -3,17 +3,18 @@
  * Run: npm start -- run right-side-view   (or: npx tsx notebooks/right-side-view.ts)
  */
 import {
-  rightChildrenOnlyVariant,
+  pitfallLeftFirstDfs,
+  pitfallRightChildrenOnly,
   rightSideView,
   rightSideViewBfs,
   rightSideViewDfs,
   rightSideViewPerDepth,
-  type TraversalStats,
 } from '../algorithms/right-side-view.js';
 import { fromLevelOrder, height, leftComb, size, type LevelOrder } from '../algorithms/support/binary-tree.js';
+import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
 
-const fresh = (): TraversalStats => ({ visits: 0, maxFrontier: 0 });
+const MODULE = 'algorithms/right-side-view.ts';
 
 export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => {
   await nb.md`
@@ -37,10 +38,14 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     - **BFS** level by level, keep each level's last node.
     - **DFS** visiting the right child before the left; the *first* node reached at a new depth is
       that level's rightmost, since everything to its right was visited before.
+
+    ## The answer on the whiteboard
+    BFS by level, keep the last node of each level. The real function the answer key tests:
   `;
+  await nb.source(MODULE, 'rightSideView');
   const example = await nb.code(() => {
     const root = fromLevelOrder([1, 2, 3, null, 5, null, 4]);
-    return { bfs: rightSideViewBfs(root), dfs: rightSideViewDfs(root) };
+    return { bfs: rightSideView(root), dfs: rightSideViewDfs(root) };
   });
   await nb.check('BFS on [1, 2, 3, null, 5, null, 4]', example.bfs.join(' '), '1 3 4');
   await nb.check('DFS on the same tree', example.dfs.join(' '), '1 3 4');
@@ -50,12 +55,20 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     "Walk down the right children." It works on the example above, but a deeper left subtree shows
     through under a short right side: in [1, 2, 3, 4] the 4 hangs under 2 and is visible below 3.
   `;
+  await nb.source(MODULE, 'pitfallRightChildrenOnly');
   const pitfall = await nb.code(() => {
     const root = fromLevelOrder([1, 2, 3, 4]);
-    return { view: rightSideView(root), rightChildrenOnly: rightChildrenOnlyVariant(root) };
+    return { view: rightSideView(root), rightChildrenOnly: pitfallRightChildrenOnly(root) };
   });
   await nb.check('[1, 2, 3, 4]: the view', pitfall.view.join(' '), '1 3 4');
   await nb.check('[1, 2, 3, 4]: following right children (wrong)', pitfall.rightChildrenOnly.join(' '), '1 3');
+
+  await nb.md`
+    The DFS version has its own slip: push the children so that the **left** one is popped first,
+    and "the first node at each new depth" becomes the leftmost: the left side view.
+  `;
+  const leftFirst = await nb.code(() => pitfallLeftFirstDfs(fromLevelOrder([1, 2, 3, null, 5, null, 4])));
+  await nb.check('pitfallLeftFirstDfs on [1, 2, 3, null, 5, null, 4] (wrong: the left view)', leftFirst.join(' '), '1 2 5');
 
   await nb.md`
     ## Memory: BFS holds a level, DFS holds a path
@@ -69,11 +82,18 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
   ];
   const memoryRows = shapes.map(([name, values]) => {
     const root = fromLevelOrder(values);
-    const bfs = fresh();
-    const dfs = fresh();
+    const [bfs, dfs] = [new Counter(), new Counter()];
     rightSideViewBfs(root, bfs);
     rightSideViewDfs(root, dfs);
-    return { tree: name, n: size(root), levels: height(root), 'BFS visits': bfs.visits, 'BFS max queue': bfs.maxFrontier, 'DFS visits': dfs.visits, 'DFS max stack': dfs.maxFrontier };
+    return {
+      tree: name,
+      n: size(root),
+      levels: height(root),
+      'BFS visits': bfs.get('visits'),
+      'BFS max queue': bfs.get('maxFrontier'),
+      'DFS visits': dfs.get('visits'),
+      'DFS max stack': dfs.get('maxFrontier'),
+    };
   });
   await nb.table(memoryRows, 'Visits and the largest frontier held, per traversal');
   await nb.check('complete tree: BFS holds the whole last level, 2^15 nodes', memoryRows[0]!['BFS max queue'], 2 ** 15);
@@ -82,17 +102,17 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
   await nb.md`
     ## The naive answer: search each depth from the root again
     "For d = 0, 1, 2, ...: find the rightmost node at depth d." It is correct, but each depth
-    restarts at the root, so it costs O(n h). On a left comb (a left spine whose nodes each carry a
-    right leaf) the leaf at depth d takes about 2d visits to reach: h^2 in total, against 2h - 1.
+    restarts at the root, so it costs $O(n h)$. On a left comb (a left spine whose nodes each carry
+    a right leaf) the leaf at depth $d$ takes about $2d$ visits to reach: $\\sum_d 2d \\approx h^2$ in
+    total, against $2h - 1$. Inputs: left combs of $h = 50, 100, 200, 400, 800$ levels.
   `;
   const spines = [50, 100, 200, 400, 800];
   const visitRows = spines.map((spine) => {
     const root = fromLevelOrder(leftComb(spine));
-    const naive = fresh();
-    const bfs = fresh();
+    const [naive, bfs] = [new Counter(), new Counter()];
     rightSideViewPerDepth(root, naive);
     rightSideViewBfs(root, bfs);
-    return { levels: spine, 'per-depth visits': naive.visits, 'BFS visits': bfs.visits };
+    return { levels: spine, 'per-depth visits': naive.get('visits'), 'BFS visits': bfs.get('visits') };
   });
   await nb.plot({
     kind: 'line',
@@ -109,8 +129,8 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
 
   await nb.md`
     ## Complexity
-    BFS and DFS: O(n) time. Extra space O(widest level) for BFS, O(h) for DFS. The per-depth search:
-    O(n h) time.
+    BFS and DFS: $O(n)$ time. Extra space $O(\\text{widest level})$ for BFS, $O(h)$ for DFS. The
+    per-depth search: $O(n h)$ time.
 
     ## When not to use it
     For a left side view, or the first/last node per level in general, the same BFS applies with

@@ -3,20 +3,22 @@
  * from LeetCode level-order arrays; the oracle (the last node of each level, computed by a
  * recursive left-to-right walk that records every node's depth) against BFS, right-first DFS and
  * the naive per-depth search; invariants; visits and queue / stack sizes as counted bounds; the
- * "follow right children" answer rejected by the same property; bad input.
+ * "follow right children" and left-first DFS answers (pitfall*) rejected by the same property.
+ * Input checks: tests/inputs/right-side-view.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import {
-  rightChildrenOnlyVariant,
+  pitfallLeftFirstDfs,
+  pitfallRightChildrenOnly,
   rightSideView,
   rightSideViewBfs,
   rightSideViewDfs,
   rightSideViewPerDepth,
-  type TraversalStats,
 } from '../algorithms/right-side-view.js';
 import { fromLevelOrder, height, leftComb, size, TreeNode, type LevelOrder } from '../algorithms/support/binary-tree.js';
-import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
+import { Counter } from '../core/counter.js';
+import { rejectsPitfall } from './support/answer-key.js';
 import { levelOrderArray } from './support/lists-and-trees.js';
 
 type View = (root: TreeNode | null) => number[];
@@ -55,28 +57,32 @@ describe('worked examples (LeetCode 199)', () => {
     [[1, 2, 3, null, 5], [1, 3, 5]],
     [[1, 2], [1, 2]],
   ])('%j -> %j, by BFS and by DFS', (values, expected) => {
+    expect(rightSideView(fromLevelOrder(values))).toEqual(expected);
     expect(rightSideViewBfs(fromLevelOrder(values))).toEqual(expected);
     expect(rightSideViewDfs(fromLevelOrder(values))).toEqual(expected);
-    expect(rightSideView(fromLevelOrder(values), 'dfs')).toEqual(expected);
   });
 
   it('[1, 2, 3, 4]: the left subtree is deeper, so 4 shows under 3; following right children stops at [1, 3]', () => {
     expect(rightSideView(fromLevelOrder([1, 2, 3, 4]))).toEqual([1, 3, 4]);
-    expect(rightChildrenOnlyVariant(fromLevelOrder([1, 2, 3, 4]))).toEqual([1, 3]);
+    expect(pitfallRightChildrenOnly(fromLevelOrder([1, 2, 3, 4]))).toEqual([1, 3]);
   });
 });
 
 describe('oracle: the last node of each level', () => {
-  it('BFS by level', () => {
-    fc.assert(matchesOracle(rightSideViewBfs), { seed: 7, numRuns: 300 });
+  it('BFS by level (the textbook rightSideView)', () => {
+    fc.assert(matchesOracle(rightSideView), { seed: 7, numRuns: 300 });
+  });
+
+  it('BFS, counted', () => {
+    fc.assert(matchesOracle((root) => rightSideViewBfs(root)), { seed: 7, numRuns: 200 });
   });
 
   it('DFS, right child first', () => {
-    fc.assert(matchesOracle(rightSideViewDfs), { seed: 7, numRuns: 300 });
+    fc.assert(matchesOracle((root) => rightSideViewDfs(root)), { seed: 7, numRuns: 300 });
   });
 
   it('the naive per-depth search', () => {
-    fc.assert(matchesOracle(rightSideViewPerDepth), { seed: 7, numRuns: 200 });
+    fc.assert(matchesOracle((root) => rightSideViewPerDepth(root)), { seed: 7, numRuns: 200 });
   });
 });
 
@@ -104,24 +110,22 @@ describe('complexity, counted: n visits each; BFS holds one level, DFS at most h
     const root = fromLevelOrder(values);
     const n = size(root);
     const h = height(root);
-    const bfs: TraversalStats = { visits: 0, maxFrontier: 0 };
-    const dfs: TraversalStats = { visits: 0, maxFrontier: 0 };
+    const [bfs, dfs] = [new Counter(), new Counter()];
     rightSideViewBfs(root, bfs);
     rightSideViewDfs(root, dfs);
-    expect(bfs.visits).toBe(n);
-    expect(dfs.visits).toBe(n);
-    expect(bfs.maxFrontier).toBe(Math.max(0, ...levelsOf(root).map((level) => level.length)));
-    expect(dfs.maxFrontier).toBeLessThanOrEqual(Math.max(1, h));
+    expect(bfs.get('visits')).toBe(n);
+    expect(dfs.get('visits')).toBe(n);
+    expect(bfs.get('maxFrontier')).toBe(Math.max(0, ...levelsOf(root).map((level) => level.length)));
+    expect(dfs.get('maxFrontier')).toBeLessThanOrEqual(Math.max(1, h));
   });
 
   it('a complete tree of 2^16 - 1 nodes: BFS holds 2^15 nodes at once, DFS at most 16', () => {
     const n = 2 ** 16 - 1;
     const root = fromLevelOrder(Array.from({ length: n }, (_, i) => i));
-    const bfs: TraversalStats = { visits: 0, maxFrontier: 0 };
-    const dfs: TraversalStats = { visits: 0, maxFrontier: 0 };
+    const [bfs, dfs] = [new Counter(), new Counter()];
     expect(rightSideViewDfs(root, dfs)).toEqual(rightSideViewBfs(root, bfs));
-    expect(bfs.maxFrontier).toBe(2 ** 15);
-    expect(dfs.maxFrontier).toBeLessThanOrEqual(16);
+    expect(bfs.get('maxFrontier')).toBe(2 ** 15);
+    expect(dfs.get('maxFrontier')).toBeLessThanOrEqual(16);
   });
 
   it('a path of 10^5 nodes does not overflow the stack (the DFS is iterative)', () => {
@@ -135,33 +139,23 @@ describe('complexity, counted: n visits each; BFS holds one level, DFS at most h
   it('the naive per-depth search on a left comb of h levels visits Theta(h^2) nodes, BFS 2h - 1', () => {
     for (const spine of [100, 400]) {
       const root = fromLevelOrder(leftComb(spine));
-      const naive: TraversalStats = { visits: 0, maxFrontier: 0 };
-      const bfs: TraversalStats = { visits: 0, maxFrontier: 0 };
+      const [naive, bfs] = [new Counter(), new Counter()];
       expect(rightSideViewPerDepth(root, naive)).toEqual(rightSideViewBfs(root, bfs));
-      expect(bfs.visits).toBe(2 * spine - 1);
-      expect(naive.visits).toBeGreaterThanOrEqual((spine * spine) / 2);
+      expect(bfs.get('visits')).toBe(2 * spine - 1);
+      expect(naive.get('visits')).toBeGreaterThanOrEqual((spine * spine) / 2);
     }
   });
 });
 
-describe('the common wrong answer is rejected by the same property', () => {
+describe('the common wrong answers are rejected by the same property', () => {
   it('"follow right children only" fails as soon as a left subtree is deeper than the right one', () => {
-    expect(() => fc.assert(matchesOracle(rightChildrenOnlyVariant), { seed: 7, numRuns: 300 })).toThrow();
-    expect(rightChildrenOnlyVariant(fromLevelOrder(leftComb(5)))).toEqual([0, 2]);
+    rejectsPitfall(matchesOracle(pitfallRightChildrenOnly), { seed: 7, numRuns: 300 });
+    expect(pitfallRightChildrenOnly(fromLevelOrder(leftComb(5)))).toEqual([0, 2]);
     expect(rightSideView(fromLevelOrder(leftComb(5)))).toEqual([0, 2, 4, 6, 8]);
   });
-});
 
-describe('bad input gets a typed error naming the argument', () => {
-  it('a root that is not a TreeNode or null, an unknown traversal', () => {
-    expect(() => rightSideView([1, 2, 3] as unknown as TreeNode)).toThrow(ArgumentTypeError);
-    expect(() => rightSideViewDfs({ val: 1 } as unknown as TreeNode)).toThrow(/^root: got .*, expected a TreeNode or null \(the empty tree\)$/);
-    expect(() => rightSideViewPerDepth('tree' as unknown as TreeNode)).toThrow(ArgumentTypeError);
-    expect(() => rightSideView(null, 'level' as 'bfs')).toThrow("traversal: got \"level\", expected 'bfs' or 'dfs'");
-  });
-
-  it('NaN values and values without a parent are rejected when the tree is built', () => {
-    expect(() => rightSideView(fromLevelOrder([1, Number.NaN]))).toThrow(ArgumentError);
-    expect(() => rightSideView(fromLevelOrder([1, null, null, 4]))).toThrow('values[3]: got 4');
+  it('a DFS that visits the left child first keeps the first node per depth: the left view', () => {
+    rejectsPitfall(matchesOracle(pitfallLeftFirstDfs), { seed: 7, numRuns: 300 });
+    expect(pitfallLeftFirstDfs(fromLevelOrder([1, 2, 3, null, 5, null, 4]))).toEqual([1, 2, 5]);
   });
 });

@@ -46,22 +46,24 @@ export function assertTree(argument: string, root: unknown): asserts root is Tre
   if (root === null) return;
   const seen = new Set<TreeNode>([root]);
   const stack: TreeNode[] = [root];
+  const visit = (child: unknown): void => {
+    if (child === null) return;
+    if (!(child instanceof TreeNode)) {
+      throw new ArgumentTypeError(argument, root, 'a tree of TreeNode objects (a child is not one)');
+    }
+    if (seen.has(child)) {
+      throw new ArgumentError(argument, root, 'a tree (a node is reached twice)', 'a graph with a shared node');
+    }
+    seen.add(child);
+    stack.push(child);
+  };
   while (stack.length > 0) {
     const node = stack.pop() as TreeNode;
     if (typeof node.val !== 'number' || !Number.isFinite(node.val)) {
       throw new ArgumentError(argument, root, 'a tree of finite numbers', `a tree holding ${node.val}`);
     }
-    for (const child of [node.left, node.right] as unknown[]) {
-      if (child === null) continue;
-      if (!(child instanceof TreeNode)) {
-        throw new ArgumentTypeError(argument, root, 'a tree of TreeNode objects (a child is not a TreeNode)');
-      }
-      if (seen.has(child)) {
-        throw new ArgumentError(argument, root, 'a tree (a node is reached twice)', 'a graph with a shared node');
-      }
-      seen.add(child);
-      stack.push(child);
-    }
+    visit(node.left);
+    visit(node.right);
   }
 }
 
