@@ -13,11 +13,14 @@ import { Command, CommanderError } from 'commander';
 import { catalog, FAMILIES, findConcept, type ConceptEntry, type FamilyId } from '../catalog/index.js';
 import { simpleRanker, type Ranker } from '../catalog/ask.js';
 import { questions } from '../catalog/questions.js';
+import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
 import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
 
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Columns to fit the output to; the terminal's, or 80 when it is not known. */
+  width?: number;
 }
 
 /** A one-line user error: printed without a stack trace. */
@@ -27,7 +30,11 @@ export function answeredQuestions(entries: readonly ConceptEntry[] = catalog): S
   return new Set(entries.flatMap((c) => c.questions));
 }
 
+const widthOf = (io: Io) => io.width ?? terminalWidth();
+
 function overview(io: Io): void {
+  const width = widthOf(io);
+  const line = (text: string) => io.out(`${shorten(text, width)}\n`);
   const bank = questions();
   const answered = answeredQuestions();
   io.out(`bagu: ${catalog.length} concepts answer ${bank.filter((q) => answered.has(q.id)).length} of ${bank.length} questions\n\n`);
@@ -35,14 +42,12 @@ function overview(io: Io): void {
   const qWidth = Math.max(0, ...catalog.map((c) => c.questions.join(' ').length));
   for (const [family, { title, titleZh }] of Object.entries(FAMILIES) as [FamilyId, { title: string; titleZh: string }][]) {
     const entries = catalog.filter((c) => c.family === family);
-    io.out(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}\n`);
-    for (const c of entries) {
-      io.out(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title} (${c.titleZh})${c.bench ? '  [bench]' : ''}\n`);
-    }
+    line(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}`);
+    for (const c of entries) line(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title}`);
   }
   const missing = bank.filter((q) => !answered.has(q.id)).map((q) => q.id);
-  if (missing.length) io.out(`\nNot answered yet: ${missing.join(' ')}\n`);
-  io.out(`\nNext: npm start -- run <id>    npm start -- ask <words>    npm start -- list --json\n`);
+  if (missing.length) io.out(`\n${wrapLine(`Not answered yet: ${missing.join(' ')}`, width, '', '  ').join('\n')}\n`);
+  io.out(`\n${wrapLine('Next: npm start -- run <id>    npm start -- ask <words>    npm start -- list --json', width, '', '      ').join('\n')}\n`);
 }
 
 function list(io: Io, json: boolean): void {
@@ -50,10 +55,12 @@ function list(io: Io, json: boolean): void {
     io.out(`${JSON.stringify(catalog, null, 2)}\n`);
     return;
   }
+  const width = widthOf(io);
   for (const c of catalog) {
-    io.out(`${c.id}  [${c.questions.join(', ')}]  ${c.title} (${c.titleZh})\n`);
-    io.out(`  ${c.summary}\n`);
-    io.out(`  module ${c.module}  test ${c.test}  notebook ${c.notebook}${c.bench ? `  bench ${c.bench}` : ''}\n`);
+    const files = [`module ${c.module}`, `test ${c.test}`, `notebook ${c.notebook}`, ...(c.bench ? [`bench ${c.bench}`] : [])];
+    io.out(`${wrapLine(`${c.id}  [${c.questions.join(', ')}]  ${c.title} (${c.titleZh})`, width, '', '  ').join('\n')}\n`);
+    io.out(`${wrapLine(c.summary, width, '  ').join('\n')}\n`);
+    io.out(`${wrapLine(files.join('  '), width, '  ').join('\n')}\n`);
   }
 }
 
@@ -64,7 +71,7 @@ async function run(io: Io, id: string): Promise<void> {
     throw new UsageError(`unknown concept "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (npm start -- list shows them all)`);
   }
   const definition = await loadNotebook(entry);
-  await definition.run(new TerminalRenderer(io.out));
+  await definition.run(new TerminalRenderer(io.out, widthOf(io)));
 }
 
 function ask(io: Io, words: string[], ranker: Ranker): void {
@@ -72,14 +79,16 @@ function ask(io: Io, words: string[], ranker: Ranker): void {
   if (!query) throw new UsageError('ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组');
   const ranked = ranker(query, questions(), catalog);
   if (!ranked.length) throw new UsageError(`no question matches "${query}"`);
+  const width = widthOf(io);
   // the best matches only: up to 8, each scoring at least half of the best (旋转数组 is not RoPE's 旋转)
   const best = ranked[0]!.score;
   const matches = ranked.filter((m) => m.score >= best / 2).slice(0, 8);
   for (const { question, answeredBy } of matches) {
-    io.out(`${question.id}  ${question.text} (${question.zh})\n`);
-    if (!answeredBy.length) io.out(`     not answered yet (concept: ${question.concepts.join(', ')})\n`);
+    io.out(`${shorten(`${question.id}  ${question.text} (${question.zh})`, width)}\n`);
+    if (!answeredBy.length) io.out(`${shorten(`     not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`);
     for (const c of answeredBy) {
-      io.out(`     -> ${c.id}: module ${c.module}, test ${c.test}, notebook ${c.notebook}; npm start -- run ${c.id}\n`);
+      io.out(`${shorten(`     -> npm start -- run ${c.id}`, width)}\n`);
+      io.out(`${wrapLine(`module ${c.module}, answer key ${c.test}`, width, '        ', '        ').join('\n')}\n`);
     }
   }
 }
@@ -88,10 +97,15 @@ function ask(io: Io, words: string[], ranker: Ranker): void {
 export async function runCli(argv: readonly string[], io: Io, ranker: Ranker = simpleRanker): Promise<number> {
   const program = new Command()
     .name('npm start --')
+    .usage('[--verbose] [command]')
     .description('bagu: interview questions for ML and algorithm engineers, answered by code that runs')
+    .option('--verbose', 'also say which tensor backend runs, and why')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({ writeOut: io.out, writeErr: io.err, getOutHelpWidth: () => widthOf(io), getErrHelpWidth: () => widthOf(io) })
     .argument('[command]')
+    .hook('preAction', (cmd) => {
+      if ((cmd.opts() as { verbose?: boolean }).verbose) process.env['BAGU_VERBOSE'] = '1';
+    })
     .action((command?: string) => {
       if (command !== undefined) throw new UsageError(`unknown command '${command}' (commands: list, run, ask; npm start -- --help)`);
       overview(io);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { notebookDefinition, type Notebook, type NotebookDefinition } from './kit.js';
 import { runInTerminal } from './render.js';
 
-export { show, type Notebook, type NotebookDefinition } from './kit.js';
+export { formatNumber, show, type Notebook, type NotebookDefinition } from './kit.js';
 
 export function defineNotebook(url: string, id: string, body: (nb: Notebook) => Promise<void> | void): NotebookDefinition {
   const definition = notebookDefinition(url, id, body);

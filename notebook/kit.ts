@@ -74,13 +74,24 @@ function simplify(value: unknown): unknown {
 }
 
 /**
- * Formats a value for output cells: numbers to 6 significant digits, matrices as nested rows, the
- * rest through util.inspect.
+ * A number the one way notebooks print numbers: 6 significant digits, and integers of five or more
+ * digits grouped by thousands with commas (4,718,592), in prose, checks and tables alike. Values
+ * inside code output (arrays, objects) print as TypeScript writes them, ungrouped, so they read as
+ * code.
+ */
+export function formatNumber(x: number): string {
+  const r = round(x);
+  return Number.isInteger(r) && Math.abs(r) >= 10_000 && Math.abs(r) < 1e21 ? r.toLocaleString('en-US') : String(r);
+}
+
+/**
+ * Formats a value for output cells: numbers by `formatNumber`, matrices as nested rows, the rest
+ * through util.inspect at a width that fits an 80-column terminal after its prefix.
  */
 export function show(value: unknown): string {
-  if (typeof value === 'number') return String(round(value));
+  if (typeof value === 'number') return formatNumber(value);
   if (typeof value === 'string') return value;
-  return inspect(simplify(value), { depth: 4, breakLength: 100, maxArrayLength: 30, compact: 3 });
+  return inspect(simplify(value), { depth: 4, breakLength: 76, maxArrayLength: 30, compact: 3 });
 }
 
 /**

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { resolvePath } from '../catalog/paths.js';
 import Table from 'cli-table3';
 import { NotebookCheckError, type Cell, type NotebookDefinition, type Renderer } from './kit.js';
+import { displayWidth, foldLine, shorten, terminalWidth, wrapLine, wrapProse } from './layout.js';
 import { plotToSvg, plotToText } from './plot.js';
 
 const useColor = () => Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'];
@@ -20,38 +21,74 @@ function checkLine(cell: Extract<Cell, { kind: 'check' }>): string {
   return `${cell.match ? 'ok  ' : 'FAIL'}  ${cell.label}: we see ${cell.seen}, expected ${cell.expected}, match: ${cell.match}`;
 }
 
-/** Prints cells as they come; `write` defaults to stdout. */
+/**
+ * A table that fits `width`: as drawn by cli-table3 when it fits, with wrapped cells when narrower
+ * columns make it fit, else folded into one "header: value" block per row.
+ */
+export function tableText(header: readonly string[], rows: readonly (readonly string[])[], width: number): string {
+  const natural = header.map((h, j) => Math.max(displayWidth(h), ...rows.map((r) => Math.max(...(r[j] ?? '').split('\n').map(displayWidth)))));
+  const frame = 3 * header.length + 1;
+  const style = { head: useColor() ? ['cyan'] : [], border: [] };
+  const draw = (colWidths?: number[]) => {
+    const table = new Table({ head: [...header], style, ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: true } : {}) });
+    table.push(...rows.map((r) => [...r]));
+    return table.toString();
+  };
+  if (natural.reduce((a, b) => a + b, 0) + frame <= width) return draw();
+  const room = width - frame;
+  const minimum = 6;
+  if (room >= minimum * header.length) {
+    // share the room in proportion to each column's natural width, no column under `minimum`
+    const total = natural.reduce((a, b) => a + b, 0);
+    const widths = natural.map((w) => Math.max(minimum, Math.floor((w / total) * room)));
+    while (widths.reduce((a, b) => a + b, 0) > room) widths[widths.indexOf(Math.max(...widths))]! -= 1;
+    const text = draw(widths.map((w) => w + 2));
+    if (text.split('\n').every((l) => displayWidth(l) <= width)) return text;
+  }
+  const label = Math.max(...header.map(displayWidth));
+  return rows
+    .map((r) => header.flatMap((h, j) => wrapLine(r[j] ?? '', width, `${h.padEnd(label)}  `, ' '.repeat(label + 2))).join('\n'))
+    .join('\n\n');
+}
+
+/** Prints cells as they come, fitted to `width` columns; `write` defaults to stdout. */
 export class TerminalRenderer implements Renderer {
-  constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
+  constructor(
+    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
+    private readonly width: number = terminalWidth(),
+  ) {}
+
+  private code(text: string, prefix: string, style: (s: string) => string = (s) => s): string {
+    return text.split('\n').flatMap((l) => foldLine(l, this.width, prefix).map(style)).join('\n');
+  }
 
   begin(title: string): void {
-    this.write(`${bold(title)}\n${'='.repeat(Math.min(title.length, 100))}\n\n`);
+    const lines = wrapLine(title, this.width);
+    this.write(`${lines.map(bold).join('\n')}\n${'='.repeat(Math.min(this.width, Math.max(...lines.map(displayWidth))))}\n\n`);
   }
 
   cell(cell: Cell): void {
     switch (cell.kind) {
       case 'markdown':
-        this.write(`${cell.text.replace(/^(#+ .*)$/gm, (h) => bold(h))}\n\n`);
+        this.write(`${wrapProse(cell.text, this.width).replace(/^(#+ .*)$/gm, (h) => bold(h))}\n\n`);
         break;
       case 'code':
-        this.write(`${cell.source.split('\n').map((l) => dim(`  | ${l}`)).join('\n')}\n`);
-        if (cell.output !== undefined) this.write(`${cell.output.split('\n').map((l) => `  > ${l}`).join('\n')}\n`);
+        this.write(`${this.code(cell.source, '  | ', dim)}\n`);
+        if (cell.output !== undefined) this.write(`${this.code(cell.output, '  > ')}\n`);
         this.write('\n');
         break;
       case 'source':
-        this.write(`${dim(`  ${cell.file}: ${cell.name}`)}\n${cell.text.split('\n').map((l) => `  | ${l}`).join('\n')}\n\n`);
+        this.write(`${dim(shorten(`  ${cell.file}: ${cell.name}`, this.width))}\n${this.code(cell.text, '  | ')}\n\n`);
         break;
-      case 'table': {
-        const table = new Table({ head: cell.header, style: { head: useColor() ? ['cyan'] : [], border: [] } });
-        table.push(...cell.rows);
-        this.write(`${cell.caption ? `${cell.caption}\n` : ''}${table.toString()}\n\n`);
+      case 'table':
+        if (cell.caption) this.write(`${wrapLine(cell.caption, this.width).join('\n')}\n`);
+        this.write(`${tableText(cell.header, cell.rows, this.width)}\n\n`);
         break;
-      }
       case 'check':
-        this.write(`  ${checkLine(cell)}\n\n`);
+        this.write(`${wrapLine(checkLine(cell), this.width, '  ', '        ').join('\n')}\n\n`);
         break;
       case 'plot':
-        this.write(`${plotToText(cell.plot, useColor())}\n\n`);
+        this.write(`${plotToText(cell.plot, useColor(), this.width)}\n\n`);
         break;
     }
   }

@@ -6,9 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { runCli } from '../cli/app.js';
-import { catalog } from '../catalog/index.js';
+import { catalog, findConcept } from '../catalog/index.js';
 import { PROJECT_ROOT } from '../catalog/paths.js';
 import { questions } from '../catalog/questions.js';
+import { displayWidth } from '../notebook/layout.js';
 
 async function cli(...argv: string[]) {
   let out = '';
@@ -59,12 +60,14 @@ describe('npm start', () => {
   it('ask keeps the close matches only: 旋转数组 (rotated array) does not drag in RoPE (旋转位置编码)', async () => {
     const { out } = await cli('ask', '旋转数组');
     expect(out).toContain('rotated-array-search');
-    expect(out).not.toContain('-> rope');
-    expect((await cli('ask', '旋转')).out).toContain('-> rope');
+    expect(out).not.toContain('run rope');
+    expect((await cli('ask', '旋转')).out).toContain('-> npm start -- run rope');
   });
 
   it('ask shows where an answered question lives, and says when one is not answered yet', async () => {
-    expect((await cli('ask', 'Q01')).out).toContain('-> reservoir-sampling: module algorithms/reservoir-sampling.ts');
+    const q01 = (await cli('ask', 'Q01')).out;
+    expect(q01).toContain('-> npm start -- run reservoir-sampling');
+    expect(q01).toContain(`module ${findConcept('reservoir-sampling')?.module}`);
     const unanswered = questions().find((q) => !catalog.some((c) => c.questions.includes(q.id)));
     if (unanswered) expect((await cli('ask', unanswered.id)).out).toContain('not answered yet');
   });
@@ -112,5 +115,22 @@ describe('npm run mutate (dry)', () => {
     const keyless = mutate('core/matrix.ts');
     expect(keyless.status).not.toBe(0);
     expect(keyless.stderr).toContain('no answer key tests/matrix.test.ts');
+  });
+});
+
+describe('npm start fits the terminal', () => {
+  const wide = (text: string, width: number) => text.split('\n').filter((l) => displayWidth(l) > width);
+  it.each([80, 60])('the overview, list and ask fit %i columns', async (width) => {
+    for (const argv of [[], ['list'], ['ask', 'rope'], ['ask', '旋转数组'], ['--help']]) {
+      let out = '';
+      await runCli(argv, { out: (t) => void (out += t), err: (t) => void (out += t), width });
+      expect(wide(out, width), argv.join(' ')).toEqual([]);
+    }
+  });
+
+  it('help names each command once, without a doubled [command]', async () => {
+    const { out } = await cli('--help');
+    expect(out).toMatch(/^Usage: npm start -- \[--verbose\] \[command\]$/m);
+    expect(out).not.toContain('[command] [command]');
   });
 });
