@@ -8,12 +8,13 @@
  *   LLaMA / Qwen2:                   h = x + GQA(RMSNorm(x), RoPE);    out = h + SwiGLU(RMSNorm(h))
  *
  * The parts come from their own modules and are not re-implemented here: multi-head / grouped-query
- * attention (ml/multi-head-attention.ts), RoPE (ml/rope.ts), LayerNorm / RMSNorm and the pre/post
- * placement (ml/normalization.ts), the ReLU FFN and SwiGLU (ml/swiglu.ts). A `BlockConfig` picks one
- * option per part, so the two blocks (and GPT-2's pre-LayerNorm block, and Qwen2's q/k/v biases) are
- * the same code with different switches. Positions: the original block and GPT-2 add sinusoidal or
- * learned positions to the input outside the block (ml/positional-encoding.ts); LLaMA / Qwen rotate
- * q and k inside attention.
+ * attention (ml/multi-head-attention.ts), RoPE (ml/rope.ts), LayerNorm / RMSNorm (ml/normalization.ts),
+ * the ReLU / GELU FFN and SwiGLU (ml/swiglu.ts). A `BlockConfig` picks one option per part, so the
+ * two blocks (and GPT-2's pre-LayerNorm block, and Qwen2's q/k/v biases) are the same code with
+ * different switches. Positions: the original block and GPT-2 add sinusoidal or learned positions to
+ * the input outside the block (ml/positional-encoding.ts); LLaMA / Qwen rotate q and k inside
+ * attention. The tensor twin `blockTf` is composed only of the parts' twins (`multiHeadAttentionTf`
+ * with `ropeTf` as its rotary hook, `layerNormTf` / `rmsNormTf`, `swigluTf` / `denseFfnTf`).
  *
  * What changed from the original to LLaMA / Qwen and why: pre-norm keeps an identity residual path
  * (stable deep training, no warm-up gymnastics); RMSNorm drops the mean and bias (cheaper, as good);
@@ -37,19 +38,71 @@
  *   const config = llamaBlockConfig({ dModel: 8, numHeads: 4, numKvHeads: 2, ffnHidden: 16 });
  *   blockForward(randomMatrix(5, 8, rng(1)), initBlock(config, rng(2)), config, { causal: true });   // [5, 8]
  */
-import { ArgumentError, ArgumentTypeError, assertInteger } from '../core/errors.js';
-import { assertMatrix, randomMatrix, shapeOf, type Matrix, type OpCounter } from '../core/matrix.js';
-import type { Rng } from '../core/random.js';
-import type { Tensor } from '@tensorflow/tfjs';
-import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
-import { initMultiHeadAttention, kvHeadOf, mhaParamCount, multiHeadAttention, type MhaWeights } from './multi-head-attention.js';
-import { LAYER_NORM_EPS, RMS_NORM_EPS, layerNorm, postNorm, preNorm, rmsNorm, type RowMap } from './normalization.js';
-import { denseActivationTf, denseFfn, ffnParamCount, initGatedFfn, initReluFfn, swiglu, type GatedFfnWeights, type ReluFfnWeights } from './swiglu.js';
-import { pairIndices, ropeFrequencies, ropeTransform, type RopeOptions } from './rope.js';
+import {
+  ArgumentError,
+  assertBoolean,
+  assertFinite,
+  assertInteger,
+  assertObject,
+  assertOneOf,
+} from '../core/errors.js';
+import { addMatrices, assertMatrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
+import { assertRng, type Rng } from '../core/random.js';
+import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
+import {
+  initMultiHeadAttention,
+  multiHeadAttentionMasked,
+  multiHeadAttentionTf,
+  type MhaTensorWeights,
+  type MhaWeights,
+} from './multi-head-attention.js';
+import { paddingMaskTf } from './scaled-dot-product-attention.js';
+import {
+  LAYER_NORM_EPS,
+  RMS_NORM_EPS,
+  layerNorm,
+  layerNormTf,
+  pitfallPreNormResidualAfterNorm,
+  postNorm,
+  preNorm,
+  rmsNorm,
+  rmsNormTf,
+  type RowMap,
+} from './normalization.js';
+import {
+  denseFfn,
+  denseFfnTf,
+  ffnParamCount,
+  initGatedFfn,
+  initReluFfn,
+  swiglu,
+  swigluTf,
+  type GatedFfnTensors,
+  type GatedFfnWeights,
+  type ReluFfnTensors,
+  type ReluFfnWeights,
+} from './swiglu.js';
+import { applyRope, ropeTf, type RopeOptions } from './rope.js';
 
+/**
+ * One block over x [n, d] -> [n, d], as in the papers:
+ *   pre-norm (GPT-2, LLaMA):  h = x + Attn(Norm1(x)),  out = h + FFN(Norm2(h))
+ *   post-norm (original):     h = Norm1(x + Attn(x)),  out = Norm2(h + FFN(h))
+ * with Attn, FFN and the norms the parts this config picks (`blockSublayers`).
+ */
+export function blockForward(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+  const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
+  assertBlockInput(x, config);
+  if (config.placement === 'pre') {
+    const h = addMatrices(x, attention(norm1(x)));
+    return addMatrices(h, ffn(norm2(h)));
+  }
+  const h = norm1(addMatrices(x, attention(x)));
+  return norm2(addMatrices(h, ffn(h)));
+}
 
 /** RoPE settings a block carries (positions come with the input: `BlockForwardOptions.offset`). */
-export type BlockRope = Omit<RopeOptions, 'positions' | 'offset' | 'ops'>;
+export type BlockRope = Omit<RopeOptions, 'positions' | 'offset'>;
 
 /** One switch per part of the block. */
 export interface BlockConfig {
@@ -128,7 +181,6 @@ export interface BlockForwardOptions {
   keyPadding?: readonly boolean[];
   /** Position of the first row for RoPE (e.g. a KV-cache length). Default 0. */
   offset?: number;
-  ops?: OpCounter;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,38 +248,67 @@ export const QWEN2_0_5B: ModelConfig = {
   finalNorm: true,
 };
 
-function oneOf<T extends string>(argument: string, value: unknown, options: readonly T[]): asserts value is T {
-  if (!options.includes(value as T)) throw new ArgumentError(argument, value, `one of ${options.map((o) => `'${o}'`).join(', ')}`);
-}
+/** Sizes above this are refused: a config is a description, and 2^30 is past any real model. */
+const MAX_SIZE = 2 ** 30;
+/** At most this many floats are allocated by initBlock / initModel. */
+const MAX_INIT = 2 ** 25;
 
 /**
  * Validates a block config (heads dividing the width, kv heads dividing heads, known part names)
- * and returns the head sizes. Errors name the argument and the value it must agree with.
+ * and returns the head sizes and eps. Errors name the argument and the value it must agree with.
  */
-export function checkBlockConfig(config: BlockConfig): { numHeads: number; numKvHeads: number; headDim: number; eps: number } {
-  if (config === null || typeof config !== 'object') throw new ArgumentTypeError('config', config, 'a BlockConfig object');
+export function assertBlockConfig(config: BlockConfig): { numHeads: number; numKvHeads: number; headDim: number; eps: number } {
+  assertObject('config', config, 'a BlockConfig object');
   const { dModel, numHeads, numKvHeads = numHeads, ffnHidden } = config;
-  // mhaParamCount validates dModel, numHeads | dModel (unless headDim), numKvHeads | numHeads
-  mhaParamCount({ dModel, numHeads, numKvHeads, ...(config.headDim !== undefined ? { headDim: config.headDim } : {}) });
-  const headDim = config.headDim ?? dModel / numHeads;
-  assertInteger('ffnHidden', ffnHidden, { min: 1 });
-  oneOf('placement', config.placement, ['post', 'pre']);
-  oneOf('norm', config.norm, ['layer', 'rms']);
-  oneOf('ffn', config.ffn, ['relu', 'gelu', 'gelu-tanh', 'swiglu']);
-  oneOf('attentionBias', config.attentionBias, ['all', 'qkv', 'none']);
-  if (config.ffn === 'swiglu' && config.ffnBias === true) throw new ArgumentError('ffnBias', true, "false: the SwiGLU FFN has no biases (ffn = 'swiglu')");
-  if (config.rope && headDim % 2 !== 0) throw new ArgumentError('headDim', headDim, `an even head width for RoPE (d_model ${dModel} / ${numHeads} heads = ${headDim})`);
+  assertInteger('dModel', dModel, { min: 1, max: MAX_SIZE });
+  assertInteger('numHeads', numHeads, { min: 1, max: MAX_SIZE });
+  assertInteger('numKvHeads', numKvHeads, { min: 1, max: numHeads });
+  if (numHeads % numKvHeads !== 0) throw new ArgumentError('numKvHeads', numKvHeads, `a divisor of numHeads = ${numHeads}`);
+  let headDim: number;
+  if (config.headDim !== undefined) {
+    assertInteger('headDim', config.headDim, { min: 1, max: MAX_SIZE });
+    headDim = config.headDim;
+  } else {
+    if (dModel % numHeads !== 0) throw new ArgumentError('numHeads', numHeads, `a divisor of dModel = ${dModel} (or pass headDim)`);
+    headDim = dModel / numHeads;
+  }
+  assertInteger('ffnHidden', ffnHidden, { min: 1, max: MAX_SIZE });
+  assertOneOf('placement', config.placement, ['post', 'pre']);
+  assertOneOf('norm', config.norm, ['layer', 'rms']);
+  assertOneOf('ffn', config.ffn, ['relu', 'gelu', 'gelu-tanh', 'swiglu']);
+  assertOneOf('attentionBias', config.attentionBias, ['all', 'qkv', 'none']);
+  if (config.ffnBias !== undefined) assertBoolean('ffnBias', config.ffnBias);
+  if (config.ffn === 'swiglu' && config.ffnBias === true) {
+    throw new ArgumentError('ffnBias', true, "false: the SwiGLU FFN has no biases (ffn = 'swiglu')");
+  }
+  if (config.rope !== undefined && config.rope !== false) {
+    assertObject('rope', config.rope, 'RoPE settings { layout?, base?, scaling? } or false');
+    if (headDim % 2 !== 0) {
+      throw new ArgumentError('headDim', headDim, `an even head width for RoPE (d_model ${dModel} / ${numHeads} heads = ${headDim})`);
+    }
+  }
   const eps = config.eps ?? (config.norm === 'layer' ? LAYER_NORM_EPS : RMS_NORM_EPS);
-  if (!(eps >= 0) || !Number.isFinite(eps)) throw new ArgumentError('eps', eps, 'a finite number >= 0');
+  assertFinite('eps', eps);
+  if (eps < 0) throw new ArgumentError('eps', eps, 'a finite number >= 0');
   return { numHeads, numKvHeads, headDim, eps };
 }
 
-function checkModelConfig(config: ModelConfig): void {
-  if (config === null || typeof config !== 'object') throw new ArgumentTypeError('config', config, 'a ModelConfig object');
-  checkBlockConfig(config.block);
-  assertInteger('numLayers', config.numLayers, { min: 1 });
-  assertInteger('vocabSize', config.vocabSize, { min: 1 });
-  assertInteger('learnedPositions', config.learnedPositions, { min: 0 });
+function assertModelConfig(config: ModelConfig): void {
+  assertObject('config', config, 'a ModelConfig object');
+  assertBlockConfig(config.block);
+  assertInteger('numLayers', config.numLayers, { min: 1, max: MAX_SIZE });
+  assertInteger('vocabSize', config.vocabSize, { min: 1, max: MAX_SIZE });
+  assertInteger('learnedPositions', config.learnedPositions, { min: 0, max: MAX_SIZE });
+  assertBoolean('tiedEmbeddings', config.tiedEmbeddings);
+  assertBoolean('finalNorm', config.finalNorm);
+}
+
+/** x is a Matrix [n, d_model]. */
+function assertBlockInput(x: unknown, config: BlockConfig): asserts x is Matrix {
+  assertMatrix('x', x);
+  if (x.cols !== config.dModel) {
+    throw new ArgumentError('x', x, `d_model = ${config.dModel} columns (config.dModel)`, `shape ${shapeOf(x)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,13 +323,15 @@ export interface BlockParamCount {
 
 /** Parameters of one block by formula (see the module comment). */
 export function blockParamCount(config: BlockConfig): BlockParamCount {
-  const { numHeads: h, numKvHeads: hkv, headDim: dh } = checkBlockConfig(config);
+  const { numHeads: h, numKvHeads: hkv, headDim: dh } = assertBlockConfig(config);
   const d = config.dModel;
   // projections d (h + 2 h_kv) d_h + h d_h d, then the biases this config has
   const qkvBiases = (h + 2 * hkv) * dh;
   const biases = config.attentionBias === 'all' ? qkvBiases + d : config.attentionBias === 'qkv' ? qkvBiases : 0;
-  const attention = mhaParamCount({ dModel: d, numHeads: h, numKvHeads: hkv, headDim: dh }) + biases;
-  const ffn = config.ffn === 'swiglu' ? ffnParamCount('gated', d, config.ffnHidden) : ffnParamCount('relu', d, config.ffnHidden, { bias: config.ffnBias ?? true });
+  const attention = d * (h + 2 * hkv) * dh + h * dh * d + biases;
+  const ffn = config.ffn === 'swiglu'
+    ? ffnParamCount('gated', d, config.ffnHidden)
+    : ffnParamCount('relu', d, config.ffnHidden, { bias: config.ffnBias ?? true });
   const norms = 2 * normParamCount(config);
   return { attention, ffn, norms, total: attention + ffn + norms };
 }
@@ -274,7 +357,7 @@ export interface ModelParamCount {
 
 /** Parameters of a whole model: embeddings + L blocks + final norm + untied head. */
 export function modelParamCount(config: ModelConfig): ModelParamCount {
-  checkModelConfig(config);
+  assertModelConfig(config);
   const d = config.block.dModel;
   const perBlock = blockParamCount(config.block);
   const tokenEmbedding = config.vocabSize * d;
@@ -283,27 +366,28 @@ export function modelParamCount(config: ModelConfig): ModelParamCount {
   const finalNorm = config.finalNorm ? normParamCount(config.block) : 0;
   const lmHead = config.tiedEmbeddings ? 0 : config.vocabSize * d;
   const total = tokenEmbedding + positionEmbedding + blocks + finalNorm + lmHead;
-  return { tokenEmbedding, positionEmbedding, perBlock, blocks, finalNorm, lmHead, total, nonEmbedding: total - tokenEmbedding - positionEmbedding };
-}
-
-/**
- * WRONG, the back-of-envelope rule taken as exact: 4 d^2 for attention plus 2 d f for the FFN
- * (12 d^2 with f = 4 d). It forgets biases, norm gains, GQA's smaller K/V projections and SwiGLU's
- * third matrix.
- */
-export function blockParamCountApproxVariant(config: BlockConfig): number {
-  return 4 * config.dModel ** 2 + 2 * config.dModel * config.ffnHidden;
+  const nonEmbedding = total - tokenEmbedding - positionEmbedding;
+  return { tokenEmbedding, positionEmbedding, perBlock, blocks, finalNorm, lmHead, total, nonEmbedding };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Weights and the forward pass, from scratch.
+// Weights and the parts of the forward pass, from scratch.
+
+/** A norm's weights: gain 1 + N(0, 0.1^2) and, for LayerNorm, bias N(0, 0.1^2). */
+function initNorm(config: BlockConfig, rng: Rng): NormWeights {
+  const small = () => rng.normal(0, 0.1);
+  const weight = rng.array(config.dModel, () => 1 + small());
+  return config.norm === 'layer' ? { weight, bias: rng.array(config.dModel, small) } : { weight };
+}
 
 /**
  * Random weights for a block: every matrix N(0, 1/d_in) and, unlike a training init, biases
  * N(0, 0.1^2) and norm gains 1 + N(0, 0.1^2), so a forward pass exercises every parameter.
  */
 export function initBlock(config: BlockConfig, rng: Rng): BlockWeights {
-  const { numHeads, numKvHeads, headDim } = checkBlockConfig(config);
+  const { numHeads, numKvHeads, headDim } = assertBlockConfig(config);
+  assertRng('rng', rng);
+  if (blockParamCount(config).total > MAX_INIT) throw new ArgumentError('config', config, `a block of at most ${MAX_INIT} parameters to initialize`);
   const d = config.dModel;
   const small = () => rng.normal(0, 0.1);
   const attention = initMultiHeadAttention({ dModel: d, numHeads, numKvHeads, headDim, bias: config.attentionBias !== 'none' }, rng);
@@ -319,13 +403,14 @@ export function initBlock(config: BlockConfig, rng: Rng): BlockWeights {
     }
     ffn = relu;
   }
-  const norm = (): NormWeights => ({ weight: rng.array(d, () => 1 + small()), ...(config.norm === 'layer' ? { bias: rng.array(d, small) } : {}) });
-  return { attention, ffn, norm1: norm(), norm2: norm() };
+  return { attention, ffn, norm1: initNorm(config, rng), norm2: initNorm(config, rng) };
 }
 
 /** Random weights for a whole (tiny) model, every array the counter counts. */
 export function initModel(config: ModelConfig, rng: Rng): ModelWeights {
-  checkModelConfig(config);
+  assertModelConfig(config);
+  assertRng('rng', rng);
+  if (modelParamCount(config).total > MAX_INIT) throw new ArgumentError('config', config, `a model of at most ${MAX_INIT} parameters to initialize`);
   const { dModel: d } = config.block;
   const table = (rows: number) => randomMatrix(rows, d, rng, () => rng.normal(0, 0.02));
   const model: ModelWeights = {
@@ -333,144 +418,181 @@ export function initModel(config: ModelConfig, rng: Rng): ModelWeights {
     blocks: Array.from({ length: config.numLayers }, () => initBlock(config.block, rng)),
   };
   if (config.learnedPositions > 0) model.positionEmbedding = table(config.learnedPositions);
-  if (config.finalNorm) model.finalNorm = initBlock(config.block, rng).norm1;
+  if (config.finalNorm) model.finalNorm = initNorm(config.block, rng);
   if (!config.tiedEmbeddings) model.lmHead = table(config.vocabSize);
   return model;
 }
 
+function assertBlockWeights(weights: unknown, config: BlockConfig): asserts weights is BlockWeights {
+  assertObject('weights', weights, 'BlockWeights { attention, ffn, norm1, norm2 }');
+  assertObject('weights.ffn', weights['ffn'], 'FFN weights');
+  if (config.ffn === 'swiglu' && !('w3' in (weights['ffn'] as object))) {
+    throw new ArgumentError('weights.ffn', weights['ffn'], "SwiGLU weights { w1, w3, w2 } for ffn = 'swiglu'");
+  }
+  for (const name of ['norm1', 'norm2']) assertObject(`weights.${name}`, weights[name], '{ weight, bias? }');
+}
+
+function assertForwardOptions(options: unknown): asserts options is BlockForwardOptions {
+  assertObject('options', options, 'forward options { causal?, keyPadding?, offset? }');
+  if (options['causal'] !== undefined) assertBoolean('options.causal', options['causal']);
+  if (options['offset'] !== undefined) assertFinite('options.offset', options['offset']);
+}
+
 /** The block's four pieces as row maps [n, d] -> [n, d]: attention, FFN and the two norms. */
-export function blockSublayers(weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): { attention: RowMap; ffn: RowMap; norm1: RowMap; norm2: RowMap } {
-  const { numHeads, numKvHeads, eps } = checkBlockConfig(config);
-  const { causal = false, keyPadding, offset = 0, ops } = options;
-  const transformQK = config.rope ? ropeTransform({ ...config.rope, offset }) : undefined;
-  const attention: RowMap = (x) =>
-    multiHeadAttention(x, weights.attention, { numHeads, numKvHeads }, { causal, ...(keyPadding ? { keyPadding } : {}), ...(transformQK ? { transformQK } : {}), ...(ops ? { ops } : {}) }).output;
-  const ffn: RowMap = (x) => {
-    if (config.ffn === 'swiglu') {
-      if (!('w3' in weights.ffn)) throw new ArgumentError('weights.ffn', weights.ffn, "SwiGLU weights { w1, w3, w2 } for ffn = 'swiglu'");
-      return swiglu(x, weights.ffn, ops);
-    }
-    return denseFfn(x, weights.ffn, config.ffn, ops);
-  };
+export function blockSublayers(
+  weights: BlockWeights,
+  config: BlockConfig,
+  options: BlockForwardOptions = {},
+): { attention: RowMap; ffn: RowMap; norm1: RowMap; norm2: RowMap } {
+  const { numHeads, numKvHeads, eps } = assertBlockConfig(config);
+  assertBlockWeights(weights, config);
+  assertForwardOptions(options);
+  const { causal = false, keyPadding, offset = 0 } = options;
+  const rope = config.rope ? { ...config.rope, offset } : undefined;
+  const masks = { causal, ...(keyPadding ? { keyPadding } : {}), ...(rope ? { transformQK: (head: Matrix) => applyRope(head, rope) } : {}) };
+  const attention: RowMap = (x) => multiHeadAttentionMasked(x, weights.attention, { numHeads, numKvHeads }, masks).output;
+  const ffn: RowMap = (x) =>
+    config.ffn === 'swiglu' ? swiglu(x, weights.ffn as GatedFfnWeights) : denseFfn(x, weights.ffn as ReluFfnWeights, config.ffn);
   const norm = (w: NormWeights): RowMap =>
-    config.norm === 'layer' ? (x) => layerNorm(x, { gamma: w.weight, ...(w.bias ? { beta: w.bias } : {}), eps }) : (x) => rmsNorm(x, { weight: w.weight, eps });
+    config.norm === 'layer' ? (x) => layerNorm(x, w.weight, w.bias, eps) : (x) => rmsNorm(x, w.weight, eps);
   return { attention, ffn, norm1: norm(weights.norm1), norm2: norm(weights.norm2) };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The tensor twin, composed of the parts' twins.
+
+/** A norm's weights for the twin: tensors [d] or arrays. */
+export interface NormTensorWeights {
+  weight: Tensor | ArrayLike<number>;
+  bias?: Tensor | ArrayLike<number>;
+}
+
+/** A block's weights as tensors, for `blockTf`. */
+export interface BlockTensorWeights {
+  attention: MhaTensorWeights;
+  ffn: GatedFfnTensors | ReluFfnTensors;
+  norm1: NormTensorWeights;
+  norm2: NormTensorWeights;
+}
+
+export interface BlockTfOptions {
+  /** Decoder mask: token t attends to tokens <= t. */
+  causal?: boolean;
+  /** A bool tensor broadcastable to [..., n, n] (true = visible), e.g. `paddingMaskTf`. */
+  mask?: Tensor;
+  /** Position of the first token for RoPE (e.g. a KV-cache length). Default 0. */
+  offset?: number;
+}
+
 /**
- * One block over x [n, d] -> [n, d], from scratch:
- *   post: h = norm1(x + attention(x)),  out = norm2(h + ffn(h))
- *   pre:  h = x + attention(norm1(x)),  out = h + ffn(norm2(h))
+ * The block on tensors, x [..., n, d_model] -> [..., n, d_model], composed only of the parts'
+ * twins: `multiHeadAttentionTf` (with `ropeTf` as its rotary hook when the config has RoPE),
+ * `layerNormTf` / `rmsNormTf`, `swigluTf` / `denseFfnTf`, and the residual sums. Synchronous.
  */
-export function blockForward(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
-  checkBlockConfig(config);
-  assertMatrix('x', x);
-  if (x.cols !== config.dModel) throw new ArgumentError('x', x, `d_model = ${config.dModel} columns (config.dModel)`, `shape ${shapeOf(x)}`);
-  const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
-  const place = config.placement === 'pre' ? preNorm : postNorm;
-  const h = place(x, attention, norm1);
-  return place(h, ffn, norm2);
+export function blockTf(tf: Tf, x: Tensor, weights: BlockTensorWeights, config: BlockConfig, options: BlockTfOptions = {}): Tensor {
+  assertTf('tf', tf);
+  const { numHeads, numKvHeads, eps } = assertBlockConfig(config);
+  assertTensor('x', x);
+  if (x.rank < 2 || x.shape[x.rank - 1] !== config.dModel) {
+    throw new ArgumentError('x', x, `a tensor [..., n, ${config.dModel}] (config.dModel)`, `shape [${x.shape.join(', ')}]`);
+  }
+  assertObject('weights', weights, 'BlockTensorWeights { attention, ffn, norm1, norm2 }');
+  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const) assertObject(`weights.${name}`, weights[name], 'an object of tensors');
+  assertObject('options', options, 'options { causal?, mask?, offset? }');
+  const { causal = false, mask, offset = 0 } = options as BlockTfOptions;
+  assertBoolean('options.causal', causal);
+  assertFinite('options.offset', offset);
+  const rope = config.rope ? { ...config.rope, offset } : undefined;
+  const rotary = rope && ((t: Tf, head: Tensor) => ropeTf(t, head, rope));
+  const attention = (t: Tensor) =>
+    multiHeadAttentionTf(tf, t, weights.attention, { numHeads, numKvHeads, causal, ...(mask === undefined ? {} : { mask }), ...(rotary && { rotary }) });
+  const ffn = (t: Tensor) =>
+    config.ffn === 'swiglu' ? swigluTf(tf, t, weights.ffn as GatedFfnTensors) : denseFfnTf(tf, t, weights.ffn as ReluFfnTensors, config.ffn);
+  const norm = (t: Tensor, w: NormTensorWeights) =>
+    config.norm === 'layer' ? layerNormTf(tf, t, w.weight, w.bias, eps) : rmsNormTf(tf, t, w.weight, eps);
+  return tf.tidy(() => {
+    if (config.placement === 'pre') {
+      // h = x + Attn(Norm1(x)); out = h + FFN(Norm2(h))
+      const h = tf.add(x, attention(norm(x, weights.norm1)));
+      return tf.add(h, ffn(norm(h, weights.norm2)));
+    }
+    // h = Norm1(x + Attn(x)); out = Norm2(h + FFN(h))
+    const h = norm(tf.add(x, attention(x)), weights.norm1);
+    return norm(tf.add(h, ffn(h)), weights.norm2);
+  });
+}
+
+/** A block's Matrix weights as tensors (float32); call inside tf.tidy, or dispose them. */
+export function blockWeightsTf(tf: Tf, weights: BlockWeights): BlockTensorWeights {
+  assertTf('tf', tf);
+  assertObject('weights', weights, 'BlockWeights { attention, ffn, norm1, norm2 }');
+  const matrixTensor = (name: string, m: unknown) => {
+    assertMatrix(name, m);
+    return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+  };
+  const vector = (v: ArrayLike<number> | undefined) => (v === undefined ? undefined : tf.tensor1d(Float32Array.from(v)));
+  const tensors = (prefix: string, group: Record<string, unknown>) =>
+    Object.fromEntries(
+      Object.entries(group)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, k.startsWith('w') ? matrixTensor(`${prefix}.${k}`, v) : vector(v as ArrayLike<number>)]),
+    );
+  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const) assertObject(`weights.${name}`, weights[name], 'an object');
+  return {
+    attention: tensors('weights.attention', weights.attention as unknown as Record<string, unknown>) as unknown as MhaTensorWeights,
+    ffn: tensors('weights.ffn', weights.ffn as unknown as Record<string, unknown>) as unknown as GatedFfnTensors | ReluFfnTensors,
+    norm1: weights.norm1,
+    norm2: weights.norm2,
+  };
+}
+
+/**
+ * `blockForward` computed by `blockTf` in float32: the Matrix-level edge for the agreement
+ * properties (converts x and the weights, runs the twin, reads the [n, d] result back).
+ */
+export function blockTfMatrix(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Promise<Matrix> {
+  blockSublayers(weights, config, options);
+  assertBlockInput(x, config);
+  const { causal = false, keyPadding, offset = 0 } = options;
+  if (keyPadding !== undefined && (!Array.isArray(keyPadding) || keyPadding.length !== x.rows)) {
+    throw new ArgumentError('keyPadding', keyPadding, `an array of ${x.rows} booleans, one per token`);
+  }
+  return onMatrices((tf, t) => {
+    const mask = keyPadding === undefined ? undefined : paddingMaskTf(tf, keyPadding.map((p) => p === true));
+    return blockTf(tf, t, blockWeightsTf(tf, weights), config, { causal, offset, ...(mask && { mask }) });
+  }, x);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The same block with tfjs ops (float32): the oracle.
-
-const f32 = (a: ArrayLike<number>) => Float32Array.from(a);
+// Pitfalls: common wrong answers, rejected by the properties the right ones pass.
 
 /**
- * The block written with tf ops end to end: batched heads by reshape/transpose, GQA by gathering
- * key/value heads, RoPE by cos/sin tables, tf.moments LayerNorm, rsqrt RMSNorm, and the FFNs.
+ * Pitfall: the back-of-envelope rule taken as exact, 4 d^2 for attention plus 2 d f for the FFN
+ * (12 d^2 with f = 4 d): it forgets biases, norm gains, GQA's smaller K/V projections and SwiGLU's
+ * third matrix.
  */
-export async function blockForwardTf(x: Matrix, weights: BlockWeights, config: BlockConfig, options: Omit<BlockForwardOptions, 'ops'> = {}): Promise<Matrix> {
-  const { numHeads: h, numKvHeads: hkv, headDim: dh, eps } = checkBlockConfig(config);
-  assertMatrix('x', x);
-  if (x.cols !== config.dModel) throw new ArgumentError('x', x, `d_model = ${config.dModel} columns (config.dModel)`, `shape ${shapeOf(x)}`);
-  const { causal = false, keyPadding, offset = 0 } = options;
-  const n = x.rows;
-  if (keyPadding !== undefined && keyPadding.length !== n) throw new ArgumentError('keyPadding', keyPadding, `an array of ${n} booleans, one per token`);
-  const { tf } = await tensorBackend();
-  const w = weights;
-
-  // RoPE for [n, d_h] heads: y = x cos + (x R) sin
-  const rope = config.rope ? ropeTables(n, dh, offset, config.rope) : undefined;
-  const visible = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) visible[i * n + j] = (causal && j > i) || keyPadding?.[j] ? 0 : 1;
-
-  const out = tf.tidy(() => {
-    const linearTf = (input: Tensor, m: Matrix, b?: ArrayLike<number>) => {
-      const y = tf.matMul(input, toTensor2d(tf, m), false, true);
-      return b === undefined ? y : tf.add(y, tf.tensor1d(f32(b)));
-    };
-    const normTf = (t: Tensor, nw: NormWeights): Tensor => {
-      if (config.norm === 'layer') {
-        const { mean, variance } = tf.moments(t, 1, true);
-        const z = tf.mul(tf.sub(t, mean), tf.rsqrt(tf.add(variance, eps)));
-        return tf.add(tf.mul(z, tf.tensor1d(f32(nw.weight))), tf.tensor1d(f32(nw.bias ?? new Float64Array(nw.weight.length))));
-      }
-      return tf.mul(tf.mul(t, tf.rsqrt(tf.add(tf.mean(tf.square(t), 1, true), eps))), tf.tensor1d(f32(nw.weight)));
-    };
-    // [n, heads d_h] -> [heads, n, d_h], rotated if RoPE
-    const heads = (t: Tensor, count: number): Tensor => {
-      const split = tf.transpose(tf.reshape(t, [n, count, dh]), [1, 0, 2]);
-      if (!rope) return split;
-      // x R per row: [count, n, d_h] -> [count n, d_h] x [d_h, d_h] -> [count, n, d_h]
-      const rotated = tf.reshape(tf.matMul(tf.reshape(split, [count * n, dh]), tf.tensor2d(rope.rotate, [dh, dh])), [count, n, dh]);
-      return tf.add(tf.mul(split, tf.tensor2d(rope.cos, [n, dh])), tf.mul(rotated, tf.tensor2d(rope.sin, [n, dh])));
-    };
-    const attentionTf = (t: Tensor): Tensor => {
-      const a = w.attention;
-      const q = heads(linearTf(t, a.wq, a.bq), h);
-      // GQA: query head i reads kv head floor(i / (h / h_kv)); [h_kv, n, d_h] -> [h, n, d_h]
-      const group = tf.tensor1d(Array.from({ length: h }, (_, i) => kvHeadOf(i, h, hkv)), 'int32');
-      const k = tf.gather(heads(linearTf(t, a.wk, a.bk), hkv), group, 0);
-      const v = tf.gather(tf.transpose(tf.reshape(linearTf(t, a.wv, a.bv), [n, hkv, dh]), [1, 0, 2]), group, 0);
-      // [h, n, d_h] x [h, d_h, n] -> [h, n, n], masked, softmax; fully masked rows -> 0
-      const logits = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh));
-      const mask = tf.broadcastTo(tf.tensor3d(visible, [1, n, n]), [h, n, n]);
-      const p = tf.mul(tf.softmax(tf.where(tf.cast(mask, 'bool'), logits, tf.fill([h, n, n], -1e30))), tf.cast(tf.greater(tf.sum(mask, 2, true), 0), 'float32'));
-      // [h, n, d_h] -> [n, h d_h] -> [n, d]
-      const merged = tf.reshape(tf.transpose(tf.matMul(p, v), [1, 0, 2]), [n, h * dh]);
-      return linearTf(merged, a.wo, a.bo);
-    };
-    const ffnTf = (t: Tensor): Tensor => {
-      if (config.ffn === 'swiglu') {
-        const g = w.ffn as GatedFfnWeights;
-        const gate = linearTf(t, g.w1);
-        return linearTf(tf.mul(tf.mul(gate, tf.sigmoid(gate)), linearTf(t, g.w3)), g.w2);
-      }
-      const r = w.ffn as ReluFfnWeights;
-      return linearTf(denseActivationTf(tf, linearTf(t, r.w1, r.b1), config.ffn), r.w2, r.b2);
-    };
-    const xt = toTensor2d(tf, x);
-    if (config.placement === 'pre') {
-      const hidden = tf.add(xt, attentionTf(normTf(xt, w.norm1)));
-      return tf.add(hidden, ffnTf(normTf(hidden, w.norm2)));
-    }
-    const hidden = normTf(tf.add(xt, attentionTf(xt)), w.norm1);
-    return normTf(tf.add(hidden, ffnTf(hidden)), w.norm2);
-  });
-  return fromTensor2d(out);
+export function pitfallBlockParamCountRuleOfThumb(config: BlockConfig): number {
+  assertBlockConfig(config);
+  return 4 * config.dModel ** 2 + 2 * config.dModel * config.ffnHidden;
 }
 
 /**
- * RoPE for tf: cos / sin tables [n, d_h] (each pair's angle (offset + t) theta_i on both of its
- * coordinates) and the rotation as a signed permutation R [d_h, d_h], (x R)_a = -x_b, (x R)_b = x_a,
- * using rope.ts's frequencies and pairing.
+ * Pitfall: a pre-norm block whose residual branch starts from the normalized input,
+ * norm(x) + f(norm(x)): the identity path from input to output is lost.
  */
-function ropeTables(n: number, dh: number, offset: number, rope: BlockRope) {
-  const theta = ropeFrequencies(dh, rope);
-  const rotate = new Float32Array(dh * dh);
-  const cos = new Float32Array(n * dh);
-  const sin = new Float32Array(n * dh);
-  for (let i = 0; i < dh / 2; i++) {
-    const [a, b] = pairIndices(i, dh, rope.layout ?? 'half');
-    rotate[b * dh + a] = -1;
-    rotate[a * dh + b] = 1;
-    for (let t = 0; t < n; t++) {
-      const angle = (offset + t) * (theta[i] as number);
-      cos[t * dh + a] = cos[t * dh + b] = Math.cos(angle);
-      sin[t * dh + a] = sin[t * dh + b] = Math.sin(angle);
-    }
-  }
-  return { rotate, cos, sin };
+export function pitfallPreNormBlockResidualAfterNorm(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+  const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
+  assertBlockInput(x, config);
+  return pitfallPreNormResidualAfterNorm(pitfallPreNormResidualAfterNorm(x, attention, norm1), ffn, norm2);
+}
+
+/**
+ * Pitfall: post-norm and pre-norm confused, the original block written as x + f(norm(x)) (or
+ * LLaMA's as norm(x + f(x))): the same weights in the other arrangement.
+ */
+export function pitfallSwappedNormPlacement(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+  const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
+  assertBlockInput(x, config);
+  const place = config.placement === 'pre' ? postNorm : preNorm;
+  return place(place(x, attention, norm1), ffn, norm2);
 }

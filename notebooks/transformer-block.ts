@@ -8,16 +8,19 @@ import {
   LLAMA2_7B,
   QWEN2_0_5B,
   blockForward,
-  blockForwardTf,
   blockParamCount,
-  blockParamCountApproxVariant,
+  blockTfMatrix,
   initBlock,
   modelParamCount,
   originalBlockConfig,
+  pitfallBlockParamCountRuleOfThumb,
+  pitfallPreNormBlockResidualAfterNorm,
+  pitfallSwappedNormPlacement,
   qwenBlockConfig,
   type BlockConfig,
+  type BlockWeights,
 } from '../ml/transformer-block.js';
-import { addPositions, sinusoidalEncoding } from '../ml/positional-encoding.js';
+import { addPositions, sinusoidalEncoding } from '../ml/positional-encoding/index.js';
 import { tensorBackend } from '../core/backend.js';
 import { matrix, maxAbsDiff, randomMatrix, toRows } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
@@ -40,16 +43,25 @@ function describeParts(config: BlockConfig): Record<string, string> {
 const FFN_NAMES = { relu: 'ReLU', gelu: 'GELU', 'gelu-tanh': 'GELU (tanh)' } as const;
 
 export default defineNotebook(import.meta.url, 'transformer-block', async (nb) => {
-  await nb.md`
+  await nb.md(String.raw`
     ## The question
     *Qwen 结构改进.* What does a Qwen (LLaMA-family) block change compared with the original
     Transformer block, and why?
 
     ## Two blocks, one set of parts
-    The module assembles both blocks from the project's own parts: multiHeadAttention (with GQA),
-    applyRope, layerNorm / rmsNorm with preNorm / postNorm, denseFfn (ReLU or GELU) / swiglu. A config picks one
-    option per part. Here are the two configs at d = 896 (Qwen2-0.5B's width, 14 heads, 2 kv heads,
-    FFN 4864) next to the original at the same width (FFN 4 d):
+    As in the papers, with $x$ the residual stream:
+
+    - original (post-LN): $h = \mathrm{LN}(x + \mathrm{MHA}(x))$, $\;y = \mathrm{LN}(h + \mathrm{FFN}(h))$
+    - LLaMA / Qwen (pre-LN): $h = x + \mathrm{GQA}(\mathrm{RMSNorm}(x))$, $\;y = h + \mathrm{SwiGLU}(\mathrm{RMSNorm}(h))$
+
+    The module's forward is those two lines, with the parts the config picks:
+  `);
+  await nb.source('ml/transformer-block.ts', 'blockForward');
+  await nb.md`
+    The parts come from the project's own modules: multiHeadAttentionMasked (with GQA and RoPE as its
+    per-head hook), layerNorm / rmsNorm, denseFfn (ReLU or GELU) / swiglu; the tensor twin blockTf is
+    composed the same way of their twins. Here are the two configs at d = 896 (Qwen2-0.5B's width,
+    14 heads, 2 kv heads, FFN 4864) next to the original at the same width (FFN 4 d):
   `;
   const original = originalBlockConfig({ dModel: 896, numHeads: 14, ffnHidden: 4 * 896 });
   const qwen = QWEN2_0_5B.block;
@@ -108,20 +120,21 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
   await nb.check('GPT-2 small total', gpt2, 124_439_808);
   const llama = await nb.code(() => modelParamCount(LLAMA2_7B).total);
   await nb.check('Llama-2-7B total', llama, 6_738_415_616);
-  const rule = GPT2_SMALL.numLayers * blockParamCountApproxVariant(GPT2_SMALL.block);
+  const rule = GPT2_SMALL.numLayers * pitfallBlockParamCountRuleOfThumb(GPT2_SMALL.block);
   await nb.md`
-    The rule of thumb 12 L d^2 (4 d^2 attention + 8 d^2 FFN per block) gives ${rule.toLocaleString('en-US')}
-    for GPT-2's blocks, ${(modelParamCount(GPT2_SMALL).blocks - rule).toLocaleString('en-US')} short:
-    it forgets the 13 d biases and norm parameters per block. Good for estimates, not for "exactly".
+    The rule of thumb $12 L d^2$ ($4 d^2$ attention + $8 d^2$ FFN per block, the pitfall
+    pitfallBlockParamCountRuleOfThumb) gives ${rule.toLocaleString('en-US')} for GPT-2's blocks,
+    ${(modelParamCount(GPT2_SMALL).blocks - rule).toLocaleString('en-US')} short: it forgets the
+    $13 d$ biases and norm parameters per block. Good for estimates, not for "exactly".
   `;
 
   await nb.md`
     ## A tiny forward pass
-    d = 8, 4 query heads (2 kv heads in Qwen2), FFN 32 = 4 d for the original and 16 for SwiGLU,
-    five tokens, causal. The original block gets
-    sinusoidal positions added to its input (outside the block); the Qwen block rotates q and k.
-    Each is run from scratch (Float64 loops through the part modules) and as a tfjs graph written
-    with tf ops, float32.
+    Inputs: d = 8, 4 query heads (2 kv heads in Qwen2), FFN 32 = 4 d for the original and 16 for
+    SwiGLU, five random tokens (seed 20), causal. The original block gets sinusoidal positions added
+    to its input (outside the block); the Qwen block rotates q and k. Each is run from scratch
+    (Float64 loops through the part modules) and as blockTf, composed of the parts' tensor twins,
+    float32.
   `;
   const r = rng(20);
   const tiny = { dModel: 8, numHeads: 4, ffnHidden: 16 };
@@ -132,11 +145,15 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
   const tokens = randomMatrix(5, 8, r);
   const { name: backend } = await tensorBackend();
   const rows = [];
+  const pitfallRows = [];
+  let lastQwen: { x: typeof tokens; w: BlockWeights; config: BlockConfig } | undefined;
   for (const { name, config } of blocks) {
     const x = config.rope ? tokens : addPositions(tokens, sinusoidalEncoding(5, 8));
     const w = initBlock(config, r);
     const mine = blockForward(x, w, config, { causal: true });
-    const theirs = await blockForwardTf(x, w, config, { causal: true });
+    const theirs = await blockTfMatrix(x, w, config, { causal: true });
+    if (config.rope) lastQwen = { x, w, config };
+    pitfallRows.push({ block: name, 'max |swapped placement - right|': maxAbsDiff(pitfallSwappedNormPlacement(x, w, config, { causal: true }), mine).toFixed(3) });
     rows.push({ block: name, 'output row 4 (first 4 of 8)': toRows(mine)[4]!.slice(0, 4).map((v) => v.toFixed(4)).join(', '), 'max |from scratch - tfjs|': maxAbsDiff(mine, theirs).toExponential(2) });
     await nb.claim(`${name} block: from scratch and tfjs (${backend}) agree`, maxAbsDiff(mine, theirs) < 1e-4, `max |difference| = ${maxAbsDiff(mine, theirs).toExponential(2)} < 1e-4`);
     // causal: changing the last token leaves rows 0..3 as they were
@@ -145,6 +162,25 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
     await nb.claim(`${name} block is causal`, maxAbsDiff(matrix(4, 8, again.data.subarray(0, 32)), matrix(4, 8, mine.data.subarray(0, 32))) === 0, 'rows 0..3 unchanged when token 4 changes');
   }
   await nb.table(rows, 'Tiny forward pass, causal');
+
+  await nb.md(String.raw`
+    ## Pitfalls: where the norm goes
+    Two slips an interviewer listens for. Swapping the placement (pitfallSwappedNormPlacement:
+    writing the original block as $x + f(\mathrm{norm}(x))$, or LLaMA's as $\mathrm{norm}(x + f(x))$)
+    runs the same weights through a different function. And a pre-norm block whose residual
+    starts from the normalized input (pitfallPreNormBlockResidualAfterNorm,
+    $\mathrm{norm}(x) + f(\mathrm{norm}(x))$) loses the identity path: with both sublayers silenced
+    (zero output projections) the right block gives back x exactly, the slip does not.
+  `);
+  await nb.table(pitfallRows, 'The same tiny runs with the placement swapped');
+  if (lastQwen) {
+    const { x, w, config } = lastQwen;
+    const zero = (m: { rows: number; cols: number }) => matrix(m.rows, m.cols);
+    const silent: BlockWeights = { ...w, attention: { ...w.attention, wo: zero(w.attention.wo) }, ffn: { ...w.ffn, w2: zero(w.ffn.w2) } };
+    await nb.check('Qwen2 block with silenced sublayers: max |y - x|', maxAbsDiff(blockForward(x, silent, config), x), 0);
+    const slip = maxAbsDiff(pitfallPreNormBlockResidualAfterNorm(x, silent, config), x);
+    await nb.claim('the residual-after-norm pitfall does not give back x', slip > 0.1, `max |y - x| = ${slip.toFixed(3)}`);
+  }
 
   await nb.md`
     ## When not to use the original block

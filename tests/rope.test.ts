@@ -31,7 +31,7 @@ import {
   type RopeLayout,
   type RopeScaling,
 } from '../ml/rope.js';
-import { initMultiHeadAttention, multiHeadAttention } from '../ml/multi-head-attention.js';
+import { initMultiHeadAttention, multiHeadAttentionMasked } from '../ml/multi-head-attention.js';
 import { tensorBackend } from '../core/backend.js';
 import { Counter } from '../core/counter.js';
 import { fromRows, linear, matmulTransposed, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
@@ -289,7 +289,7 @@ const offsetProperty = (ropeAt: (offset: number) => (x: Matrix) => Matrix) =>
     const r = rng(seed);
     const w = initMultiHeadAttention({ dModel: 4, numHeads: heads, headDim: 2 * halfD }, r);
     const x = randomMatrix(n, 4, r);
-    const at = (o: number) => multiHeadAttention(x, w, { numHeads: heads }, { causal: true, transformQK: ropeAt(o) }).output;
+    const at = (o: number) => multiHeadAttentionMasked(x, w, { numHeads: heads }, { causal: true, transformQK: ropeAt(o) }).output;
     return maxAbsDiff(at(0), at(offset)) < 1e-9;
   });
 
@@ -302,8 +302,8 @@ describe('inside multi-head attention (the transformQK hook)', () => {
     const x = randomMatrix(5, 4, rng(11));
     expect(ropeTransform({ offset: 3, layout: 'interleaved' })(x)).toEqual(applyRope(x, { offset: 3, layout: 'interleaved' }));
     const w = initMultiHeadAttention({ dModel: 4, numHeads: 2, headDim: 2 }, rng(12));
-    const withRope = multiHeadAttention(x, w, { numHeads: 2 }, { causal: true, transformQK: ropeTransform() }).output;
-    expect(maxAbsDiff(withRope, multiHeadAttention(x, w, { numHeads: 2 }, { causal: true }).output)).toBeGreaterThan(1e-3);
+    const withRope = multiHeadAttentionMasked(x, w, { numHeads: 2 }, { causal: true, transformQK: ropeTransform() }).output;
+    expect(maxAbsDiff(withRope, multiHeadAttentionMasked(x, w, { numHeads: 2 }, { causal: true }).output)).toBeGreaterThan(1e-3);
   });
 });
 
