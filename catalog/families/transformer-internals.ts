@@ -43,7 +43,7 @@ export const transformerInternals: ConceptEntry[] = [
     titleZh: 'LLM 损失函数、初始 loss 与 SFT 掩码',
     summary: 'Shifted next-token cross-entropy with -100 ignored labels and its softmax - onehot gradient checked against tfjs, the ln V initial loss of a fresh tiny LM (11.51 for V = 100,000), and the SFT prompt mask.',
     questions: ['Q21', 'Q22'],
-    module: 'ml/lm-loss.ts',
+    module: 'ml/lm-loss/index.ts',
     test: 'tests/lm-loss.test.ts',
     notebook: 'notebooks/lm-loss.ts',
   },
