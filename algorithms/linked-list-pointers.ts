@@ -4,26 +4,28 @@
  *
  * The idea in two lines: a singly linked node only knows its successor, so every deletion is
  * "make the predecessor skip it" (a sentinel node gives the head a predecessor too); two pointers
- * moving at different speeds or with a fixed gap find the middle, a cycle and the k-th node from the
- * end in one pass and O(1) extra space.
+ * moving at different speeds or with a fixed gap find the middle, a cycle and the k-th node from
+ * the end in one pass and O(1) extra space.
  *
  * The textbook answers come first, one short function each:
  * - `deleteNode(node)` (LeetCode 237): given only the node, copy the successor's value in and skip
  *   the successor. The tail cannot be deleted this way (its predecessor is unreachable and there is
  *   no successor to copy): an ArgumentError.
- * - `deleteByValue(head, value)` (LeetCode 203): remove every node holding `value`, with a sentinel.
+ * - `deleteByValue(head, value)` (LeetCode 203): remove every node holding `value` (a sentinel).
  * - `middleNode(head)` (LeetCode 876): the SECOND middle for even lengths (index floor(n / 2)).
  * - `hasCycle` / `cycleEntry` (Floyd; LeetCode 141 / 142).
- * - `kthFromEnd(head, k)` (剑指 Offer 22; k = 1 is the last node) and `removeKthFromEnd` (LeetCode 19).
- * Then the alternatives: `firstMiddleNode` (index floor((n - 1) / 2), what splitting a list in halves
- * wants: merge sort, reorder-list Q05, palindromes), `cycleEntryWithSet` (O(n) memory), and counted
- * versions (`middleNodeCounted`, `cycleEntryCounted`, `kthFromEndCounted`) that add their pointer
- * steps to a Counter ('steps'). The common wrong answers (`pitfall*`) close the module.
+ * - `kthFromEnd(head, k)` (剑指 Offer 22; k = 1 is the last), `removeKthFromEnd` (LeetCode 19).
+ * Then the alternatives: `firstMiddleNode` (index floor((n - 1) / 2), what splitting a list in
+ * halves wants: merge sort, reorder-list Q05, palindromes), `cycleEntryWithSet` (O(n) memory),
+ * and counted versions (`middleNodeCounted`, `cycleEntryCounted`, `kthFromEndCounted`) that add
+ * their pointer steps to a Counter ('steps'). The common wrong answers (`pitfall*`) close the
+ * module.
  *
  * Complexity: every function is O(n) time and O(1) extra space, except cycleEntryWithSet (O(n)
  * space). Floyd takes at most 3 (mu + lambda) + 2 mu <= 5n pointer steps (mu = nodes before the
- * cycle, lambda = cycle length). Every entry checks its list in one O(n), O(1)-space pass (nodes are
- * ListNodes holding finite numbers; a cycle where none is allowed is an ArgumentError, never a hang).
+ * cycle, lambda = cycle length). Every entry checks its list in one O(n), O(1)-space pass (nodes
+ * are ListNodes holding finite numbers; a cycle where none is allowed is an ArgumentError, never a
+ * hang).
  *
  * @example
  *   middleNode(fromArray([1, 2, 3, 4]))?.val                 // 3 (LeetCode 876: second middle)
@@ -40,6 +42,11 @@ import {
   ListNode,
 } from './support/linked-list.js';
 
+/** k past the end of a list of n nodes. */
+function tooFew(k: number, n: number): ArgumentError {
+  return new ArgumentError('k', k, `an integer in [1, ${n}] (the list has ${n} nodes)`);
+}
+
 /**
  * LeetCode 237: deletes `node` from its list given only the node. The node object stays in the list
  * and takes its successor's value; it is the successor object that leaves the list.
@@ -48,10 +55,13 @@ export function deleteNode(node: ListNode): void {
   assertListNode('node', node);
   const next = node.next;
   if (next === null) {
-    const why = 'a node that is not the tail: with only the node in hand, the tail cannot be deleted';
+    const why = 'a node that is not the tail: given only the node, the tail cannot be deleted';
     throw new ArgumentError('node', node, why, 'the tail node');
   }
-  if (next === node) throw new ArgumentError('node', node, 'a node whose successor is another node', 'a node linked to itself');
+  if (next === node) {
+    const why = 'a node whose successor is another node';
+    throw new ArgumentError('node', node, why, 'a node linked to itself');
+  }
   assertListNode('node.next', next);
   node.val = next.val;
   node.next = next.next;
@@ -124,15 +134,16 @@ export function cycleEntry(head: ListNode | null): ListNode | null {
 }
 
 /**
- * The k-th node from the end, k = 1 being the last (剑指 Offer 22). The lead pointer walks k nodes
- * first, then lead and trail move together: when lead falls off the end, trail is n - k nodes in.
+ * The k-th node from the end, k = 1 being the last (剑指 Offer 22). The lead pointer walks k
+ * nodes first, then lead and trail move together: when lead falls off the end, trail is n - k
+ * nodes in.
  */
 export function kthFromEnd(head: ListNode | null, k: number): ListNode {
   assertList('head', head);
   assertInteger('k', k, { min: 1 });
   let lead = head;
   for (let i = 0; i < k; i++) {
-    if (lead === null) throw new ArgumentError('k', k, `an integer in [1, ${i}] (the list has ${i} nodes)`);
+    if (lead === null) throw tooFew(k, i);
     lead = lead.next;
   }
   let trail = head as ListNode;
@@ -152,10 +163,11 @@ export function removeKthFromEnd(head: ListNode | null, k: number): ListNode | n
   const sentinel = new ListNode(0, head);
   let lead: ListNode = sentinel;
   for (let i = 0; i < k; i++) {
-    if (lead.next === null) throw new ArgumentError('k', k, `an integer in [1, ${i}] (the list has ${i} nodes)`);
+    if (lead.next === null) throw tooFew(k, i);
     lead = lead.next;
   }
-  // Invariant: lead is k nodes ahead of before; when lead is the last node, before precedes the target.
+  // Invariant: lead is k nodes ahead of before; when lead is the last node, before precedes the
+  // target.
   let before = sentinel;
   while (lead.next !== null) {
     lead = lead.next;
@@ -186,7 +198,11 @@ export function firstMiddleNode(head: ListNode | null): ListNode | null {
 export type Middle = 'first' | 'second';
 
 /** middleNode ('second') or firstMiddleNode ('first'), adding its pointer steps to `counter`. */
-export function middleNodeCounted(head: ListNode | null, middle: Middle = 'second', counter?: Counter): ListNode | null {
+export function middleNodeCounted(
+  head: ListNode | null,
+  middle: Middle = 'second',
+  counter?: Counter,
+): ListNode | null {
   assertList('head', head);
   assertOneOf('middle', middle, ['first', 'second']);
   assertOptionalCounter('counter', counter);
@@ -257,7 +273,7 @@ export function cycleEntryWithSet(head: ListNode | null, counter?: Counter): Lis
   return entry;
 }
 
-/** kthFromEnd, adding its pointer steps to `counter`: k for the lead, 2 (n - k) together (<= 2n). */
+/** kthFromEnd, adding its pointer steps to `counter`: k for the lead, 2 (n - k) together. */
 export function kthFromEndCounted(head: ListNode | null, k: number, counter?: Counter): ListNode {
   assertList('head', head);
   assertInteger('k', k, { min: 1 });
@@ -265,7 +281,7 @@ export function kthFromEndCounted(head: ListNode | null, k: number, counter?: Co
   let steps = 0;
   let lead = head;
   for (let i = 0; i < k; i++, steps++) {
-    if (lead === null) throw new ArgumentError('k', k, `an integer in [1, ${i}] (the list has ${i} nodes)`);
+    if (lead === null) throw tooFew(k, i);
     lead = lead.next;
   }
   let trail = head as ListNode;
@@ -279,7 +295,7 @@ export function kthFromEndCounted(head: ListNode | null, k: number, counter?: Co
 
 // ---- The common wrong answers ----
 
-/** Pitfall: returns Floyd's meeting point as the cycle entry (they differ unless mu is 0 mod lambda). */
+/** Pitfall: returns Floyd's meeting point as the cycle entry (wrong unless mu = 0 mod lambda). */
 export function pitfallMeetingPointAsEntry(head: ListNode | null): ListNode | null {
   assertListMayCycle('head', head);
   return floydMeeting(head, { steps: 0 });
@@ -300,12 +316,15 @@ export function pitfallKthFromEndOffByOne(head: ListNode | null, k: number): Lis
 }
 
 /** Pitfall: delete by value that always advances, so the node after each deleted one is skipped. */
-export function pitfallDeleteByValueAdvancing(head: ListNode | null, value: number): ListNode | null {
+export function pitfallDeleteByValueAdvancing(
+  head: ListNode | null,
+  value: number,
+): ListNode | null {
   assertList('head', head);
   assertFinite('value', value);
   const sentinel = new ListNode(0, head);
   for (let p: ListNode | null = sentinel; p !== null && p.next !== null; p = p.next) {
-    if (p.next.val === value) p.next = p.next.next; // and then p = p.next moves past an unjudged node
+    if (p.next.val === value) p.next = p.next.next; // then p = p.next skips an unjudged node
   }
   return sentinel.next;
 }

@@ -4,8 +4,8 @@
  * Answers: Q05 (链表交叉反转).
  *
  * The idea in two lines: the answer alternates between the front half read forwards and the back
- * half read backwards; so find the middle with fast/slow pointers, cut there, reverse the back half,
- * and merge the two halves. No array, no new nodes.
+ * half read backwards; so find the middle with fast/slow pointers, cut there, reverse the back
+ * half, and merge the two halves. No array, no new nodes.
  *
  * The front half must keep ceil(n / 2) nodes (cut after the FIRST middle): the merge takes one node
  * from each half in turn and ends on the front half. Two classic slips, kept at the end as
@@ -133,11 +133,12 @@ export function pitfallReorderWithoutCut(head: ListNode | null): ListNode | null
   assertList('head', head);
   if (head === null) return null;
   const middle = firstMiddle(head);
-  merge(head, reverseInPlace(middle.next, { steps: 0 }), { steps: 0 }); // middle.next = null is missing
+  // middle.next = null is missing here
+  merge(head, reverseInPlace(middle.next, { steps: 0 }), { steps: 0 });
   return head;
 }
 
-/** Pitfall: cuts before the second middle: for odd n the back half is longer and its tail is lost. */
+/** Pitfall: cuts before the second middle: for odd n the back half is longer, its tail is lost. */
 export function pitfallReorderLosesTail(head: ListNode | null): ListNode | null {
   assertList('head', head);
   if (head === null || head.next === null) return head;

@@ -47,7 +47,8 @@ export function rightSideView(root: TreeNode | null): number[] {
 
 /** A Counter keeps sums: record a maximum by adding how much it grew. */
 function recordMax(counter: Counter | undefined, kind: string, value: number): void {
-  if (counter !== undefined && value > counter.get(kind)) counter.add(kind, value - counter.get(kind));
+  const sofar = counter?.get(kind) ?? 0;
+  if (counter !== undefined && value > sofar) counter.add(kind, value - sofar);
 }
 
 /** rightSideView, counted: 'visits' (nodes dequeued) and 'maxFrontier' (the widest level held). */

@@ -3,8 +3,8 @@
  * built from LeetCode's level-order array with nulls and read back to it.
  *
  * The array format: the root, then for each node that exists, in level order, its left and its
- * right child, null where a child is missing; children of missing nodes are not listed, and trailing
- * nulls are dropped. [1, 2, 3, null, 5, null, 4] is
+ * right child, null where a child is missing; children of missing nodes are not listed, and
+ * trailing nulls are dropped. [1, 2, 3, null, 5, null, 4] is
  *
  *        1
  *       / \
@@ -49,10 +49,12 @@ export function assertTree(argument: string, root: unknown): asserts root is Tre
   const visit = (child: unknown): void => {
     if (child === null) return;
     if (!(child instanceof TreeNode)) {
-      throw new ArgumentTypeError(argument, root, 'a tree of TreeNode objects (a child is not one)');
+      const expected = 'a tree of TreeNode objects (a child is not one)';
+      throw new ArgumentTypeError(argument, root, expected);
     }
     if (seen.has(child)) {
-      throw new ArgumentError(argument, root, 'a tree (a node is reached twice)', 'a graph with a shared node');
+      const shown = 'a graph with a shared node';
+      throw new ArgumentError(argument, root, 'a tree (a node is reached twice)', shown);
     }
     seen.add(child);
     stack.push(child);
@@ -60,7 +62,8 @@ export function assertTree(argument: string, root: unknown): asserts root is Tre
   while (stack.length > 0) {
     const node = stack.pop() as TreeNode;
     if (typeof node.val !== 'number' || !Number.isFinite(node.val)) {
-      throw new ArgumentError(argument, root, 'a tree of finite numbers', `a tree holding ${node.val}`);
+      const shown = `a tree holding ${String(node.val)}`;
+      throw new ArgumentError(argument, root, 'a tree of finite numbers', shown);
     }
     visit(node.left);
     visit(node.right);
@@ -75,10 +78,13 @@ export function assertTree(argument: string, root: unknown): asserts root is Tre
 export function fromLevelOrder(values: LevelOrder): TreeNode | null {
   assertArray('values', values);
   values.forEach((v, i) => {
-    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) throw new ArgumentError(`values[${i}]`, v, 'a finite number or null');
+    if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) {
+      throw new ArgumentError(`values[${i}]`, v, 'a finite number or null');
+    }
   });
   if (values.length === 0 || values[0] === null) {
-    if (values.length > 1) throw new ArgumentError('values', values, 'nothing after a null root (the empty tree is [])');
+    const expected = 'nothing after a null root (the empty tree is [])';
+    if (values.length > 1) throw new ArgumentError('values', values, expected);
     return null;
   }
   const root = new TreeNode(values[0] as number);
@@ -92,7 +98,8 @@ export function fromLevelOrder(values: LevelOrder): TreeNode | null {
       // Trailing nulls without a parent are tolerated; a value without a parent is not.
       const orphan = values.findIndex((v, j) => j >= i && v !== null);
       if (orphan === -1) break;
-      throw new ArgumentError(`values[${orphan}]`, values[orphan], 'null or nothing: every earlier node already has both children read, so it has no parent');
+      const why = 'null or nothing: every earlier node has both children, so it has no parent';
+      throw new ArgumentError(`values[${orphan}]`, values[orphan], why);
     }
     const left = values[i++];
     if (left !== null && left !== undefined) waiting.push((parent.left = new TreeNode(left)));
@@ -102,7 +109,7 @@ export function fromLevelOrder(values: LevelOrder): TreeNode | null {
   return root;
 }
 
-/** The LeetCode level-order array of a tree (no trailing nulls). A node reached twice is an error. */
+/** The LeetCode level-order array of a tree (no trailing nulls). */
 export function toLevelOrder(root: TreeNode | null): (number | null)[] {
   assertTree('root', root);
   if (root === null) return [];
@@ -116,7 +123,10 @@ export function toLevelOrder(root: TreeNode | null): (number | null)[] {
         out.push(null);
         continue;
       }
-      if (seen.has(child)) throw new ArgumentError('root', root, 'a tree (a node is reached twice)', 'a graph with a shared node');
+      if (seen.has(child)) {
+        const shown = 'a graph with a shared node';
+        throw new ArgumentError('root', root, 'a tree (a node is reached twice)', shown);
+      }
       seen.add(child);
       out.push(child.val);
       queue.push(child);
@@ -126,7 +136,7 @@ export function toLevelOrder(root: TreeNode | null): (number | null)[] {
   return out;
 }
 
-/** Number of levels: 0 for the empty tree, 1 for a single node. Iterative, so deep trees are fine. */
+/** Number of levels: 0 for the empty tree, 1 for a single node. Iterative: deep trees are fine. */
 export function height(root: TreeNode | null): number {
   assertTree('root', root);
   let levels = 0;

@@ -1,7 +1,7 @@
 /**
  * The singly linked list shared by every list concept (Q05 reorder-list, Q08 linked-list-pointers):
- * LeetCode's `ListNode`, built from an array and read back to one, plus a list whose tail links back
- * to a chosen index (LeetCode 141/142's `pos`), and the entry checks every list function uses.
+ * LeetCode's `ListNode`, built from an array and read back to one, plus a list whose tail links
+ * back to a chosen index (LeetCode 141/142's `pos`), and the entry checks every list function uses.
  * Plumbing only: the concepts live in their own modules.
  *
  * @example
@@ -31,20 +31,20 @@ export function assertListHead(argument: string, head: unknown): asserts head is
   }
 }
 
-/** Throws unless `node` is a ListNode holding a finite number whose `next` is a ListNode or null. */
+/** Throws unless `node` is a ListNode holding a finite number, its `next` a ListNode or null. */
 export function assertListNode(argument: string, node: unknown): asserts node is ListNode {
   assertNode(argument, node, node);
 }
 
 function assertNode(argument: string, head: unknown, node: unknown): asserts node is ListNode {
-  if (!(node instanceof ListNode)) {
-    throw new ArgumentTypeError(argument, head, 'a list of ListNode objects (a next is not a ListNode)');
-  }
+  const nodes = 'a list of ListNode objects (a next is not a ListNode)';
+  if (!(node instanceof ListNode)) throw new ArgumentTypeError(argument, head, nodes);
   if (typeof node.val !== 'number' || !Number.isFinite(node.val)) {
-    throw new ArgumentError(argument, head, 'a list of finite numbers', `a list holding ${node.val}`);
+    const shown = `a list holding ${String(node.val)}`;
+    throw new ArgumentError(argument, head, 'a list of finite numbers', shown);
   }
   if (node.next !== null && !(node.next instanceof ListNode)) {
-    throw new ArgumentTypeError(argument, head, 'a list of ListNode objects (a next is not a ListNode)');
+    throw new ArgumentTypeError(argument, head, nodes);
   }
 }
 
@@ -78,7 +78,8 @@ function inspectList(argument: string, head: unknown): boolean {
  */
 export function assertList(argument: string, head: unknown): asserts head is ListNode | null {
   if (inspectList(argument, head)) {
-    throw new ArgumentError(argument, head, 'an acyclic list (the last node links to null)', 'a list with a cycle');
+    const acyclic = 'an acyclic list (the last node links to null)';
+    throw new ArgumentError(argument, head, acyclic, 'a list with a cycle');
   }
 }
 
@@ -86,7 +87,10 @@ export function assertList(argument: string, head: unknown): asserts head is Lis
  * Throws unless `head` is a list of ListNodes holding finite numbers, or null; a cycle is allowed
  * (for the cycle detectors). One O(n) pass, O(1) space.
  */
-export function assertListMayCycle(argument: string, head: unknown): asserts head is ListNode | null {
+export function assertListMayCycle(
+  argument: string,
+  head: unknown,
+): asserts head is ListNode | null {
   inspectList(argument, head);
 }
 
