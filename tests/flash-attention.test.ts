@@ -1,26 +1,29 @@
 /**
  * Answer key for Q24, FlashAttention's tiled attention with the online softmax. A worked example by
- * hand (two keys in two blocks: the rescale by exp(m_old - m_new) is what makes it right); the tiled
- * version equals naive `attention` for every block size and mask (blocks need not divide n); the
- * no-rescale wrong answer rejected by that same property; tfjs (the same tiling in tf ops) agrees;
- * floats allocated counted: O(n d + B d + B^2) against the naive n m; multiply-adds equal the naive
- * ones; bad input named.
+ * hand (two keys in two blocks: the rescale by exp(m_old - m_new) is what makes it right); the
+ * textbook loop and the tiled kernel equal naive attention for every block size and mask (blocks
+ * need not divide n); tfjs (the same tiling in tf ops, masks as tensors) agrees; floats allocated
+ * counted: O(n d + B d + B^2) against the naive n m; multiply-adds equal the naive ones; then the
+ * online softmax without the rescale rejected by the same property.
+ * Input checks: tests/inputs/flash-attention.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import {
   flashAttention,
   flashAttentionFloats,
-  flashAttentionNoRescaleVariant,
-  flashAttentionTf,
+  flashAttentionTfMatrix,
+  flashAttentionTiled,
   naiveAttention,
   naiveAttentionFloats,
+  pitfallOnlineSoftmaxWithoutRescale,
   type FlashAttentionOptions,
 } from '../ml/flash-attention.js';
-import { attention, attentionTf } from '../ml/scaled-dot-product-attention.js';
-import { ArgumentError } from '../core/errors.js';
+import { attention, attentionMasked, attentionTfMatrix } from '../ml/scaled-dot-product-attention.js';
+import { Counter } from '../core/counter.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
+import { rejectsPitfall } from './support/answer-key.js';
 
 /** Generated cases: n queries, m keys, widths, block sizes 1..12 (often not dividing n or m), masks. */
 const flashCase = (maxLength = 20) =>
@@ -53,8 +56,17 @@ type Tiled = (q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions) =
 const equalsNaive = (tiled: Tiled) =>
   fc.property(flashCase(), ({ q, k, v, options }) => {
     const { queryBlock: _b, keyBlock: _c, ...maskOnly } = options;
-    return maxAbsDiff(tiled(q, k, v, options), attention(q, k, v, maskOnly).output) < 1e-9;
+    return maxAbsDiff(tiled(q, k, v, options), attentionMasked(q, k, v, maskOnly).output) < 1e-9;
   });
+
+/** The textbook loop (no masks, one block size) as a Tiled kernel: unmasked cases only. */
+type Loop = (q: Matrix, k: Matrix, v: Matrix, blockSize?: number) => Matrix;
+const unmasked = (loop: Loop): Tiled => (q, k, v, options) => {
+  const { queryBlock: _b, keyBlock: _c, ...masks } = options;
+  // a masked case falls back to the reference itself: the loop takes no masks
+  if (options.causal || options.keyPadding?.some(Boolean)) return attentionMasked(q, k, v, masks).output;
+  return loop(q, k, v, options.keyBlock);
+};
 
 describe('worked examples', () => {
   // q = [1], keys [1] and [3], values [10] and [20], scale 1, one key per block
@@ -64,13 +76,15 @@ describe('worked examples', () => {
 
   it('two keys in two blocks: m goes 1 -> 3, so l = e^-2 + 1 and O = 10 e^-2 + 20, output 18.808 = softmax([1, 3]) . [10, 20]', () => {
     const expected = (10 * Math.exp(-2) + 20) / (Math.exp(-2) + 1);
-    expect(flashAttention(q, k, v, { scale: 1, keyBlock: 1 }).data[0]).toBeCloseTo(expected, 12);
+    expect(flashAttentionTiled(q, k, v, { scale: 1, keyBlock: 1 }).data[0]).toBeCloseTo(expected, 12);
     expect(expected).toBeCloseTo(18.808, 3);
-    expect(attention(q, k, v, { scale: 1 }).output.data[0]).toBeCloseTo(expected, 12);
+    expect(attentionMasked(q, k, v, { scale: 1 }).output.data[0]).toBeCloseTo(expected, 12);
   });
 
   it('without the rescale the old block keeps weight e^0: (10 + 20) / (1 + 1) = 15, wrong', () => {
-    expect(flashAttentionNoRescaleVariant(q, k, v, { scale: 1, keyBlock: 1 }).data[0]).toBeCloseTo(15, 12);
+    // with q = [1] and d_k = 1 the textbook scale 1 / sqrt(1) is 1 too
+    expect(pitfallOnlineSoftmaxWithoutRescale(q, k, v, 1).data[0]).toBeCloseTo(15, 12);
+    expect(flashAttention(q, k, v, 1).data[0]).toBeCloseTo((10 * Math.exp(-2) + 20) / (Math.exp(-2) + 1), 12);
   });
 
   it('the 4 x 4 reference case in blocks of 3 queries and 2 keys gives O = [[1.2699, .8429], [1, .8112], [1, .5731], [1, .8112]]', () => {
@@ -78,34 +92,38 @@ describe('worked examples', () => {
     const K = fromRows([[2, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 1], [0, 0, 2, 1]]);
     const V = fromRows([[1, 0], [0, 1], [1, 1], [2, 1]]);
     const expected = [[1.2699, 0.8429], [1, 0.8112], [1, 0.5731], [1, 0.8112]];
-    toRows(flashAttention(Q, K, V, { queryBlock: 3, keyBlock: 2 })).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 4)));
+    toRows(flashAttentionTiled(Q, K, V, { queryBlock: 3, keyBlock: 2 })).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 4)));
     const causal = [[1, 0], [0.3775, 0.6225], [0.8137, 0.4935], [1, 0.8112]];
-    toRows(flashAttention(Q, K, V, { queryBlock: 3, keyBlock: 2, causal: true })).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(causal[i]![j]!, 4)));
+    toRows(flashAttentionTiled(Q, K, V, { queryBlock: 3, keyBlock: 2, causal: true })).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(causal[i]![j]!, 4)));
   });
 
   it('a fully masked row gives zeros, like the naive version', () => {
-    const out = flashAttention(fromRows([[1, 2]]), fromRows([[1, 0], [0, 1]]), fromRows([[5], [6]]), { keyPadding: [true, true], keyBlock: 1 });
+    const out = flashAttentionTiled(fromRows([[1, 2]]), fromRows([[1, 0], [0, 1]]), fromRows([[5], [6]]), { keyPadding: [true, true], keyBlock: 1 });
     expect(Array.from(out.data)).toEqual([0]);
   });
 
   it('logits of 1e3 do not overflow: every exp is taken relative to the running max', () => {
-    const out = flashAttention(fromRows([[1000]]), fromRows([[1], [2], [3]]), fromRows([[0], [1], [2]]), { scale: 1, keyBlock: 1 });
+    const out = flashAttention(fromRows([[1000]]), fromRows([[1], [2], [3]]), fromRows([[0], [1], [2]]), 1);
     expect(out.data[0]).toBeCloseTo(2, 12);
   });
 });
 
 describe('tiled equals naive attention for every block size and mask', () => {
   it('holds within 1e-9 (block sizes 1..12, n and m up to 20, causal and key padding, logits up to +-900)', () => {
-    fc.assert(equalsNaive(flashAttention), { numRuns: 300, seed: 24 });
+    fc.assert(equalsNaive(flashAttentionTiled), { numRuns: 300, seed: 24 });
   });
 
-  it('rejects the wrong variant that forgets to rescale l and O by exp(m_old - m_new)', () => {
-    expect(fc.check(equalsNaive(flashAttentionNoRescaleVariant), { numRuns: 300, seed: 24 }).failed).toBe(true);
+  it('the textbook loop holds too on the unmasked cases (one query at a time, key blocks 1..12)', () => {
+    fc.assert(equalsNaive(unmasked(flashAttention)), { numRuns: 300, seed: 24 });
+  });
+
+  test.prop([flashCase(12)], { numRuns: 100 })('the textbook loop equals the textbook attention without a mask', ({ q, k, v, options }) => {
+    expect(maxAbsDiff(flashAttention(q, k, v, options.keyBlock), attention(q, k, v).output)).toBeLessThan(1e-9);
   });
 
   test.prop([flashCase(12), fc.integer({ min: 1, max: 12 })], { numRuns: 60 })('the output does not depend on the block sizes', ({ q, k, v, options }, other) => {
-    const a = flashAttention(q, k, v, options);
-    const b = flashAttention(q, k, v, { ...options, queryBlock: other, keyBlock: 13 - other });
+    const a = flashAttentionTiled(q, k, v, options);
+    const b = flashAttentionTiled(q, k, v, { ...options, queryBlock: other, keyBlock: 13 - other });
     expect(maxAbsDiff(a, b)).toBeLessThan(1e-12);
   });
 
@@ -115,8 +133,8 @@ describe('tiled equals naive attention for every block size and mask', () => {
     const t = tRaw % qc.rows;
     const r = rng(seed);
     const scramble = (x: Matrix) => matrix(x.rows, x.cols, x.data.map((val, i) => (i >= (t + 1) * x.cols ? r.normal() : val)));
-    const before = flashAttention(qc, k, v, causal);
-    const after = flashAttention(qc, scramble(k), scramble(v), causal);
+    const before = flashAttentionTiled(qc, k, v, causal);
+    const after = flashAttentionTiled(qc, scramble(k), scramble(v), causal);
     expect(Array.from(after.data.subarray(0, (t + 1) * v.cols))).toEqual(Array.from(before.data.subarray(0, (t + 1) * v.cols)));
   });
 });
@@ -127,22 +145,22 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
     const unit = (x: Matrix) => matrix(x.rows, x.cols, x.data.map((val) => Math.tanh(val)));
     const [q1, k1, v1] = [unit(q), unit(k), unit(v)];
     const { queryBlock: _b, keyBlock: _c, ...maskOnly } = options;
-    const mine = flashAttention(q1, k1, v1, options);
-    expect(maxAbsDiff(mine, await flashAttentionTf(q1, k1, v1, options))).toBeLessThan(1e-5);
-    expect(maxAbsDiff(mine, (await attentionTf(q1, k1, v1, maskOnly)).output)).toBeLessThan(1e-5);
+    const mine = flashAttentionTiled(q1, k1, v1, options);
+    expect(maxAbsDiff(mine, await flashAttentionTfMatrix(q1, k1, v1, options))).toBeLessThan(1e-5);
+    expect(maxAbsDiff(mine, await attentionTfMatrix(q1, k1, v1, maskOnly))).toBeLessThan(1e-5);
   });
 });
 
 describe('memory: floats allocated are O(n d + B d + B^2), not O(n m)', () => {
   test.prop([flashCase()], { numRuns: 100 })('the counter equals the formula, and the same for the naive version (n m + n d_v + m)', ({ q, k, v, options }) => {
-    const flash = { floats: 0 };
-    const naive = { floats: 0 };
-    flashAttention(q, k, v, { ...options, floats: flash });
+    const flash = new Counter();
+    const naive = new Counter();
+    flashAttentionTiled(q, k, v, options, flash);
     const { queryBlock: _b, keyBlock: _c, ...maskOnly } = options;
-    const out = naiveAttention(q, k, v, { ...maskOnly, floats: naive });
-    expect(flash.floats).toBe(flashAttentionFloats(q.rows, k.rows, q.cols, v.cols, options.queryBlock, options.keyBlock));
-    expect(naive.floats).toBe(naiveAttentionFloats(q.rows, k.rows, v.cols));
-    expect(maxAbsDiff(out, attention(q, k, v, maskOnly).output)).toBe(0);
+    const out = naiveAttention(q, k, v, maskOnly, naive);
+    expect(flash.get('floats')).toBe(flashAttentionFloats(q.rows, k.rows, q.cols, v.cols, options.queryBlock, options.keyBlock));
+    expect(naive.get('floats')).toBe(naiveAttentionFloats(q.rows, k.rows, v.cols));
+    expect(maxAbsDiff(out, attentionMasked(q, k, v, maskOnly).output)).toBe(0);
   });
 
   test.prop([fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 32 })], { numRuns: 30 })(
@@ -150,9 +168,9 @@ describe('memory: floats allocated are O(n d + B d + B^2), not O(n m)', () => {
     (n, d, block) => {
       const r = rng(n * 31 + d);
       const x = randomMatrix(n, d, r);
-      const floats = { floats: 0 };
-      flashAttention(x, x, x, { queryBlock: block, keyBlock: block, floats });
-      expect(floats.floats - n * d).toBeLessThanOrEqual(block * block + 3 * block * d + 2 * block);
+      const counter = new Counter();
+      flashAttentionTiled(x, x, x, { queryBlock: block, keyBlock: block }, counter);
+      expect(counter.get('floats') - n * d).toBeLessThanOrEqual(block * block + 3 * block * d + 2 * block);
     },
   );
 
@@ -165,47 +183,39 @@ describe('memory: floats allocated are O(n d + B d + B^2), not O(n m)', () => {
 
   it('the counters are optional: without them both kernels return the same output as the naive attention', () => {
     const x = randomMatrix(7, 3, rng(5));
-    const expected = attention(x, x, x, { causal: true }).output;
+    const expected = attentionMasked(x, x, x, { causal: true }).output;
     expect(maxAbsDiff(naiveAttention(x, x, x, { causal: true }), expected)).toBe(0);
-    expect(maxAbsDiff(flashAttention(x, x, x, { causal: true, queryBlock: 3, keyBlock: 2 }), expected)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(flashAttentionTiled(x, x, x, { causal: true, queryBlock: 3, keyBlock: 2 }), expected)).toBeLessThan(1e-12);
   });
 
   it('the wrong idea that the tile alone bounds memory (no n d term) is rejected: the output is n d floats', () => {
-    const floats = { floats: 0 };
+    const counter = new Counter();
     const x = randomMatrix(300, 8, rng(3));
-    flashAttention(x, x, x, { queryBlock: 4, keyBlock: 4, floats });
-    expect(floats.floats).toBeGreaterThan(300 * 8);
+    flashAttentionTiled(x, x, x, { queryBlock: 4, keyBlock: 4 }, counter);
+    expect(counter.get('floats')).toBeGreaterThan(300 * 8);
   });
 });
 
 describe('complexity: the same multiply-adds as the naive version', () => {
   test.prop([fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 16 }), fc.boolean()], { numRuns: 60 })(
-    'for n = m and d = d_k = d_v: n^2 d / 2 <= madds <= 2 n^2 d, and 2 n^2 d without a mask',
+    'for n = m and d = d_k = d_v: n^2 d / 2 <= madds <= 2 n^2 d (about 2 n^2 d without a mask), never more than the naive kernel',
     (n, d, block, causal) => {
       const r = rng(n * 100 + d);
       const x = [randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r)] as const;
-      const ops = { madds: 0 };
-      flashAttention(...x, { causal, ops, queryBlock: block, keyBlock: block });
-      expect(ops.madds).toBeLessThanOrEqual(2 * n * n * d);
-      expect(ops.madds).toBeGreaterThanOrEqual((n * n * d) / 2);
-      if (!causal) expect(ops.madds).toBe(2 * n * n * d);
+      const counter = new Counter();
+      flashAttentionTiled(...x, { causal, queryBlock: block, keyBlock: block }, counter);
+      const naive = new Counter();
+      attentionMasked(...x, { causal }, naive);
+      expect(counter.get('madds')).toBeLessThanOrEqual(2 * n * n * d);
+      expect(counter.get('madds')).toBeGreaterThanOrEqual((n * n * d) / 2);
+      expect(counter.get('madds')).toBeLessThanOrEqual(naive.get('madds'));
+      if (!causal) expect(counter.get('madds')).toBeGreaterThanOrEqual(0.99 * 2 * n * n * d);
     },
   );
 });
 
-describe('bad input gets a typed error naming the argument, value and both shapes', () => {
-  const x = matrix(3, 2);
-  it('block sizes must be integers >= 1', () => {
-    expect(() => flashAttention(x, x, x, { queryBlock: 0 })).toThrow(ArgumentError);
-    expect(() => flashAttention(x, x, x, { queryBlock: 0 })).toThrow('queryBlock: got 0, expected an integer >= 1');
-    expect(() => flashAttention(x, x, x, { keyBlock: 2.5 })).toThrow('keyBlock: got 2.5, expected an integer >= 1');
-  });
-
-  it('d_k of Q and K must agree; V needs one row per key; padding one flag per key', () => {
-    expect(() => flashAttention(matrix(2, 3), matrix(2, 4), matrix(2, 1))).toThrow('k: got shape [2, 4], expected d_k = 3 columns like q [2, 3]');
-    expect(() => flashAttention(matrix(2, 3), matrix(2, 3), matrix(3, 1))).toThrow('v: got shape [3, 1], expected 2 rows, one per key of k [2, 3]');
-    expect(() => flashAttention(x, x, x, { keyPadding: [true] })).toThrow('keyPadding: got an array of length 1, expected an array of 3 booleans');
-    expect(() => flashAttention(matrix(4, 2), x, x, { causal: true })).toThrow('q: got shape [4, 2], expected at most 3 queries');
-    expect(() => flashAttention(matrix(1, 1, [Number.NaN]), matrix(1, 1), matrix(1, 1))).toThrow('q[0]: got NaN, expected a finite number');
+describe('pitfall: the online softmax without the rescale', () => {
+  it('rejects forgetting to rescale l and O by exp(m_old - m_new) when the max grows', () => {
+    rejectsPitfall(equalsNaive(unmasked(pitfallOnlineSoftmaxWithoutRescale)), { numRuns: 300, seed: 24 });
   });
 });
