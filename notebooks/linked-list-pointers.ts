@@ -11,6 +11,7 @@ import {
   firstMiddleNode,
   kthFromEnd,
   middleNode,
+  pitfallDeleteByReassigning,
   pitfallDeleteByValueAdvancing,
   pitfallKthFromEndOffByOne,
   pitfallMeetingPointAsEntry,
@@ -60,6 +61,16 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
       return `${(e as Error).name}: ${(e as Error).message}`;
     }
   });
+  await nb.md`
+    And the slip that looks like a deletion: reassigning the parameter (\`node = node.next\`) only
+    rebinds a local name (\`pitfallDeleteByReassigning\`). Input: [4, 5, 1, 9], the node holding 5.
+  `;
+  const reassigned = await nb.code(() => {
+    const head = fromArray([4, 5, 1, 9]);
+    pitfallDeleteByReassigning(nodesOf(head)[1]!);
+    return toArray(head);
+  });
+  await nb.check('after pitfallDeleteByReassigning (wrong: nothing changed)', reassigned.join(' '), '4 5 1 9');
   await nb.claim('deleting the tail is rejected with a typed error', tailError.startsWith('ArgumentError: node: got the tail node'), tailError.slice(0, 38));
 
   await nb.md`

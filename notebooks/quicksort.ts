@@ -5,6 +5,8 @@
 import {
   hoarePartition,
   lomutoPartition,
+  pitfallFirstPivot,
+  pitfallHoareNoProgress,
   pitfallHoareSkipsSplit,
   pitfallLomutoOnEqualKeys,
   pitfallRecurseBothSides,
@@ -82,6 +84,9 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   await nb.source('algorithms/quicksort/pitfalls.ts', 'pitfallHoareSkipsSplit');
   const skipped = await nb.code(() => pitfallHoareSkipsSplit([3, 1, 2]));
   await nb.check('pitfallHoareSkipsSplit([3, 1, 2]) (wrong: 1 is never compared with 2)', skipped.join(' '), '2 1 3');
+  // pitfallHoareNoProgress recurses on [lo, j - 1] and [j, hi]; it is cut off after 4n + 4 partitions.
+  const stuck = await nb.code(() => pitfallHoareNoProgress([3, 1, 2]));
+  await nb.check('pitfallHoareNoProgress([3, 1, 2]) (wrong: [1, 3] comes back forever)', stuck.join(' '), '2 1 3');
 
   await nb.md`
     ## It sorts like the built-in
@@ -124,6 +129,11 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
     ],
   });
   await nb.check('first pivot at n = 4000 (exactly n(n - 1)/2)', rows.at(-1)!['first pivot'], (4000 * 3999) / 2);
+  // The same mistake as the module keeps it: pitfallFirstPivot (insertion-sort cutoff 16 left on).
+  const firstPivot = new Counter();
+  pitfallFirstPivot(range(4000), firstPivot);
+  const ratio = firstPivot.get('comparisons') / ((4000 * 3999) / 2);
+  await nb.claim('pitfallFirstPivot on sorted 0..3999: still about n^2 / 2 comparisons', ratio > 0.9, `${firstPivot.get('comparisons')} = ${ratio.toFixed(3)} n(n - 1)/2`);
   await nb.check('random pivot at n = 4000, vs 1.39 n log2 n', rows.at(-1)!['random pivot'], rows.at(-1)!['1.39 n log2 n'], { tol: 0.2 * rows.at(-1)!['1.39 n log2 n'] });
 
   await nb.md`
