@@ -15,7 +15,8 @@
  * - `longestIncreasingRunCounted`, `longestIncreasingSubsequencePatience`: strict or
  *   non-decreasing ({ strict: false }), comparisons counted with a `Counter`. Strict uses lower
  *   bound (first tail >= x); non-decreasing uses upper bound (first tail > x).
- * - `longestIncreasingSubsequenceDP`: the O(n^2) dynamic programme, the oracle and the bench baseline.
+ * - `longestIncreasingSubsequenceDP`: the O(n^2) dynamic programme, the oracle and the bench
+ *   baseline.
  * - `patienceTails`; `longestNonIncreasingSubsequence` (Erdős–Szekeres: LIS_strict x LNIS >= n).
  * - The common wrong answers, as `pitfall*` functions at the end.
  *
@@ -23,8 +24,8 @@
  * DP O(n^2) time, O(n) space.
  *
  * @example
- *   longestIncreasingRun([1, 3, 5, 4, 7])                                   // { start: 0, length: 3 }
- *   longestIncreasingSubsequence([10, 9, 2, 5, 3, 7, 101, 18]).values       // [2, 3, 7, 18]
+ *   longestIncreasingRun([1, 3, 5, 4, 7])                              // { start: 0, length: 3 }
+ *   longestIncreasingSubsequence([10, 9, 2, 5, 3, 7, 101, 18]).values  // [2, 3, 7, 18]
  *   longestIncreasingSubsequencePatience([7, 7, 7], { strict: false }).length  // 3
  */
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
@@ -169,7 +170,12 @@ function patience(values: NumericArray, strict: boolean, counter?: Counter) {
 }
 
 /** Follows predecessor links back from `last` and returns the subsequence front to back. */
-function rebuild(values: NumericArray, prev: Int32Array, length: number, last: number): Subsequence {
+function rebuild(
+  values: NumericArray,
+  prev: Int32Array,
+  length: number,
+  last: number,
+): Subsequence {
   const indices = new Array<number>(length);
   for (let k = length - 1, i = last; k >= 0; k--, i = prev[i]!) indices[k] = i;
   return { length, indices, values: indices.map((i) => values[i]!) };
@@ -243,14 +249,18 @@ export function longestIncreasingSubsequenceDP(
 }
 
 /**
- * A longest non-increasing subsequence (each element <= the previous one): the non-decreasing LIS of
- * the negated values. With the strict LIS it satisfies Erdős–Szekeres: LIS x LNIS >= n.
+ * A longest non-increasing subsequence (each element <= the previous one): the non-decreasing LIS
+ * of the negated values. With the strict LIS it satisfies Erdős–Szekeres: LIS x LNIS >= n.
  */
-export function longestNonIncreasingSubsequence(values: NumericArray, counter?: Counter): Subsequence {
+export function longestNonIncreasingSubsequence(
+  values: NumericArray,
+  counter?: Counter,
+): Subsequence {
   assertComparableArray('values', values);
   assertOptionalCounter('counter', counter);
   const negated = Array.from(values, (x) => -x);
-  const { length, indices } = longestIncreasingSubsequencePatience(negated, { strict: false }, counter);
+  const nonDecreasing = { strict: false };
+  const { length, indices } = longestIncreasingSubsequencePatience(negated, nonDecreasing, counter);
   return { length, indices, values: indices.map((i) => values[i]!) };
 }
 
@@ -297,7 +307,8 @@ export function pitfallTailsAsSubsequence(values: NumericArray): Subsequence {
     tails[lo] = x;
     at[lo] = i;
   }
-  return { length: tails.length, indices: at, values: tails }; // wrong: tails are not in input order
+  // wrong: the tails are not in input order
+  return { length: tails.length, indices: at, values: tails };
 }
 
 /**

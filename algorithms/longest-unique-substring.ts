@@ -10,8 +10,9 @@
  * Complexity: O(n) time (each character is read once, enters and leaves the window once),
  * O(min(n, alphabet)) extra memory for the last-seen positions.
  *
- * `longestUniqueSubstring` is the textbook answer, in UTF-16 code units (what `s.length` and `s[i]`
- * count and what LeetCode measures). Named alternatives follow, proven equal to it in the answer key:
+ * `longestUniqueSubstring` is the textbook answer, in UTF-16 code units (what `s.length` and
+ * `s[i]` count and what LeetCode measures). Named alternatives follow, proven equal to it in the
+ * answer key:
  * - `longestUniqueSubstringCounted(s, mode, counter?)`: the same window with characters read
  *   counted ('steps'), in either unit:
  *   - 'utf16': code units, as the textbook. An astral character such as "😀" is two units (a
@@ -92,7 +93,8 @@ export function longestUniqueSubstringCounted(
   // Where each character was last seen: its index (in characters) and its UTF-16 offset.
   const lastIndex = new Map<number, number>();
   const lastOffset = new Map<number, number>();
-  let [left, leftOffset] = [0, 0]; // the window starts at character `left`, UTF-16 offset `leftOffset`
+  // the window starts at character `left`, UTF-16 offset `leftOffset`
+  let [left, leftOffset] = [0, 0];
   let best: UniqueWindow = { length: 0, start: 0, end: 0, substring: '' };
   for (let right = 0, offset = 0; offset < s.length; right++) {
     const [key, width] = characterAt(s, offset, mode);

@@ -1,5 +1,6 @@
 /**
- * Binary search in a sorted array that was rotated at an unknown offset, e.g. [4, 5, 6, 7, 0, 1, 2].
+ * Binary search in a sorted array that was rotated at an unknown offset, e.g.
+ * [4, 5, 6, 7, 0, 1, 2].
  * Answers: Q02 (旋转数组找 target): LeetCode 33 (distinct values, returns the index), 81 (duplicates,
  * returns whether the target is there), 153 and 154 (the minimum, distinct / with duplicates).
  *
@@ -10,8 +11,8 @@
  *
  * Complexity: distinct values (33, 153) O(log n) time, at most floor(log2 n) + 1 probes (one probe
  * = one midpoint examined). With duplicates (81, 154) O(log n) on most inputs but O(n) in the worst
- * case: when nums[lo] = nums[mid] = nums[hi] nothing says which half is sorted, so only the ends are
- * dropped; an all-equal array without the target costs about n / 2 probes (81) or n - 1 (154).
+ * case: when nums[lo] = nums[mid] = nums[hi] nothing says which half is sorted, so only the ends
+ * are dropped; an all-equal array without the target costs about n / 2 probes (81) or n - 1 (154).
  * O(1) extra space everywhere.
  *
  * `searchRotated` is the textbook answer. The named alternatives follow: `searchRotatedCounted`
@@ -102,14 +103,24 @@ function assertWindow(
   return [a, b, c];
 }
 
-/** The error for a probed window: "nums[0] = 5, nums[2] = 4, nums[4] = 3 (out of rotated order)". */
-function windowError(nums: readonly number[], at: number[], expected: string, why: string): ArgumentError {
+/** The error for a probed window: "nums[0] = 5, nums[2] = 4, nums[4] = 3 (out of order)". */
+function windowError(
+  nums: readonly number[],
+  at: number[],
+  expected: string,
+  why: string,
+): ArgumentError {
   const shown = at.map((i) => `nums[${i}] = ${nums[i]}`).join(', ');
   return new ArgumentError('nums', nums, expected, `${shown} (${why})`);
 }
 
 /** The search of 33 (duplicates = false) and 81 (true), probed values checked, probes counted. */
-function searchCore(nums: readonly number[], target: number, duplicates: boolean, counter?: Counter): number {
+function searchCore(
+  nums: readonly number[],
+  target: number,
+  duplicates: boolean,
+  counter?: Counter,
+): number {
   assertArray('nums', nums);
   assertInteger('target', target);
   assertOptionalCounter('counter', counter);
@@ -122,7 +133,8 @@ function searchCore(nums: readonly number[], target: number, duplicates: boolean
     const [a, b, c] = assertWindow(nums, lo, mid, hi, !duplicates);
     if (b === target) return mid;
     if (duplicates && a === b && b === c) {
-      // Either half could hold the drop. Both ends equal nums[mid], which is not the target: drop them.
+      // Either half could hold the drop. Both ends equal nums[mid], which is not the target:
+      // drop them.
       lo++;
       hi--;
     } else if (a <= b) {
@@ -142,12 +154,20 @@ function searchCore(nums: readonly number[], target: number, duplicates: boolean
  * LeetCode 33 as `searchRotated`, engineered: probes counted ('probes', one per midpoint examined)
  * and every probed value checked (an integer, in rotated order, not repeated).
  */
-export function searchRotatedCounted(nums: readonly number[], target: number, counter?: Counter): number {
+export function searchRotatedCounted(
+  nums: readonly number[],
+  target: number,
+  counter?: Counter,
+): number {
   return searchCore(nums, target, false, counter);
 }
 
-/** LeetCode 81: whether `target` is in a rotated sorted array that may repeat values. O(n) worst case. */
-export function searchRotatedWithDuplicates(nums: readonly number[], target: number, counter?: Counter): boolean {
+/** LeetCode 81: whether `target` is in a rotated sorted array that may repeat values. */
+export function searchRotatedWithDuplicates(
+  nums: readonly number[],
+  target: number,
+  counter?: Counter,
+): boolean {
   return searchCore(nums, target, true, counter) >= 0;
 }
 
@@ -184,10 +204,14 @@ export function findMinRotatedWithDuplicates(nums: readonly number[], counter?: 
 
 /**
  * The full O(n) check the searches skip: every element an integer and the array a sorted array
- * rotated by some offset (at most one descent, counting the wrap from the last element to the first).
+ * rotated by some offset (at most one descent, counting the wrap from the last element to the
+ * first).
  * With `distinct`, no value may repeat. Throws a typed error naming the first offending index.
  */
-export function assertRotatedSorted(nums: readonly number[], options: { distinct?: boolean } = {}): void {
+export function assertRotatedSorted(
+  nums: readonly number[],
+  options: { distinct?: boolean } = {},
+): void {
   assertArray('nums', nums);
   assertObject('options', options);
   const distinct = options.distinct ?? false;
@@ -198,7 +222,9 @@ export function assertRotatedSorted(nums: readonly number[], options: { distinct
     const [x, next] = [read(nums, i), read(nums, (i + 1) % n)];
     const pair = () => `nums[${i}] = ${x}, nums[${(i + 1) % n}] = ${next}`;
     if (x > next) descents++;
-    if (descents > 1) throw new ArgumentError('nums', nums, ROTATED_SORTED, `a second descent at ${pair()}`);
+    if (descents > 1) {
+      throw new ArgumentError('nums', nums, ROTATED_SORTED, `a second descent at ${pair()}`);
+    }
     if (distinct && n > 1 && x === next) throw new ArgumentError('nums', nums, DISTINCT, pair());
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Q02 bench: the textbook searchRotated (O(log n)) against the counted, checked searchRotatedCounted
- * (what its checks cost) and a linear scan (indexOf, O(n)) on a rotated sorted array of 10^6
- * distinct integers, in one describe so vitest prints the ratios.
+ * Q02 bench: the textbook searchRotated (O(log n)) against the counted, checked
+ * searchRotatedCounted (what its checks cost) and a linear scan (indexOf, O(n)) on a rotated sorted
+ * array of 10^6 distinct integers, in one describe so vitest prints the ratios.
  * One op = 200 lookups of targets drawn from a seeded generator (half present, half absent).
  */
 import { bench, describe } from 'vitest';
@@ -10,7 +10,7 @@ import { rng } from '../core/random.js';
 
 const N = 1_000_000;
 const OFFSET = 377_777;
-// [2 * OFFSET, ..., 2 * (N - 1), 0, 2, ..., 2 * (OFFSET - 1)]: even values, so odd targets are absent.
+// [2 * OFFSET, ..., 2 * (N - 1), 0, 2, ..., 2 * (OFFSET - 1)]: even values, odd targets absent.
 const nums = Array.from({ length: N }, (_, i) => 2 * ((i + OFFSET) % N));
 const r = rng(2);
 const targets = Array.from({ length: 200 }, () => r.integer(0, 2 * N - 1));

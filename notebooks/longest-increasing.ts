@@ -146,8 +146,8 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
 
     ## When not to use it
     If the question means the contiguous run, the LIS machinery is the wrong answer. If you must
-    count the LIS or list all of them (LeetCode 673), keep the DP or a Fenwick tree over value ranks.
-    For a weighted version (maximum-sum increasing subsequence) patience sorting does not apply;
-    use a DP with a Fenwick tree / segment tree for max over a prefix of ranks.
+    count the LIS or list all of them (LeetCode 673), keep the DP or a Fenwick tree over value
+    ranks. For a weighted version (maximum-sum increasing subsequence) patience sorting does not
+    apply; use a DP with a Fenwick tree / segment tree for max over a prefix of ranks.
   `;
 });

@@ -1,6 +1,7 @@
 /**
  * Notebook for Q03: the longest substring without repeating characters.
- * Run: npm start -- run longest-unique-substring   (or: npx tsx notebooks/longest-unique-substring.ts)
+ * Run: npm start -- run longest-unique-substring
+ *   (or: npx tsx notebooks/longest-unique-substring.ts)
  */
 import {
   longestUniqueSubstring,
@@ -80,8 +81,8 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     an answer of length $k$, against $n$ for the sliding window. On random text over $m$ equally
     likely characters the run from a given start ends at the first repeat, which the birthday
     problem puts at about $\\sqrt{\\pi m / 2} + \\frac{2}{3}$ characters read, so the brute force
-    costs about $n \\sqrt{\\pi m / 2}$: the larger the alphabet, the larger the gap. (The answer $k$,
-    the longest run over all starts, is longer than that typical run.) The steps below are
+    costs about $n \\sqrt{\\pi m / 2}$: the larger the alphabet, the larger the gap. (The answer
+    $k$, the longest run over all starts, is longer than that typical run.) The steps below are
     characters read, counted by a \`Counter\` ('steps'), not timed (see \`npm run bench\` for
     times), on $n = 10{,}000$ random CJK characters drawn from an alphabet of $m$, seed 5.
   `;
@@ -129,8 +130,8 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
     ## When not to use it
     If the alphabet is tiny and known (say bytes), an array of 256 last-seen positions is faster
-    than a Map, same algorithm. If "character" means grapheme, segment first (see above). If you need
-    the longest substring with at most K distinct characters, or at most K repeats, the window is the
-    same idea but moves left with a count per character rather than a last-seen position.
+    than a Map, same algorithm. If "character" means grapheme, segment first (see above). If you
+    need the longest substring with at most K distinct characters, or at most K repeats, the window
+    is the same idea but moves left with a count per character rather than a last-seen position.
   `;
 });

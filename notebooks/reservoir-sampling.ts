@@ -22,8 +22,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## The question
     *无限流的均匀采样*: items arrive one at a time, you do not know how many will come, and you may
-    keep only $k$ of them. At any moment the $k$ you keep must be a uniform random sample of everything
-    seen so far.
+    keep only $k$ of them. At any moment the $k$ you keep must be a uniform random sample of
+    everything seen so far.
 
     ## The intuition
     Count positions from 0, as the code does. Keep items $0, \\dots, k - 1$. Item $i \\ge k$ draws a
@@ -45,8 +45,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
     ## The classic bug: the slot drawn from $[0, i)$
     With 0-based $i$ the draw must include $i$ itself. Drawing $j$ from $[0, i)$ (i.e.
     \`rng.integer(0, i - 1)\`) makes item $i$ enter with $\\frac{k}{i}$ instead of
-    $\\frac{k}{i + 1}$: item $k$ always enters, and late items are over-represented. (Counted from 1,
-    the same mistake reads "draw from $[1, i - 1]$ instead of $[1, i]$": it is one bug, said once
+    $\\frac{k}{i + 1}$: item $k$ always enters, and late items are over-represented. (Counted from
+    1, the same mistake reads "draw from $[1, i - 1]$ instead of $[1, i]$": it is one bug, said once
     here in 0-based terms, like the module.)
   `;
   await nb.source('algorithms/reservoir-sampling/pitfalls.ts', 'pitfallSlotFromExclusiveRange');
@@ -54,7 +54,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## Is it uniform? Inclusion counts over 20,000 runs
     Stream items $0..9$ ($n = 10$), keep $k = 3$, 20,000 runs from one generator seeded 1, for
-    Algorithm R and for the pitfall. Each item should be kept $20000 \\cdot \\frac{3}{10} = 6000$ times.
+    Algorithm R and for the pitfall. Each item should be kept $20000 \\cdot \\frac{3}{10} = 6000$
+    times.
   `;
   const runs = 20_000;
   const tally = (sampler: typeof reservoirSampleR) => {
@@ -88,11 +89,11 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## Algorithm L: skip instead of flipping a coin per item
     Algorithm R draws a random number for every item. Li (1994) draws the *gap* to the next
-    replacement instead: if $W$ is the largest of $k$ uniform keys in the reservoir, the next item to
-    beat it comes after a geometric gap $\\lfloor \\log U / \\log(1 - W) \\rfloor$. Replacements happen
-    $\\sum_{i=k}^{n-1} \\frac{k}{i + 1} = k (H_n - H_k) \\approx k \\ln \\frac{n}{k}$ times, and L
-    draws 3 numbers per replacement plus 2. Below: $k = 10$, streams of $n$ items, one run each,
-    seeded $n$.
+    replacement instead: if $W$ is the largest of $k$ uniform keys in the reservoir, the next item
+    to beat it comes after a geometric gap $\\lfloor \\log U / \\log(1 - W) \\rfloor$. Replacements
+    happen $\\sum_{i=k}^{n-1} \\frac{k}{i + 1} = k (H_n - H_k) \\approx k \\ln \\frac{n}{k}$ times,
+    and L draws 3 numbers per replacement plus 2. Below: $k = 10$, streams of $n$ items, one run
+    each, seeded $n$.
   `;
   const drawRows = [];
   for (const n of [1_000, 10_000, 100_000, 1_000_000]) {

@@ -57,15 +57,15 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
   await nb.md`
     ## Probes: $\\log_2 n$ with distinct values, $n$ with an all-equal array
     One probe = one midpoint examined, counted by \`searchRotatedCounted\` (the same search as
-    \`searchRotated\`, the answer key proves it, with a \`Counter\`). With distinct values each probe
-    halves the window, so at most $\\lfloor \\log_2 n \\rfloor + 1$ probes (the tests assert this for
-    $n$ up to 5,000 and every offset). With repeats, $nums[lo] = nums[mid] = nums[hi]$ says nothing
-    about where the drop is (in [1, 1, 1, 2, 1] and [1, 2, 1, 1, 1] the probes see the same three
-    1s), so the search can only drop the two ends. On an all-equal array with the target absent that
-    is about $n / 2$ probes for 81, and $n - 1$ for 154: the worst case is $O(n)$, and no algorithm
-    avoids it (the one different element can be anywhere). Below: $nums$ = the even numbers
-    $0, 2, \\dots, 2(n - 1)$ rotated by 0, 1, $\\lfloor n / 3 \\rfloor$ and $n - 1$, every target
-    from $-1$ to $2n$; the all-equal arrays are $n$ sevens, target 8.
+    \`searchRotated\`, the answer key proves it, with a \`Counter\`). With distinct values each
+    probe halves the window, so at most $\\lfloor \\log_2 n \\rfloor + 1$ probes (the tests assert
+    this for $n$ up to 5,000 and every offset). With repeats, $nums[lo] = nums[mid] = nums[hi]$ says
+    nothing about where the drop is (in [1, 1, 1, 2, 1] and [1, 2, 1, 1, 1] the probes see the same
+    three 1s), so the search can only drop the two ends. On an all-equal array with the target
+    absent that is about $n / 2$ probes for 81, and $n - 1$ for 154: the worst case is $O(n)$, and
+    no algorithm avoids it (the one different element can be anywhere). Below: $nums$ = the even
+    numbers $0, 2, \\dots, 2(n - 1)$ rotated by 0, 1, $\\lfloor n / 3 \\rfloor$ and $n - 1$, every
+    target from $-1$ to $2n$; the all-equal arrays are $n$ sevens, target 8.
   `;
   const rows = [];
   for (const n of [16, 64, 256, 1024, 4096, 16384]) {
@@ -149,13 +149,13 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     $O(n)$); call \`assertRotatedSorted\` first when the input is not trusted.
 
     ## Complexity
-    33 and 153: $O(\\log n)$ time, $O(1)$ space. 81 and 154: $O(\\log n)$ on most inputs, $O(n)$ worst
-    case.
+    33 and 153: $O(\\log n)$ time, $O(1)$ space. 81 and 154: $O(\\log n)$ on most inputs, $O(n)$
+    worst case.
 
     ## When not to use it
     If you search the same array many times, find the rotation once (the index of the minimum,
-    $O(\\log n)$) and binary-search the right half with an ordinary lower bound; if the array has many
-    repeats, a linear scan is simpler and has the same worst case. For one lookup in an unsorted
-    array, a scan is $O(n)$ anyway and sorting first would cost $O(n \\log n)$.
+    $O(\\log n)$) and binary-search the right half with an ordinary lower bound; if the array has
+    many repeats, a linear scan is simpler and has the same worst case. For one lookup in an
+    unsorted array, a scan is $O(n)$ anyway and sorting first would cost $O(n \\log n)$.
   `;
 });

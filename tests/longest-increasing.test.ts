@@ -30,7 +30,7 @@ const lis = (values: number[] | Float64Array, strict = true) =>
   longestIncreasingSubsequencePatience(values, { strict });
 const run = (values: number[], strict = true) => longestIncreasingRunCounted(values, { strict });
 
-/** Small integers, so that equal values (the interesting case for strict vs non-strict) are common. */
+/** Small integers, so that equal values (the case where strict and non-strict differ) are common. */
 const smallInts = fc.array(fc.integer({ min: -6, max: 6 }), { maxLength: 60 });
 
 const increases = (a: number, b: number, strict: boolean) => (strict ? b > a : b >= a);
@@ -57,8 +57,9 @@ function bruteForceRun(values: number[], strict: boolean): number {
 }
 
 /**
- * THE property of a strict LIS answer: the indices ascend, the values are read from them, they strictly
- * increase, and the length equals the O(n^2) DP. Every implementation and variant is run through it.
+ * THE property of a strict LIS answer: the indices ascend, the values are read from them, they
+ * strictly increase, and the length equals the O(n^2) DP. Every implementation and pitfall is run
+ * through it.
  */
 const strictLisIsCorrect = (lis: (values: number[]) => Subsequence) =>
   fc.property(smallInts, (values) => {
@@ -69,7 +70,7 @@ const strictLisIsCorrect = (lis: (values: number[]) => Subsequence) =>
     return got.length === got.indices.length && indicesAscend && readFromInput && increasing && got.length === longestIncreasingSubsequenceDP(values).length;
   });
 
-/** The longest run equals the brute force over all windows, and the reported window really is increasing. */
+/** The longest run equals the brute force over all windows, and the window really increases. */
 const runIsCorrect = (longestRun: (values: number[]) => Run) =>
   fc.property(smallInts, (values) => {
     const { start, length } = longestRun(values);

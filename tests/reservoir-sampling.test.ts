@@ -71,14 +71,17 @@ function inclusionPValue(sample: Sampler, n: number, k: number, runs: number, se
 const uniformInclusion = (sample: Sampler) =>
   fc.property(fc.nat(), (seed) => inclusionPValue(sample, 20, 5, 4000, seed) > ALPHA);
 
-/** The property: every one of the 6 pairs of a 4-item stream is equally likely (6,000 runs per seed). */
+/** The property: each of the 6 pairs of a 4-item stream is equally likely (6,000 runs a seed). */
 const uniformPairs = (sample: (r: Rng) => readonly unknown[]) =>
   fc.property(fc.nat(), (seed) => {
     const counts = tallySubsets(sample, 6000, seed);
     return subsetChiSquare(counts, uniformSubsets(4, 2), 6000).pValue > ALPHA;
   });
 
-/** Exact successive-sampling probabilities of every k-subset: draw one by one, P(i) = w_i / (weight left). */
+/**
+ * Exact successive-sampling probabilities of every k-subset: draw one by one,
+ * P(i) = w_i / (weight left).
+ */
 function successiveSamplingExact(weights: readonly number[], k: number): Map<string, number> {
   const exact = new Map<string, number>();
   const walk = (chosen: number[], p: number, left: number) => {

@@ -34,7 +34,7 @@ const sortedWithRepeats = fc.oneof(
   fc.tuple(fc.integer({ min: -4, max: 4 }), fc.nat({ max: 30 })).map(([v, n]) => new Array<number>(n).fill(v)),
 );
 
-/** Targets worth asking for: every value, its neighbours (absent when distinct), beyond both ends. */
+/** Targets worth asking for: every value, its neighbours (absent when distinct), both ends. */
 const targetsFor = (sorted: readonly number[]) => [...new Set([-100, 100, ...sorted.flatMap((x) => [x - 1, x, x + 1])])];
 
 type Search = (nums: readonly number[], target: number) => number;
@@ -61,7 +61,7 @@ const containsMatchesIncludes = (contains: Contains) =>
     return true;
   });
 
-/** LeetCode 153 / 154 as a property: for every rotation (offset 0 included), the answer is Math.min. */
+/** LeetCode 153 / 154 as a property: for every rotation (offset 0 too), the answer is Math.min. */
 const minMatchesMathMin = (findMin: FindMin, arrays: fc.Arbitrary<number[]>) =>
   fc.property(arrays.filter((xs) => xs.length > 0), (sorted) => {
     for (let k = 0; k < sorted.length; k++) if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;

@@ -57,7 +57,8 @@ export class ReservoirL<T> implements Reservoir<T> {
 
   /** Records that `count` items were skipped without being offered (count <= pendingSkip). */
   skip(count: number): void {
-    assertInteger('count', count, { min: 0, max: Math.min(this.pendingSkip, Number.MAX_SAFE_INTEGER) });
+    const max = Math.min(this.pendingSkip, Number.MAX_SAFE_INTEGER);
+    assertInteger('count', count, { min: 0, max });
     this.seen += count;
   }
 
@@ -76,7 +77,8 @@ export function reservoirSampleL<T>(stream: Iterable<T>, k: number, rng: Rng): T
 
 /**
  * Algorithm L on an array: jumps over the skipped items instead of visiting them, so the time is
- * O(k (1 + log(n / k))) rather than O(n). The counter (if given) counts the elements read as 'visits'.
+ * O(k (1 + log(n / k))) rather than O(n). The counter (if given) counts the elements read as
+ * 'visits'.
  */
 export function sampleArrayL<T>(items: readonly T[], k: number, rng: Rng, counter?: Counter): T[] {
   assertArray('items', items);
@@ -97,8 +99,9 @@ export function sampleArrayL<T>(items: readonly T[], k: number, rng: Rng, counte
 const SERIES_FROM = 64;
 
 /**
- * H_m = ln m + gamma + 1/(2m) - 1/(12m^2) + 1/(120m^4) - 1/(252m^6) + ... (gamma = Euler's constant).
- * Differences H_n - H_k need only the part after ln m + gamma, returned here (for m >= SERIES_FROM).
+ * H_m = ln m + gamma + 1/(2m) - 1/(12m^2) + 1/(120m^4) - 1/(252m^6) + ... (gamma = Euler's
+ * constant). Differences H_n - H_k need only the part after ln m + gamma, returned here (for
+ * m >= SERIES_FROM).
  */
 function harmonicTail(m: number): number {
   const m2 = 1 / (m * m);
@@ -118,7 +121,8 @@ function harmonicDifference(n: number, k: number): number {
 
 /**
  * Expected number of replacements after the reservoir fills: sum over 0-based i = k..n-1 of
- * k / (i + 1) = k (H_n - H_k), about k ln(n / k). Algorithm L draws 3 numbers per replacement plus 2.
+ * k / (i + 1) = k (H_n - H_k), about k ln(n / k). Algorithm L draws 3 numbers per replacement,
+ * plus 2.
  * Computed in O(1) from the asymptotic series of H_n, for any n (no loop over the stream length).
  */
 export function expectedReplacements(n: number, k: number): number {

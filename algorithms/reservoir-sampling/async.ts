@@ -1,6 +1,7 @@
 /**
- * Reservoir sampling over an async iterable (lines of a file, messages of a queue, ...): Algorithm R
- * or L fed one item at a time. For the same seed it returns what the sync version returns.
+ * Reservoir sampling over an async iterable (lines of a file, messages of a queue, ...):
+ * Algorithm R or L fed one item at a time. For the same seed it returns what the sync version
+ * returns.
  */
 import { ArgumentTypeError, assertOneOf } from '../../core/errors.js';
 import type { Rng } from '../../core/random.js';
@@ -28,7 +29,8 @@ export async function reservoirSampleAsync<T>(
     throw new ArgumentTypeError('stream', stream, 'an iterable or async iterable');
   }
   assertOneOf('algorithm', algorithm, ['R', 'L'] as const);
-  const reservoir: Reservoir<T> = algorithm === 'R' ? new ReservoirR<T>(k, rng) : new ReservoirL<T>(k, rng);
+  const reservoir: Reservoir<T> =
+    algorithm === 'R' ? new ReservoirR<T>(k, rng) : new ReservoirL<T>(k, rng);
   for await (const item of stream) reservoir.offer(item);
   return reservoir.sample();
 }

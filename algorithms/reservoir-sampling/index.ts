@@ -4,9 +4,9 @@
  * Answers: Q01 (无限流的均匀采样 / 蓄水池).
  *
  * The idea in two lines, counting positions from 0 as the code does: keep items 0..k-1; item i
- * (i >= k) draws a slot j uniform in [0, i], both ends included, and replaces slot j iff j < k, so it
- * enters with probability k / (i + 1). By induction, after i + 1 items every one of them is in the
- * reservoir with probability exactly k / (i + 1).
+ * (i >= k) draws a slot j uniform in [0, i], both ends included, and replaces slot j iff j < k,
+ * so it enters with probability k / (i + 1). By induction, after i + 1 items every one of them is
+ * in the reservoir with probability exactly k / (i + 1).
  *
  * Complexity: O(n) time and O(n) random draws, O(k) memory (the stream is never stored).
  *

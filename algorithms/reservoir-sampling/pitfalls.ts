@@ -33,7 +33,11 @@ export function pitfallSlotFromExclusiveRange<T>(stream: Iterable<T>, k: number,
  * Pitfall: the weighted key u * w instead of u^(1/w): heavy items win too often, and the sample is
  * not successive sampling (nor proportional to w).
  */
-export function pitfallKeyTimesWeight<T>(stream: Iterable<readonly [T, number]>, k: number, rng: Rng): T[] {
+export function pitfallKeyTimesWeight<T>(
+  stream: Iterable<readonly [T, number]>,
+  k: number,
+  rng: Rng,
+): T[] {
   assertIterable('stream', stream, 'an iterable of [item, weight] pairs');
   assertRng('rng', rng);
   const keyed = new KeyedReservoir<T>(k);
@@ -47,10 +51,15 @@ export function pitfallKeyTimesWeight<T>(stream: Iterable<readonly [T, number]>,
 }
 
 /**
- * Pitfall: merging two shards by a coin per slot, from b with p = n_b / (n_a + n_b): the count taken
- * from b is then binomial, not hypergeometric, and some subsets of the union are too likely.
+ * Pitfall: merging two shards by a coin per slot, from b with p = n_b / (n_a + n_b): the count
+ * taken from b is then binomial, not hypergeometric, and some subsets of the union are too likely.
  */
-export function pitfallMergeByCoin<T>(a: ShardSample<T>, b: ShardSample<T>, k: number, rng: Rng): ShardSample<T> {
+export function pitfallMergeByCoin<T>(
+  a: ShardSample<T>,
+  b: ShardSample<T>,
+  k: number,
+  rng: Rng,
+): ShardSample<T> {
   assertInteger('k', k, { min: 0 });
   assertShardSample('a', a, k);
   assertShardSample('b', b, k);

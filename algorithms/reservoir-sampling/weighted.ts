@@ -8,7 +8,13 @@
  * Complexity: A-Res O(n log k); A-ExpJ O(n + k log k log(n / k)) with O(k log(n / k)) draws.
  */
 import { Heap } from 'heap-js';
-import { ArgumentError, ArgumentTypeError, assertInteger, assertIterable, assertOneOf } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertInteger,
+  assertIterable,
+  assertOneOf,
+} from '../../core/errors.js';
 import { assertRng, type Rng } from '../../core/random.js';
 
 /** One slot of a keyed reservoir. */
@@ -20,8 +26,9 @@ interface Keyed<T> {
 
 /**
  * A reservoir that keeps the k items with the largest keys (a min-heap on the key).
- * With key = log(u) / w it is A-Res; with key = log(u) it is a uniform sample. Because the sample is
- * a function of the keys only, two shards' reservoirs merge exactly: keep the top k of the union.
+ * With key = log(u) / w it is A-Res; with key = log(u) it is a uniform sample. Because the sample
+ * is a function of the keys only, two shards' reservoirs merge exactly: keep the top k of the
+ * union.
  */
 export class KeyedReservoir<T> {
   seen = 0;
@@ -43,7 +50,8 @@ export class KeyedReservoir<T> {
 
   /** The smallest key kept (the threshold a new item must beat), or -Infinity while not full. */
   get threshold(): number {
-    return this.heap.size() < this.k ? Number.NEGATIVE_INFINITY : (this.heap.peek() as Keyed<T>).key;
+    if (this.heap.size() < this.k) return Number.NEGATIVE_INFINITY;
+    return (this.heap.peek() as Keyed<T>).key;
   }
 
   /** Kept items with their keys, largest key first. */
@@ -73,7 +81,7 @@ function assertWeight(weight: unknown, index: number): asserts weight is number 
   }
 }
 
-/** What both weighted reservoirs share: a keyed reservoir underneath, fed by `offer(item, weight)`. */
+/** What both weighted reservoirs share: a keyed reservoir, fed by `offer(item, weight)`. */
 abstract class KeyedWeightedReservoir<T> {
   readonly keyed: KeyedReservoir<T>;
 
@@ -108,7 +116,8 @@ export class WeightedReservoir<T> extends KeyedWeightedReservoir<T> {
 /**
  * A-ExpJ: same distribution as A-Res, but once the reservoir is full it draws how much weight to
  * skip, X = log(U) / log(T) with T the smallest key, so only O(k log(n/k)) items draw anything.
- * The item where the skipped weight runs out enters with a key drawn uniform in (T^w, 1), raised to 1/w.
+ * The item where the skipped weight runs out enters with a key drawn uniform in (T^w, 1), raised
+ * to 1/w.
  */
 export class WeightedReservoirExpJ<T> extends KeyedWeightedReservoir<T> {
   /** Weight still to skip before the next replacement (valid once full). */
@@ -148,14 +157,20 @@ export class WeightedReservoirExpJ<T> extends KeyedWeightedReservoir<T> {
 export type WeightedAlgorithm = 'a-res' | 'a-expj';
 
 /** Throws unless `pair` (item `index` of a stream) is [item, weight] with weight finite and > 0. */
-export function assertWeightedPair(pair: unknown, index: number): asserts pair is readonly [unknown, number] {
+export function assertWeightedPair(
+  pair: unknown,
+  index: number,
+): asserts pair is readonly [unknown, number] {
   if (!Array.isArray(pair) || pair.length !== 2) {
     throw new ArgumentTypeError(`stream[${index}]`, pair, 'an [item, weight] pair');
   }
   assertWeight(pair[1], index);
 }
 
-/** k items without replacement, each draw proportional to weight among those left (successive sampling). */
+/**
+ * k items without replacement, each draw proportional to weight among those left (successive
+ * sampling).
+ */
 export function weightedReservoirSample<T>(
   stream: Iterable<readonly [T, number]>,
   k: number,
@@ -164,7 +179,8 @@ export function weightedReservoirSample<T>(
 ): T[] {
   assertIterable('stream', stream, 'an iterable of [item, weight] pairs');
   assertOneOf('algorithm', algorithm, ['a-res', 'a-expj'] as const);
-  const reservoir = algorithm === 'a-res' ? new WeightedReservoir<T>(k, rng) : new WeightedReservoirExpJ<T>(k, rng);
+  const reservoir =
+    algorithm === 'a-res' ? new WeightedReservoir<T>(k, rng) : new WeightedReservoirExpJ<T>(k, rng);
   let index = 0;
   for (const pair of stream) {
     assertWeightedPair(pair, index++);

@@ -52,16 +52,40 @@ for (const [name, longest] of [
   describe(`${name}: options and counter`, () => {
     badCalls([
       ['options null', () => longest([1], junk(null)), 'options', ArgumentTypeError],
-      ['strict as a string', () => longest([1], junk({ strict: 'no' })), 'options.strict', ArgumentTypeError],
-      ['a counter of the wrong kind', () => longest([1], {}, junk({ comparisons: 0 })), 'counter', ArgumentTypeError],
+      [
+        'strict as a string',
+        () => longest([1], junk({ strict: 'no' })),
+        'options.strict',
+        ArgumentTypeError,
+      ],
+      [
+        'a counter of the wrong kind',
+        () => longest([1], {}, junk({ comparisons: 0 })),
+        'counter',
+        ArgumentTypeError,
+      ],
     ]);
   });
 }
 
 describe('bounded work', () => {
   badCalls([
-    ['the O(n^2) DP on more than 2^14 values', () => longestIncreasingSubsequenceDP(new Float64Array(2 ** 14 + 1)), 'values'],
-    ['patienceTails with options of the wrong kind', () => patienceTails([1], junk(3)), 'options', ArgumentTypeError],
-    ['longestNonIncreasingSubsequence with a bad counter', () => longestNonIncreasingSubsequence([1], junk({})), 'counter', ArgumentTypeError],
+    [
+      'the O(n^2) DP on more than 2^14 values',
+      () => longestIncreasingSubsequenceDP(new Float64Array(2 ** 14 + 1)),
+      'values',
+    ],
+    [
+      'patienceTails with options of the wrong kind',
+      () => patienceTails([1], junk(3)),
+      'options',
+      ArgumentTypeError,
+    ],
+    [
+      'longestNonIncreasingSubsequence with a bad counter',
+      () => longestNonIncreasingSubsequence([1], junk({})),
+      'counter',
+      ArgumentTypeError,
+    ],
   ]);
 });

@@ -37,7 +37,12 @@ for (const [name, longest] of [
     badCalls([
       ["mode 'grapheme'", () => longest('abc', junk('grapheme')), 'mode'],
       ['mode null', () => longest('abc', junk(null)), 'mode'],
-      ['a counter of the wrong kind', () => longest('abc', 'utf16', junk({ steps: 0 })), 'counter', ArgumentTypeError],
+      [
+        'a counter of the wrong kind',
+        () => longest('abc', 'utf16', junk({ steps: 0 })),
+        'counter',
+        ArgumentTypeError,
+      ],
     ]);
   });
 }

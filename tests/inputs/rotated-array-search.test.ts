@@ -30,7 +30,12 @@ for (const [name, search] of searches) {
     badCalls([
       ['nums as a string', () => search(junk('4567'), 5), 'nums', ArgumentTypeError],
       ['nums null', () => search(junk(null), 5), 'nums', ArgumentTypeError],
-      ['nums an array-like object', () => search(junk({ length: 2 }), 5), 'nums', ArgumentTypeError],
+      [
+        'nums an array-like object',
+        () => search(junk({ length: 2 }), 5),
+        'nums',
+        ArgumentTypeError,
+      ],
       ['target NaN', () => search([1, 2, 3], Number.NaN), 'target'],
       ['target 1.5', () => search([1, 2, 3], 1.5), 'target'],
       ['target as a string', () => search([1, 2, 3], junk('3')), 'target', ArgumentTypeError],
@@ -43,8 +48,18 @@ describe('the counted versions check what they probe', () => {
     ['a probed NaN', () => searchRotatedCounted([1, Number.NaN, 3], 2), 'nums[1]'],
     ['a probed string', () => findMinRotated([3, junk('1'), 2]), 'nums[1]', ArgumentTypeError],
     ['a probed 1.5', () => searchRotatedWithDuplicates([1, 1.5, 2], 0), 'nums[1]'],
-    ['a counter of the wrong kind', () => searchRotatedCounted([1], 1, junk({ probes: 0 })), 'counter', ArgumentTypeError],
-    ['a counter of the wrong kind (154)', () => findMinRotatedWithDuplicates([1], junk(3)), 'counter', ArgumentTypeError],
+    [
+      'a counter of the wrong kind',
+      () => searchRotatedCounted([1], 1, junk({ probes: 0 })),
+      'counter',
+      ArgumentTypeError,
+    ],
+    [
+      'a counter of the wrong kind (154)',
+      () => findMinRotatedWithDuplicates([1], junk(3)),
+      'counter',
+      ArgumentTypeError,
+    ],
   ]);
 });
 
@@ -67,8 +82,17 @@ describe('assertRotatedSorted', () => {
     ['nums a number', () => assertRotatedSorted(junk(7)), 'nums', ArgumentTypeError],
     ['a NaN element', () => assertRotatedSorted([1, 2, Number.NaN, 4]), 'nums[2]'],
     ['two descents', () => assertRotatedSorted([3, 1, 2, 0]), 'nums'],
-    ['a repeat when distinct is asked', () => assertRotatedSorted([1, 1, 2], { distinct: true }), 'nums'],
+    [
+      'a repeat when distinct is asked',
+      () => assertRotatedSorted([1, 1, 2], { distinct: true }),
+      'nums',
+    ],
     ['options null', () => assertRotatedSorted([1], junk(null)), 'options', ArgumentTypeError],
-    ['distinct as a string', () => assertRotatedSorted([1], junk({ distinct: 'yes' })), 'options.distinct', ArgumentTypeError],
+    [
+      'distinct as a string',
+      () => assertRotatedSorted([1], junk({ distinct: 'yes' })),
+      'options.distinct',
+      ArgumentTypeError,
+    ],
   ]);
 });

@@ -12,7 +12,11 @@ export const ALPHA = 0.001;
 export const subsetKey = (items: readonly unknown[]) => items.map(String).sort().join(',');
 
 /** Runs `sampler` `runs` times from one seeded generator and counts each returned subset. */
-export function tallySubsets(sampler: (r: Rng) => readonly unknown[], runs: number, seed: number): Map<string, number> {
+export function tallySubsets(
+  sampler: (r: Rng) => readonly unknown[],
+  runs: number,
+  seed: number,
+): Map<string, number> {
   const r = rng(seed);
   const counts = new Map<string, number>();
   for (let t = 0; t < runs; t++) {
@@ -26,9 +30,15 @@ export function tallySubsets(sampler: (r: Rng) => readonly unknown[], runs: numb
  * Chi-square of observed subset counts against exact probabilities. A subset the sampler returned
  * that has probability 0 makes the statistic infinite (p = 0).
  */
-export function subsetChiSquare(counts: Map<string, number>, exact: Map<string, number>, runs: number): ChiSquareResult {
+export function subsetChiSquare(
+  counts: Map<string, number>,
+  exact: Map<string, number>,
+  runs: number,
+): ChiSquareResult {
   for (const key of counts.keys()) {
-    if (!exact.has(key)) return { statistic: Number.POSITIVE_INFINITY, df: exact.size - 1, pValue: 0 };
+    if (!exact.has(key)) {
+      return { statistic: Number.POSITIVE_INFINITY, df: exact.size - 1, pValue: 0 };
+    }
   }
   const keys = [...exact.keys()];
   return chiSquareTest(
@@ -44,7 +54,7 @@ export function kSubsets(n: number, k: number): number[][] {
   return [...kSubsets(n - 1, k - 1).map((s) => [...s, n - 1]), ...kSubsets(n - 1, k)];
 }
 
-/** The exact law of a uniform k-subset of [0, n): every one of the C(n, k) subsets equally likely. */
+/** The exact law of a uniform k-subset of [0, n): each of the C(n, k) subsets equally likely. */
 export function uniformSubsets(n: number, k: number): Map<string, number> {
   const subsets = kSubsets(n, k);
   return new Map(subsets.map((s) => [subsetKey(s), 1 / subsets.length]));
