@@ -9,22 +9,18 @@ import { rng } from '../core/random.js';
 import { gateEntropies, mixExperts } from '../ml/gates.js';
 import { mlpForward } from '../ml/mlp.js';
 import {
-  columnCorrelation,
-  fitAndScore,
-  gateDistance,
-  gateStats,
   initMmoe,
-  initSharedBottom,
   mmoeForward,
+  mmoeForwardTfMatrix,
   mmoeModel,
-  mmoeTf,
-  sharedBottomForward,
-  sharedBottomModel,
-  sliceRows,
-  syntheticTasks,
-  towersForward,
+  pitfallSharedGateForAllTasks,
   type MmoeResult,
-} from '../ml/mmoe.js';
+} from '../ml/mmoe/index.js';
+import { initSharedBottom, sharedBottomForward, sharedBottomModel } from '../ml/multi-task/shared-bottom.js';
+import { columnCorrelation, gateDistance, gateStats } from '../ml/multi-task/stats.js';
+import { sliceRows, syntheticTasks } from '../ml/multi-task/synthetic.js';
+import { fitAndScore } from '../ml/multi-task/train.js';
+import { towersForward } from '../ml/multi-task/towers.js';
 
 const f3 = (v: number) => v.toFixed(3);
 
@@ -40,11 +36,18 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
     MMoE (Ma et al., KDD 2018) replaces the bottom by E experts f_1..f_E and gives **each task its own
     gate** g_k(x) = softmax(W_gk x), with W_gk of shape [E, d] and no bias:
 
-    y_k = sigmoid(h_k(sum_e g_k(x)_e f_e(x)))
-
     The gate is the shared helper \`softmaxGate\` of ml/gates.ts (softmax over expert scores, then the
     weighted sum of the expert outputs). Every gate sees the same raw x; what differs between tasks
     is W_gk.
+  `;
+  await nb.md(String.raw`
+    $$g_k(x) = \mathrm{softmax}(W_{gk} x), \qquad y_k = \sigma\Big(h_k\big(\textstyle\sum_e g_k(x)_e f_e(x)\big)\Big)$$
+    The whiteboard answer, read from ml/mmoe/index.ts:
+  `);
+  await nb.source('ml/mmoe/index.ts', 'mmoeForward');
+  await nb.md`
+    Inputs: config { inputDim: 4, tasks: 2, experts: 3, expertUnits: [6], towerUnits: [4] }, weights
+    from rng(1), a batch x of 3 standard normal rows from rng(2).
   `;
 
   const config = { inputDim: 4, tasks: 2, experts: 3, expertUnits: [6], towerUnits: [4] };
@@ -53,8 +56,20 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const out = await nb.code(() => mmoeForward(params, x));
   await nb.check('gate weights of task 0, input 0, sum to 1', out.gates[0]!.data.subarray(0, 3).reduce((s, w) => s + w, 0), 1, { tol: 1e-12 });
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(out.logits, (await mmoeTf(params, x)).logits);
+  const gap = maxAbsDiff(out.logits, (await mmoeForwardTfMatrix(params, x)).logits);
   await nb.claim(`the tfjs twin (backend ${name}, float32) computes the same logits`, gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
+
+  await nb.md`
+    ## The pitfall: one gate for every task
+    A common wrong MMoE keeps one gate (here task 0's) for all tasks: every tower then reads the same
+    mixture, and the "multi-gate" part is gone. Same inputs as above:
+  `;
+  const wrong = await nb.code(() => pitfallSharedGateForAllTasks(params, x).gates.map((g) => g.data[0]));
+  await nb.claim(
+    "the pitfall's task-1 gate is task 0's, MMoE's is its own",
+    wrong[1] === wrong[0] && out.gates[1]!.data[0] !== out.gates[0]!.data[0],
+    `pitfall: ${wrong.map((w) => w!.toFixed(4)).join(' = ')}; MMoE: ${out.gates[0]!.data[0]!.toFixed(4)} vs ${out.gates[1]!.data[0]!.toFixed(4)}`,
+  );
 
   const one = initMmoe({ ...config, experts: 1 }, rng(3));
   const sameAsShared = maxAbsDiff(mmoeForward(one, x).probs, sharedBottomForward({ bottom: one.experts[0]!, towers: one.towers }, x).probs);

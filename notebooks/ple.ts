@@ -4,12 +4,25 @@
  * Run: npm start -- run ple   (or: npx tsx notebooks/ple.ts)
  */
 import { tensorBackend } from '../core/backend.js';
-import { maxAbsDiff, randomMatrix } from '../core/matrix.js';
+import { matrix, maxAbsDiff, randomMatrix } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 import { meanGate } from '../ml/gates.js';
-import { fitAndScore, initMmoe, initSharedBottom, mmoeForward, mmoeModel, sharedBottomModel, sliceRows, syntheticTasks } from '../ml/mmoe.js';
-import { initPle, pleForward, pleFromMmoe, pleModel, pleStructure, pleTf, type PleConfig, type PleResult } from '../ml/ple.js';
+import { initMmoe, mmoeForward, mmoeModel } from '../ml/mmoe/index.js';
+import { initSharedBottom, sharedBottomModel } from '../ml/multi-task/shared-bottom.js';
+import { sliceRows, syntheticTasks } from '../ml/multi-task/synthetic.js';
+import { fitAndScore } from '../ml/multi-task/train.js';
+import {
+  initPle,
+  pitfallTaskGateSeesAllExperts,
+  pleForward,
+  pleForwardTfMatrix,
+  pleFromMmoe,
+  pleModel,
+  pleStructure,
+  type PleConfig,
+  type PleResult,
+} from '../ml/ple/index.js';
 
 const f3 = (v: number) => v.toFixed(3);
 
@@ -32,7 +45,18 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
     input, and the shared gate output as the shared input. Towers (ReLU, then a sigmoid logit) read
     the last level's task outputs. Tang et al., RecSys 2020; the layout follows DeepCTR's ple.py.
 
+  `;
+  await nb.md(String.raw`
+    In symbols, for level $l$ with task inputs $\mathrm{in}_k$ and shared input $\mathrm{in}_s$:
+    $$\mathrm{out}_k = \sum \mathrm{softmax}(W_k\, \mathrm{in}_k) \odot [E_{k,1..S_k}, E_{s,1..S_s}], \qquad
+    \mathrm{out}_s = \sum \mathrm{softmax}(W_s\, \mathrm{in}_s) \odot [E_{1,*}, \dots, E_{T,*}, E_{s,*}]$$
+    The whiteboard answer, read from ml/ple/index.ts:
+  `);
+  await nb.source('ml/ple/index.ts', 'pleForward');
+  await nb.md`
     ## Q46 exactly: a 2-level PLE, 2 tasks, 1 expert per task and 1 shared (DeepCTR's defaults), expert width 8
+    Inputs: config { inputDim: 6, tasks: 2, levels: 2, specificExperts: 1, sharedExperts: 1,
+    expertUnits: [8], towerUnits: [4] }, weights from rng(1), a batch of 5 rows from rng(2).
   `;
   const config: PleConfig = { inputDim: 6, tasks: 2, levels: 2, specificExperts: 1, sharedExperts: 1, expertUnits: [8], towerUnits: [4] };
   const structure = pleStructure(config);
@@ -63,8 +87,27 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
   const three = pleStructure({ ...config, levels: 3 }).filter((u) => u.level === 2 && u.unit === 'shared gate');
   await nb.check('3-level PLE: level 2 shared gate mixes', three[0]?.mixes ?? 0, 3);
 
+  await nb.md`
+    ## The pitfall: a task gate that sees every expert
+    A common wrong PLE lets task gate k mix *all* experts of the level, the other tasks' specific
+    experts included: its gate is then T S_k + S_s wide and task k is driven by experts meant for
+    other tasks. pitfallTaskGateSeesAllExperts is that model; it needs gates one row per expert of
+    the level, so PLE's own parameters are rejected, and with widened gates task 0's output moves
+    when task 1's expert changes. Inputs: the same config, with each task gate widened to 3 rows.
+  `;
+  const widened = { ...params, levels: params.levels.map((level) => ({ ...level, taskGates: level.taskGates.map((g) => matrix(3, g.cols, [...g.data.subarray(0, g.cols), ...new Float64Array(g.cols).fill(0.5), ...g.data.subarray(g.cols)])) })) };
+  const changed = { ...widened, levels: [widened.levels[0]!, { ...widened.levels[1]!, taskExperts: [widened.levels[1]!.taskExperts[0]!, initPle(config, rng(9)).levels[1]!.taskExperts[1]!] }] };
+  const moved = await nb.code(() => {
+    const before = pitfallTaskGateSeesAllExperts(widened, x).logits;
+    const after = pitfallTaskGateSeesAllExperts(changed, x).logits;
+    return Math.abs(before.data[0]! - after.data[0]!);
+  });
+  const samePle = { ...params, levels: [params.levels[0]!, { ...params.levels[1]!, taskExperts: [params.levels[1]!.taskExperts[0]!, initPle(config, rng(9)).levels[1]!.taskExperts[1]!] }] };
+  await nb.claim("in the pitfall, task 1's level-2 expert moves task 0's output", moved > 0, `|change of task 0's logit| = ${moved.toExponential(2)}`);
+  await nb.check("in PLE it does not (task 0's logit, before minus after)", pleForward(params, x).logits.data[0]! - pleForward(samePle, x).logits.data[0]!, 0);
+
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(pleForward(params, x).logits, (await pleTf(params, x)).logits);
+  const gap = maxAbsDiff(pleForward(params, x).logits, (await pleForwardTfMatrix(params, x)).logits);
   await nb.claim(`the tfjs twin (backend ${name}, float32) computes the same logits`, gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
   const mmoe = initMmoe({ inputDim: 6, tasks: 2, experts: 3, expertUnits: [8], towerUnits: [4] }, rng(3));
   await nb.md`One level (that is CGC) with no task-specific experts is MMoE, with the shared experts as its experts:`;

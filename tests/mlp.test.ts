@@ -1,12 +1,13 @@
 /**
  * Answer key for ml/mlp.ts, the dense-layer plumbing of shared-bottom, MMoE and PLE: a worked dense
  * layer, from scratch against tfjs for one layer and for a whole MLP, Glorot-uniform bounds, the
- * parameter-tree helpers (count, map, tfjs variables and back, dispose) on nested trees, and bad input.
+ * parameter-tree helpers (count, map, tfjs variables and back, dispose) on nested trees, and the
+ * counted cost. Input checks: tests/inputs/mlp.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { Tensor2D } from '@tensorflow/tfjs';
-import { ArgumentError } from '../core/errors.js';
+import type { Tensor2D } from '../core/backend.js';
+import { Counter } from '../core/counter.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, type Matrix } from '../core/matrix.js';
 import { fromTensor2d, tensorBackend, toTensor2d } from '../core/backend.js';
 import { rng } from '../core/random.js';
@@ -22,6 +23,7 @@ import {
   mapParams,
   mlpForward,
   mlpForwardTf,
+  mlpForwardTfMatrix,
   mlpWidth,
   paramCount,
   toTensors,
@@ -108,26 +110,25 @@ describe('parameter trees', () => {
   });
 });
 
-describe('bad input gets a typed error naming the argument', () => {
-  it('zero sizes and units that are not an array of widths', () => {
-    expect(() => glorotUniform(0, 3, rng(1))).toThrow('rows: got 0, expected an integer >= 1');
-    expect(() => glorotUniform(3, 0, rng(1))).toThrow('cols: got 0, expected an integer >= 1');
-    expect(() => initDense(0, 2, rng(1))).toThrow('dIn: got 0, expected an integer >= 1');
-    expect(() => initDense(2, 0, rng(1))).toThrow('dOut: got 0, expected an integer >= 1');
-    expect(() => initMlp(2, '4' as unknown as number[], rng(1))).toThrow(/^units: /);
-    expect(() => initMlp(2, [4, 0], rng(1))).toThrow('units[1]: got 0, expected an integer >= 1');
-  });
+describe('complexity', () => {
+  test.prop([fc.integer({ min: 1, max: 5 }), fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer()], { numRuns: 30 })(
+    'an MLP costs at most B sum_l d_l d_{l+1} multiply-adds',
+    (dIn, units, b, seed) => {
+      const r = rng(seed);
+      const counter = new Counter();
+      mlpForward(initMlp(dIn, units, r), randomMatrix(b, dIn, r), 'mlp', counter);
+      const widths = [dIn, ...units];
+      const bound = b * widths.slice(1).reduce((s, w, i) => s + widths[i]! * w, 0);
+      expect(counter.get('madds')).toBeLessThanOrEqual(bound);
+    },
+  );
+});
 
-  it('inputs of the wrong width and biases of the wrong shape name the layer and both shapes', () => {
-    const layer = initDense(3, 2, rng(1));
-    expect(() => denseForward(layer, matrix(1, 4), true)).toThrow('x: got shape [1, 4], expected 3 columns, the input width of layer.weight [2, 3]');
-    expect(() => denseForward({ ...layer, bias: matrix(1, 3) }, matrix(1, 3), true)).toThrow('layer.bias: got shape [1, 3], expected shape [1, 2]');
-    expect(() => denseForward({ ...layer, bias: matrix(2, 2) }, matrix(1, 3), true)).toThrow('layer.bias: got shape [2, 2], expected shape [1, 2]');
-    expect(() => mlpForward([layer, { ...initDense(2, 2, rng(2)), bias: matrix(1, 1) }], matrix(1, 3))).toThrow(ArgumentError);
-    expect(() => mlpForward([layer, { ...initDense(2, 2, rng(2)), bias: matrix(1, 1) }], matrix(1, 3))).toThrow(/^mlp\[1\]\.bias: /);
-  });
-
-  it('a tree with a leaf that is neither a matrix, an array nor an object', () => {
-    expect(() => paramCount({ a: 3 })).toThrow(/^params: /);
+describe('the Matrix-level edge of the tfjs twin', () => {
+  it('mlpForwardTfMatrix equals mlpForward to 1e-5', async () => {
+    const r = rng(3);
+    const layers = initMlp(3, [4, 2], r);
+    const x = randomMatrix(2, 3, r);
+    expect(maxAbsDiff(await mlpForwardTfMatrix(layers, x), mlpForward(layers, x))).toBeLessThan(1e-5);
   });
 });
