@@ -59,3 +59,14 @@ export const simpleRanker: Ranker = (query, questions, catalog) => {
   }
   return matches.sort((a, b) => b.score - a.score || a.question.id.localeCompare(b.question.id));
 };
+
+/**
+ * What `ask` shows, in the terminal and in the site's search box alike: the best matches only, up to
+ * `limit`, each scoring at least half of the best (so 旋转数组, a rotated array, does not bring up
+ * RoPE's 旋转).
+ */
+export function bestMatches(query: string, questions: readonly Question[], catalog: readonly ConceptEntry[], ranker: Ranker = simpleRanker, limit = 8): Match[] {
+  const ranked = ranker(query, questions, catalog);
+  const best = ranked[0]?.score ?? 0;
+  return ranked.filter((m) => m.score >= best / 2).slice(0, limit);
+}

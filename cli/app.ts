@@ -11,7 +11,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { catalog, FAMILIES, findConcept, type ConceptEntry, type FamilyId } from '../catalog/index.js';
-import { simpleRanker, type Ranker } from '../catalog/ask.js';
+import { bestMatches, simpleRanker, type Ranker } from '../catalog/ask.js';
 import { questions } from '../catalog/questions.js';
 import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
 import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
@@ -77,12 +77,9 @@ async function run(io: Io, id: string): Promise<void> {
 function ask(io: Io, words: string[], ranker: Ranker): void {
   const query = words.join(' ').trim();
   if (!query) throw new UsageError('ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组');
-  const ranked = ranker(query, questions(), catalog);
-  if (!ranked.length) throw new UsageError(`no question matches "${query}"`);
+  const matches = bestMatches(query, questions(), catalog, ranker);
+  if (!matches.length) throw new UsageError(`no question matches "${query}"`);
   const width = widthOf(io);
-  // the best matches only: up to 8, each scoring at least half of the best (旋转数组 is not RoPE's 旋转)
-  const best = ranked[0]!.score;
-  const matches = ranked.filter((m) => m.score >= best / 2).slice(0, 8);
   for (const { question, answeredBy } of matches) {
     io.out(`${shorten(`${question.id}  ${question.text} (${question.zh})`, width)}\n`);
     if (!answeredBy.length) io.out(`${shorten(`     not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`);

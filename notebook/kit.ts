@@ -169,7 +169,9 @@ export class Notebook {
 
   /** Markdown prose. Use as a tag (nb.md`...`) or a call (nb.md('...')); indentation is trimmed. */
   md(strings: TemplateStringsArray | string, ...values: unknown[]): Promise<void> {
-    const raw = typeof strings === 'string' ? strings : String.raw({ raw: strings }, ...values.map(show));
+    // The raw text, so LaTeX keeps its backslashes (\frac, \theta); only \` and \${ are unescaped.
+    const unescape = (t: string) => t.replace(/\\`/g, '`').replace(/\\\$\{/g, '${');
+    const raw = typeof strings === 'string' ? strings : String.raw({ raw: strings.raw.map(unescape) }, ...values.map(show));
     const lines = raw.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
     const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0));
     return this.add({ kind: 'markdown', text: lines.map((l) => l.slice(indent)).join('\n') });
