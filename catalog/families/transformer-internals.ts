@@ -111,7 +111,7 @@ export const transformerInternals: ConceptEntry[] = [
     titleZh: '位置编码: 绝对与相对',
     summary: 'Sinusoidal (and its shift-as-rotation property), learned tables, ALiBi biases with the authors\' slope rule, and sliding-window masks, with attention that takes a bias and a mask, from scratch and in tfjs.',
     questions: ['Q13', 'Q17'],
-    module: 'ml/positional-encoding.ts',
+    module: 'ml/positional-encoding/index.ts',
     test: 'tests/positional-encoding.test.ts',
     notebook: 'notebooks/positional-encoding.ts',
   },
