@@ -6,13 +6,15 @@
 import {
   flashAttention,
   flashAttentionFloats,
-  flashAttentionNoRescaleVariant,
-  flashAttentionTf,
+  flashAttentionTfMatrix,
+  flashAttentionTiled,
   naiveAttention,
   naiveAttentionFloats,
+  pitfallOnlineSoftmaxWithoutRescale,
 } from '../ml/flash-attention.js';
-import { attention } from '../ml/scaled-dot-product-attention.js';
+import { attention, attentionMasked } from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend } from '../core/backend.js';
+import { Counter } from '../core/counter.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
@@ -28,16 +30,21 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
     multiply by V. On a GPU that traffic to HBM, not the arithmetic, is the bottleneck, and the
     matrix is O(n^2) memory. FlashAttention never forms it: it loads a block of B_r queries and a
     block of B_c keys/values into on-chip SRAM, computes that tile of scores, and folds it into a
-    running result. The softmax needs the whole row, so it keeps per query a **running max m** and a
-    **running sum l** and rescales what it has when the max grows (the online softmax):
+    running result. The softmax needs the whole row, so it keeps per query a **running max** $m$ and
+    a **running sum** $\ell$ and rescales what it has when the max grows (the online softmax):
 
-        m_new = max(m_old, rowmax S_j)
-        l_new = exp(m_old - m_new) l_old + rowsum exp(S_j - m_new)
-        O_new = exp(m_old - m_new) O_old + exp(S_j - m_new) V_j          ...   output O / l
+    $$m_{new} = \max(m_{old}, \max_j S_j), \quad
+    \ell_{new} = e^{m_{old} - m_{new}} \ell_{old} + \sum_j e^{S_j - m_{new}}, \quad
+    O_{new} = e^{m_{old} - m_{new}} O_{old} + e^{S_j - m_{new}} V_j$$
 
-    Every term ends up multiplied by exp(-m_final), the same as subtracting the row max up front:
-    the result is exactly softmax(S) V.
+    and the output is $O / \ell$. Every term ends up multiplied by $e^{-m_{final}}$, the same as
+    subtracting the row max up front: the result is exactly $\mathrm{softmax}(S) V$.
+
+    ## The answer, as on a whiteboard
+    The module's own \`flashAttention\` (one query row at a time against key blocks), read from
+    ml/flash-attention.ts when this runs:
   `;
+  await nb.source('ml/flash-attention.ts', 'flashAttention');
 
   // one query against three keys arriving one block at a time
   const q = fromRows([[1]]);
@@ -45,7 +52,8 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
   const v = fromRows([[10], [20], [30]]);
   const prefix = (j: number) => [matrix(j, 1, k.data.subarray(0, j)), matrix(j, 1, v.data.subarray(0, j))] as const;
   await nb.md`
-    A stream of three keys with scores 1, 3, 2 (scale 1) and values 10, 20, 30, one key per block.
+    A stream of three keys with scores 1, 3, 2 ($q = [1]$, keys $[1], [3], [2]$, so $d_k = 1$ and the
+    scale $1 / \sqrt{1}$ is 1) and values 10, 20, 30, one key per block.
     After each block the normalised running output O / l is the attention over the keys seen so far:
   `;
   await nb.table(
@@ -54,50 +62,55 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
       return {
         'keys seen': j,
         'running max m': Math.max(...Array.from(kj.data)),
-        'tiled O / l': flashAttention(q, kj, vj, { scale: 1, keyBlock: 1 }).data[0]!.toFixed(4),
-        'naive softmax over the prefix': attention(q, kj, vj, { scale: 1 }).output.data[0]!.toFixed(4),
-        'no rescale (wrong)': flashAttentionNoRescaleVariant(q, kj, vj, { scale: 1, keyBlock: 1 }).data[0]!.toFixed(4),
+        'tiled O / l': flashAttention(q, kj, vj, 1).data[0]!.toFixed(4),
+        'naive softmax over the prefix': attention(q, kj, vj).output.data[0]!.toFixed(4),
+        'pitfallOnlineSoftmaxWithoutRescale': pitfallOnlineSoftmaxWithoutRescale(q, kj, vj, 1).data[0]!.toFixed(4),
       };
     }),
     'The max moves from 1 to 3 at the second key: without exp(m_old - m_new) the first key keeps too much weight',
   );
-  const tiled = await nb.code(() => flashAttention(q, k, v, { scale: 1, keyBlock: 1 }));
-  await nb.check('tiled output over all three keys equals naive', tiled.data[0]!, attention(q, k, v, { scale: 1 }).output.data[0]!, { tol: 1e-12 });
+  const tiled = await nb.code(() => flashAttention(q, k, v, 1));
+  await nb.check('tiled output over all three keys equals naive', tiled.data[0]!, attention(q, k, v).output.data[0]!, { tol: 1e-12 });
 
   await nb.md`
     ## Any block size, any mask
-    Random 37 x 16 queries, keys and values, causal, with block sizes that do not divide 37:
+    The engineered kernel \`flashAttentionTiled\` tiles queries too ($B_r$ rows) and takes masks.
+    Inputs: random $37 \times 16$ queries, keys and values ($N(0, 1)$ from rng(24)), causal, with
+    block sizes that do not divide 37; the wrong loop (no rescale) runs unmasked against the
+    unmasked naive answer:
   `;
   const r = rng(24);
   const [Q, K, V] = [randomMatrix(37, 16, r), randomMatrix(37, 16, r), randomMatrix(37, 16, r)];
-  const naive = attention(Q, K, V, { causal: true }).output;
+  const naive = attentionMasked(Q, K, V, { causal: true }).output;
+  const unmasked = attention(Q, K, V).output;
   const rows = [1, 5, 8, 13, 64].map((block) => ({
     'B_r = B_c': block,
-    'max |tiled - naive|': maxAbsDiff(flashAttention(Q, K, V, { causal: true, queryBlock: block, keyBlock: block }), naive).toExponential(1),
-    'max |no-rescale - naive|': maxAbsDiff(flashAttentionNoRescaleVariant(Q, K, V, { causal: true, queryBlock: block, keyBlock: block }), naive).toExponential(1),
+    'max |tiled - naive|': maxAbsDiff(flashAttentionTiled(Q, K, V, { causal: true, queryBlock: block, keyBlock: block }), naive).toExponential(1),
+    'max |no-rescale - naive|': maxAbsDiff(pitfallOnlineSoftmaxWithoutRescale(Q, K, V, block), unmasked).toExponential(1),
   }));
-  await nb.table(rows, 'Tiled equals naive to rounding for every block size; the variant is wrong unless one block holds every key');
+  await nb.table(rows, 'Tiled equals naive to rounding for every block size; the pitfall is wrong unless one block holds every key');
   await nb.claim('tiled equals naive at every block size', rows.every((row) => Number(row['max |tiled - naive|']) < 1e-12), 'all differences < 1e-12');
 
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(await flashAttentionTf(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }), flashAttention(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }));
-  await nb.md`The same tiling written with TensorFlow.js ops (backend **${name}**, float32):`;
+  const gap = maxAbsDiff(await flashAttentionTfMatrix(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }), flashAttentionTiled(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }));
+  await nb.md`The same tiling written with TensorFlow.js ops (backend **${name}**, float32, the causal mask a tensor sliced per tile), same inputs, $B_r = 8$, $B_c = 5$:`;
   await nb.claim('from scratch and tfjs agree', gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
 
   await nb.md`
-    ## Memory: O(n d + B^2) instead of O(n^2)
-    Both kernels take a float counter that adds every Float64 they allocate. Naive: the n x n weight
-    matrix, the n x d output and a logits row. Tiled: the output, m and l for one query block, the
-    Q, K and V tiles, and one B_r x B_c score tile (here d = 64, B = 64).
+    ## Memory: $O(n d + B^2)$ instead of $O(n^2)$
+    Both kernels take a \`Counter\` that adds every Float64 they allocate as 'floats'. Naive: the
+    $n \times n$ weight matrix, the $n \times d$ output and a logits row. Tiled: the output, $m$ and
+    $\ell$ for one query block, the Q, K and V tiles, and one $B_r \times B_c$ score tile (here
+    $n = 256$ random tokens, $d = 64$, $B = 64$).
   `;
   const ns = [256, 1024, 4096, 16384];
-  const counted = { floats: 0 };
+  const counted = new Counter();
   const x = randomMatrix(256, 64, r);
-  flashAttention(x, x, x, { floats: counted });
-  await nb.check('counted floats at n = 256 equal the formula', counted.floats, flashAttentionFloats(256, 256, 64, 64));
-  const naiveCounted = { floats: 0 };
-  naiveAttention(x, x, x, { floats: naiveCounted });
-  await nb.check('naive counted floats at n = 256 equal n^2 + n d + n', naiveCounted.floats, naiveAttentionFloats(256, 256, 64));
+  flashAttentionTiled(x, x, x, {}, counted);
+  await nb.check('counted floats at n = 256 equal the formula', counted.get('floats'), flashAttentionFloats(256, 256, 64, 64));
+  const naiveCounted = new Counter();
+  naiveAttention(x, x, x, {}, naiveCounted);
+  await nb.check('naive counted floats at n = 256 equal n^2 + n d + n', naiveCounted.get('floats'), naiveAttentionFloats(256, 256, 64));
   await nb.table(
     ns.map((n) => ({
       n,
@@ -118,18 +131,18 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
     ],
   });
 
-  const ops = { madds: 0 };
-  const naiveOps = { madds: 0 };
-  flashAttention(x, x, x, { ops, queryBlock: 32, keyBlock: 48 });
-  attention(x, x, x, { ops: naiveOps });
+  const ops = new Counter();
+  const naiveOps = new Counter();
+  flashAttentionTiled(x, x, x, { queryBlock: 32, keyBlock: 48 }, ops);
+  attentionMasked(x, x, x, {}, naiveOps);
   await nb.md`
     ## Time
-    The same multiply-adds as the naive version (2 n^2 d without a mask), so on a CPU the two take
+    The same multiply-adds as the naive version ($2 n^2 d$ without a mask), so on a CPU the two take
     about the same time: FlashAttention's speed-up on a GPU comes from reading and writing HBM
-    O(n^2 d^2 / M) times instead of O(n d + n^2) (M = SRAM size), not from fewer FLOPs. The bench
+    $O(n^2 d^2 / M)$ times instead of $O(n d + n^2)$ ($M$ = SRAM size), not from fewer FLOPs. The bench
     (bench/flash-attention.bench.ts) times both up to n = 4096 (16384 with BAGU_BENCH_LARGE=1).
   `;
-  await nb.check('tiled multiply-adds at n = 256, d = 64 equal the naive count', ops.madds, naiveOps.madds);
+  await nb.check('tiled multiply-adds at n = 256, d = 64 equal the naive count', ops.get('madds'), naiveOps.get('madds'));
 
   await nb.md`
     ## When not to use it
