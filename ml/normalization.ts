@@ -11,10 +11,10 @@
  *   BatchNorm(x) = (x - mean_batch) / sqrt(Var_batch + eps) * gamma + beta, per feature (column)
  *
  * Conventions (as PyTorch / LLaMA): rows are tokens, columns the d features; LayerNorm and RMSNorm
- * reduce over the d columns of each row, BatchNorm over the rows of each column. eps goes INSIDE the
- * square root. Variance is the BIASED one (divide by d, PyTorch `correction=0`), in LayerNorm and in
- * BatchNorm's training-mode normalization. Default eps: 1e-5 for LayerNorm and BatchNorm (PyTorch
- * defaults), 1e-6 for RMSNorm (HF LlamaRMSNorm default; Meta's Llama 2 config uses 1e-5).
+ * reduce over the d columns of each row, BatchNorm over the rows of each column. eps goes INSIDE
+ * the square root. Variance is the BIASED one (divide by d, PyTorch `correction=0`), in LayerNorm
+ * and in BatchNorm's training-mode normalization. Default eps: 1e-5 for LayerNorm and BatchNorm
+ * (PyTorch defaults), 1e-6 for RMSNorm (HF LlamaRMSNorm default; Meta's Llama 2 config uses 1e-5).
  * gamma / g default to ones and beta to zeros (the initial values).
  *
  * Placement, as functions of a sublayer f (attention or FFN):
@@ -212,7 +212,9 @@ export function layerNormCounted(x: Matrix, options: LayerNormOptions = {}, coun
   return y;
 }
 
-/** RMSNorm with its work counted ('flops', 'reductions' as in `layerNormCounted`). Equals `rmsNorm`. */
+/**
+ * RMSNorm with its work counted ('flops', 'reductions' as in `layerNormCounted`). Equals `rmsNorm`.
+ */
 export function rmsNormCounted(x: Matrix, options: RmsNormOptions = {}, counter?: Counter): Matrix {
   assertObject('options', options, 'RMSNorm options { weight?, eps? }');
   const { weight, eps = RMS_NORM_EPS } = options as RmsNormOptions;
@@ -341,7 +343,9 @@ export function rmsNormTf(tf: Tf, x: Tensor, gain?: FeatureVector, eps = RMS_NOR
   });
 }
 
-/** BatchNorm in tfjs on x [n, d]: tf.moments over axis 0 (or the running statistics), tf.batchNorm. */
+/**
+ * BatchNorm in tfjs on x [n, d]: tf.moments over axis 0 (or the running statistics), tf.batchNorm.
+ */
 export function batchNormTf(tf: Tf, x: Tensor, options: BatchNormOptions = {}): Tensor {
   assertTf('tf', tf);
   assertTensor('x', x, 2);
@@ -400,7 +404,7 @@ function normalizeRows(
   );
 }
 
-/** Pitfall: LayerNorm with the unbiased variance (divide by d - 1); PyTorch's LayerNorm divides by d. */
+/** Pitfall: LayerNorm with the unbiased variance (divide by d - 1); PyTorch divides by d. */
 export function pitfallLayerNormUnbiasedVariance(
   x: Matrix,
   gamma?: ArrayLike<number>,
@@ -429,10 +433,7 @@ export function pitfallRmsNormSubtractingMean(x: Matrix, gain?: ArrayLike<number
   return layerNorm(x, gain, undefined, eps);
 }
 
-/**
- * Pitfall: Pre-LN with the residual taken after the norm, norm(x) + f(norm(x)): the identity path
- * from input to output is lost (a silent sublayer no longer gives back x).
- */
+/** Pitfall: Pre-LN with the residual taken after the norm, norm(x) + f(norm(x)): no identity. */
 export function pitfallPreNormResidualAfterNorm(x: Matrix, sublayer: RowMap, norm: RowMap): Matrix {
   assertPlacement(x, sublayer, norm);
   const normalized = applyChecked('norm', norm, x);

@@ -5,23 +5,24 @@
  *
  *   theta_i = base^(-2i / d), i = 0 .. d/2 - 1, base = 10000     (Su et al. 2021, RoFormer eq. 15)
  *   RoPE(x, m): pair i of x rotated by the angle m theta_i
- *   <RoPE(q, m), RoPE(k, n)> = <q, R((n - m) theta) k> = g(q, k, m - n)   (absolute in, relative out)
+ *   <RoPE(q, m), RoPE(k, n)> = <q, R((n - m) theta) k> = g(q, k, m - n)   (relative out)
  *
  * Symbols: d the head width (even), m, n positions, R(phi) the 2 x 2 rotation by phi.
  *
  * Two layouts, which pair up different coordinates (same maths, different weights):
- *   'interleaved': pairs (x_0, x_1), (x_2, x_3), ...         Meta LLaMA (complex view), GPT-J, RoFormer
+ *   'interleaved': pairs (x_0, x_1), (x_2, x_3), ...  Meta LLaMA (complex view), GPT-J, RoFormer
  *   'half':        pairs (x_i, x_{i + d/2}) (rotate_half)     HF LLaMA / Qwen2, GPT-NeoX
- * The permutation P = (0, 2, 4, ..., 1, 3, 5, ...) maps one to the other: half(P x) = P interleaved(x).
- * HF's LLaMA conversion applies P to the rows of each head of W_Q and W_K (`permuteRopeWeights`), so
- * both codebases compute the same scores; using one layout on the other's weights does not.
+ * The permutation P = (0, 2, 4, ..., 1, 3, 5, ...) maps one to the other: half(P x) = P
+ * interleaved(x). HF's LLaMA conversion applies P to the rows of each head of W_Q and W_K
+ * (`permuteRopeWeights`), so both codebases compute the same scores; using one layout on the
+ * other's weights does not.
  *
- * Extrapolation (Q15): the rotations are defined for every m (bounded, norm-preserving), which is why
- * RoPE is "unbounded in theory". In practice a model trained to length L has only seen angles
- * m theta_i < L theta_i for the slow pairs (L theta_i < 2 pi); beyond L those angles are new to it.
- * Position interpolation (Chen et al. 2023) divides positions by s = L' / L (theta_i / s); NTK-aware
- * scaling raises the base, base' = base s^(d / (d - 2)), which slows the slowest pair by exactly s
- * while leaving the fastest almost untouched.
+ * Extrapolation (Q15): the rotations are defined for every m (bounded, norm-preserving), which is
+ * why RoPE is "unbounded in theory". In practice a model trained to length L has only seen angles m
+ * theta_i < L theta_i for the slow pairs (L theta_i < 2 pi); beyond L those angles are new to it.
+ * Position interpolation (Chen et al. 2023) divides positions by s = L' / L (theta_i / s);
+ * NTK-aware scaling raises the base, base' = base s^(d / (d - 2)), which slows the slowest pair by
+ * exactly s while leaving the fastest almost untouched.
  *
  * The textbook answer is `rope` (interleaved pairs, row m at position m). `applyRope` is the
  * engineered one (both layouts, any positions, PI / NTK scaling, counted); `ropeTf` the tensor twin
@@ -217,8 +218,8 @@ export function applyRope(x: Matrix, options: RopeOptions = {}, counter?: Counte
 
 /**
  * The tensor twin, written the way HF writes it: y = x cos + rotate(x) sin, with cos / sin tables
- * [T, d] (each theta repeated on both coordinates of its pair) and rotate(x) = (-x_b, x_a) per pair.
- * x is [..., T, d] (one head, or [heads, T, d], or [batch, heads, T, d]); rows along T are at
+ * [T, d] (each theta repeated on both coordinates of its pair) and rotate(x) = (-x_b, x_a) per
+ * pair. x is [..., T, d] (one head, or [heads, T, d], or [batch, heads, T, d]); rows along T are at
  * positions offset, offset + 1, ... (or `positions`). Synchronous; valid inside tf.tidy.
  */
 export function ropeTf(tf: Tf, x: Tensor, options: RopeOptions = {}): Tensor {
@@ -293,7 +294,10 @@ export function ropeScore(
   return s;
 }
 
-/** P = (0, 2, 4, ..., d-2, 1, 3, ..., d-1): (P x)_j = x_{P[j]} turns interleaved pairs into half pairs. */
+/**
+ * P = (0, 2, 4, ..., d-2, 1, 3, ..., d-1): (P x)_j = x_{P[j]} turns interleaved pairs into half
+ * pairs.
+ */
 export function interleavedToHalfPermutation(d: number): number[] {
   assertHeadDim('d', d);
   return permutation(d);
@@ -303,7 +307,9 @@ function permutation(d: number): number[] {
   return Array.from({ length: d }, (_, j) => (j < d / 2 ? 2 * j : 2 * (j - d / 2) + 1));
 }
 
-/** Reorders the columns of x [n, d] by P: an interleaved-layout vector becomes a half-layout one. */
+/**
+ * Reorders the columns of x [n, d] by P: an interleaved-layout vector becomes a half-layout one.
+ */
 export function interleavedToHalf(x: Matrix): Matrix {
   assertRopeInput(x);
   const p = permutation(x.cols);
@@ -338,9 +344,9 @@ function assertHeadRows(w: unknown, numHeads: unknown): number {
 }
 
 /**
- * What HF's convert_llama_weights_to_hf does to W_Q and W_K ([h d_head, d_model], nn.Linear layout):
- * within each head, row j of the result is row P[j] of the input. Then q_half = P q_interleaved for
- * every token, and the half-layout model gives the interleaved model's scores.
+ * What HF's convert_llama_weights_to_hf does to W_Q and W_K ([h d_head, d_model], nn.Linear
+ * layout): within each head, row j of the result is row P[j] of the input. Then q_half = P
+ * q_interleaved for every token, and the half-layout model gives the interleaved model's scores.
  */
 export function permuteRopeWeights(w: Matrix, numHeads: number): Matrix {
   const d = assertHeadRows(w, numHeads);
@@ -447,10 +453,7 @@ export function angleOvershoot(
 // ---------------------------------------------------------------------------------------------
 // Pitfalls: common wrong answers, rejected by the properties the right ones pass.
 
-/**
- * Pitfall: interleaved pairs (x_2i, x_2i+1) with the half layout's cos / sin table (coordinate j
- * turns by theta_{j mod d/2}), so a pair's members turn by different angles: not a rotation.
- */
+/** Pitfall: interleaved pairs read the half layout's cos / sin table: a pair turns by 2 angles. */
 export function pitfallMixedLayoutRope(x: Matrix, options: Omit<RopeOptions, 'layout'> = {}): Matrix {
   assertRopeInput(x);
   const { theta, positions } = ropeSettings(x.rows, x.cols, { ...options, layout: 'interleaved' });
@@ -471,10 +474,7 @@ export function pitfallMixedLayoutRope(x: Matrix, options: Omit<RopeOptions, 'la
   return out;
 }
 
-/**
- * Pitfall: loads interleaved-layout (Meta) W_Q / W_K into half-layout (HF) code without HF's row
- * permutation (returns a copy of w): the model rotates pairs its weights were not trained for.
- */
+/** Pitfall: Meta (interleaved) W_Q / W_K used by half-layout code without HF's row permutation. */
 export function pitfallUnpermutedRopeWeights(w: Matrix, numHeads: number): Matrix {
   assertHeadRows(w, numHeads);
   return matrix(w.rows, w.cols, w.data);

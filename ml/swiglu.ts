@@ -18,24 +18,25 @@
  *
  * GELU: `geluErf` is the exact x Phi(x) = 0.5 x (1 + erf(x / sqrt 2)) (PyTorch's default,
  * approximate='none'); `geluTanh` is 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))) (approximate=
- * 'tanh', GPT-2). GELU(1) = 0.841345 exact, 0.841192 with tanh. GeGLU uses the exact one unless told.
+ * 'tanh', GPT-2). GELU(1) = 0.841345 exact, 0.841192 with tanh. GeGLU uses the exact one
+ * unless told.
  *
  * Hidden size (LLaMA's FeedForward): h = int(2 * 4d / 3), times ffn_dim_multiplier if given
  * (truncated), then rounded UP to a multiple of `multiple_of` (256): d = 4096 gives 11008.
  *
  * The textbook answer is `swiglu`; `gatedFfn` (any gate, counted), `geglu`, `denseFfn` / `reluFfn`
- * follow, then the tensor twins `swigluTf`, `gegluTf`, `reluFfnTf`, `denseFfnTf` (x [..., d]) and the
- * pitfalls.
+ * follow, then the tensor twins `swigluTf`, `gegluTf`, `reluFfnTf`, `denseFfnTf` (x [..., d])
+ * and the pitfalls.
  *
  * Complexity: a gated FFN is 3 n d h multiply-adds for n tokens (the ReLU FFN 2 n d h); parameters
  * 3 d h vs 2 d h (+ h + d biases).
  *
  * @example
  *   llamaHiddenSize(4096);                                                   // 11008
- *   swiglu(fromRows([[1, 2]]), { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) });
+ *   const weights = { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) };
+ *   swiglu(fromRows([[1, 2]]), weights);
  *   // [[1.4621, 1.4621]] = SiLU(1) * 2 = 0.7311 * 2, copied to both outputs
  */
-import { erf } from 'mathjs';
 import {
   ArgumentError,
   assertBoolean,
@@ -94,6 +95,23 @@ const APPROXIMATIONS: readonly GeluApproximation[] = ['none', 'tanh'];
 // Activations: a checked public entry each, and the unchecked one the loops call.
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * erf(z) = (2 / sqrt(pi)) e^{-z^2} sum_n z (2 z^2)^n / (2n + 1)!!: every term has the sign of z,
+ * so nothing cancels and the sum is accurate to a few ulps; |z| >= 6 is +-1 in double precision.
+ */
+function erf(z: number): number {
+  if (Math.abs(z) >= 6) return Math.sign(z);
+  const twoZ2 = 2 * z * z;
+  let term = z;
+  let sum = z;
+  for (let n = 1; Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+    term *= twoZ2 / (2 * n + 1);
+    sum += term;
+  }
+  return (2 / Math.sqrt(Math.PI)) * Math.exp(-z * z) * sum;
+}
+
 const siluOf = (z: number) => z / (1 + Math.exp(-z));
 const geluErfOf = (z: number) => 0.5 * z * (1 + erf(z / Math.SQRT2));
 const geluTanhOf = (z: number) => 0.5 * z * (1 + Math.tanh(SQRT_2_OVER_PI * (z + 0.044715 * z ** 3)));
@@ -111,7 +129,7 @@ export function geluErf(z: number): number {
   return geluErfOf(z);
 }
 
-/** The tanh approximation of GELU (Hendrycks & Gimpel): 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))). */
+/** The tanh approximation of GELU: 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))). */
 export function geluTanh(z: number): number {
   assertFinite('z', z);
   return geluTanhOf(z);
@@ -125,7 +143,9 @@ export function relu(z: number): number {
 // ---------------------------------------------------------------------------------------------
 // Shape checks, once at entry.
 
-/** Checks x [n, d] against an up weight [hidden, d] and a down weight [d, hidden]; returns hidden. */
+/**
+ * Checks x [n, d] against an up weight [hidden, d] and a down weight [d, hidden]; returns hidden.
+ */
 function assertShapes(x: unknown, up: unknown, upName: string, down: unknown, downName: string): number {
   assertMatrix('x', x);
   assertMatrix(upName, up);
@@ -187,13 +207,13 @@ export function geglu(x: Matrix, weights: GatedFfnWeights, approximate: GeluAppr
   return gatedFfn(x, weights, approximate === 'tanh' ? geluTanhOf : geluErfOf, counter);
 }
 
-/** The activation of the two-matrix FFN: ReLU (original Transformer), exact GELU (BERT) or tanh GELU (GPT-2). */
+/** The two-matrix FFN's activation: ReLU (original), exact GELU (BERT), tanh GELU (GPT-2). */
 export type DenseActivation = 'relu' | 'gelu' | 'gelu-tanh';
 
 const DENSE_ACTIVATIONS: Record<DenseActivation, (z: number) => number> = { relu: reluOf, gelu: geluErfOf, 'gelu-tanh': geluTanhOf };
 const DENSE_NAMES = Object.keys(DENSE_ACTIVATIONS) as DenseActivation[];
 
-/** The two-matrix FFN: act(x W1^T + b1) W2^T + b2, x [n, d] -> [n, d]; act is ReLU unless told otherwise. */
+/** The two-matrix FFN: act(x W1^T + b1) W2^T + b2, x [n, d] -> [n, d]; act ReLU by default. */
 export function denseFfn(x: Matrix, weights: ReluFfnWeights, activation: DenseActivation = 'relu', counter?: Counter): Matrix {
   assertReluFfn(x, weights);
   assertOneOf('activation', activation, DENSE_NAMES);
@@ -225,7 +245,8 @@ function assertSizeOptions(options: unknown): asserts options is { multipleOf?: 
 
 /**
  * LLaMA's FFN hidden size: int(2 * 4d / 3), times ffnDimMultiplier (truncated) if given, rounded up
- * to a multiple of `multipleOf`. 4096 -> 11008 (Llama 7B); 8192 with 1.3 and 4096 -> 28672 (Llama 2 70B).
+ * to a multiple of `multipleOf`. 4096 -> 11008 (Llama 7B); 8192 with 1.3 and 4096 -> 28672
+ * (Llama 2 70B).
  */
 export function llamaHiddenSize(d: number, options: { multipleOf?: number; ffnDimMultiplier?: number } = {}): number {
   assertInteger('d', d, { min: 1, max: MAX_SIZE });
@@ -254,27 +275,31 @@ export function ffnParamCount(kind: 'gated' | 'relu', d: number, hidden: number,
   return 2 * d * hidden + (options.bias ? hidden + d : 0);
 }
 
-/** Checks the arguments of the initializers; returns the standard deviation. */
-function assertInit(d: unknown, hidden: unknown, rng: unknown, std: unknown): void {
+/**
+ * Checks the arguments of the initializers; returns the standard deviation (default 1 / sqrt(d)).
+ */
+function assertInit(d: unknown, hidden: unknown, rng: unknown, std: unknown): number {
   assertInteger('d', d, { min: 1, max: MAX_WEIGHTS });
   assertInteger('hidden', hidden, { min: 1, max: MAX_WEIGHTS });
   if (d * hidden > MAX_WEIGHTS) throw new ArgumentError('hidden', hidden, `d * hidden <= ${MAX_WEIGHTS} (d = ${d})`);
   assertRng('rng', rng);
+  if (std === undefined) return 1 / Math.sqrt(d);
   assertFinite('std', std);
   if (std < 0) throw new ArgumentError('std', std, 'a standard deviation >= 0');
+  return std;
 }
 
 /** Random gated FFN weights, N(0, std^2) entries (default std = 1 / sqrt(d)). */
-export function initGatedFfn(d: number, hidden: number, rng: Rng, std = 1 / Math.sqrt(d)): GatedFfnWeights {
-  assertInit(d, hidden, rng, std);
-  const sample = () => rng.normal(0, std);
+export function initGatedFfn(d: number, hidden: number, rng: Rng, std?: number): GatedFfnWeights {
+  const sd = assertInit(d, hidden, rng, std);
+  const sample = () => rng.normal(0, sd);
   return { w1: randomMatrix(hidden, d, rng, sample), w3: randomMatrix(hidden, d, rng, sample), w2: randomMatrix(d, hidden, rng, sample) };
 }
 
 /** Random ReLU FFN weights and biases, N(0, std^2) entries (default std = 1 / sqrt(d)). */
-export function initReluFfn(d: number, hidden: number, rng: Rng, std = 1 / Math.sqrt(d)): Required<ReluFfnWeights> {
-  assertInit(d, hidden, rng, std);
-  const sample = () => rng.normal(0, std);
+export function initReluFfn(d: number, hidden: number, rng: Rng, std?: number): Required<ReluFfnWeights> {
+  const sd = assertInit(d, hidden, rng, std);
+  const sample = () => rng.normal(0, sd);
   return { w1: randomMatrix(hidden, d, rng, sample), b1: rng.array(hidden, sample), w2: randomMatrix(d, hidden, rng, sample), b2: rng.array(d, sample) };
 }
 
@@ -340,7 +365,7 @@ function linearTf(tf: Tf, x: Tensor, w: Tensor, bias?: Tensor | ArrayLike<number
   return tf.reshape(withBias, [...lead, w.shape[0] as number]);
 }
 
-/** GELU from tfjs primitives (tfjs has no gelu op): tf.erf for the exact form, tf.tanh for the approximation. */
+/** GELU from tfjs primitives (no gelu op): tf.erf for the exact form, tf.tanh for the other. */
 function geluTf(tf: Tf, z: Tensor, approximate: GeluApproximation): Tensor {
   if (approximate === 'tanh') {
     const inner = tf.mul(SQRT_2_OVER_PI, tf.add(z, tf.mul(0.044715, tf.pow(z, 3))));
@@ -379,7 +404,7 @@ export function gegluTf(tf: Tf, x: Tensor, weights: GatedFfnTensors, approximate
   return gatedFfnTf(tf, x, weights, approximate);
 }
 
-/** The two-matrix FFN in tfjs (tf.relu, or GELU written with tf.erf / tf.tanh). x [..., d] -> [..., d]. */
+/** The two-matrix FFN in tfjs (tf.relu, or GELU with tf.erf / tf.tanh). x [..., d] -> [..., d]. */
 export function denseFfnTf(tf: Tf, x: Tensor, weights: ReluFfnTensors, activation: DenseActivation = 'relu'): Tensor {
   const d = assertTfFfnInput(tf, x);
   assertObject('weights', weights, 'FFN weight tensors { w1, b1?, w2, b2? }');
@@ -441,7 +466,7 @@ export function pitfallSwigluGateAfterProduct(x: Matrix, weights: GatedFfnWeight
   return linear(h, weights.w2);
 }
 
-/** Pitfall: hidden = 2/3 of 4d rounded DOWN to a multiple (LLaMA rounds up): 4096 -> 10752, not 11008. */
+/** Pitfall: 2/3 of 4d rounded DOWN to the multiple (LLaMA rounds up): 4096 -> 10752, not 11008. */
 export function pitfallLlamaHiddenSizeRoundedDown(d: number, multipleOf = 256): number {
   assertInteger('d', d, { min: 1, max: MAX_SIZE });
   assertInteger('multipleOf', multipleOf, { min: 1, max: MAX_SIZE });

@@ -4,26 +4,28 @@
  * counter that reproduces published model totals exactly.
  * Answers: Q20 (Qwen 结构改进).
  *
- *   original (Vaswani et al. 2017):  h = LayerNorm(x + MHA(x));        out = LayerNorm(h + FFN_ReLU(h))
+ *   original (Vaswani et al. 2017):  h = LayerNorm(x + MHA(x));  out = LayerNorm(h + FFN_ReLU(h))
  *   LLaMA / Qwen2:                   h = x + GQA(RMSNorm(x), RoPE);    out = h + SwiGLU(RMSNorm(h))
  *
  * The parts come from their own modules and are not re-implemented here: multi-head / grouped-query
- * attention (ml/multi-head-attention.ts), RoPE (ml/rope.ts), LayerNorm / RMSNorm (ml/normalization.ts),
- * the ReLU / GELU FFN and SwiGLU (ml/swiglu.ts). A `BlockConfig` picks one option per part, so the
- * two blocks (and GPT-2's pre-LayerNorm block, and Qwen2's q/k/v biases) are the same code with
- * different switches. Positions: the original block and GPT-2 add sinusoidal or learned positions to
- * the input outside the block (ml/positional-encoding.ts); LLaMA / Qwen rotate q and k inside
- * attention. The tensor twin `blockTf` is composed only of the parts' twins (`multiHeadAttentionTf`
- * with `ropeTf` as its rotary hook, `layerNormTf` / `rmsNormTf`, `swigluTf` / `denseFfnTf`).
+ * attention (ml/multi-head-attention.ts), RoPE (ml/rope.ts), LayerNorm / RMSNorm
+ * (ml/normalization.ts), the ReLU / GELU FFN and SwiGLU (ml/swiglu.ts). A `BlockConfig` picks one
+ * option per part, so the two blocks (and GPT-2's pre-LayerNorm block, and Qwen2's q/k/v biases)
+ * are the same code with different switches. Positions: the original block and GPT-2 add sinusoidal
+ * or learned positions to the input outside the block (ml/positional-encoding.ts); LLaMA / Qwen
+ * rotate q and k inside attention. The tensor twin `blockTf` is composed only of the parts' twins
+ * (`multiHeadAttentionTf` with `ropeTf` as its rotary hook, `layerNormTf` / `rmsNormTf`, `swigluTf`
+ * / `denseFfnTf`).
  *
  * What changed from the original to LLaMA / Qwen and why: pre-norm keeps an identity residual path
- * (stable deep training, no warm-up gymnastics); RMSNorm drops the mean and bias (cheaper, as good);
- * SwiGLU's gate beats ReLU at equal parameters (hidden 2/3 * 4d); RoPE gives relative positions and
- * no position table; GQA shares key/value heads to shrink the KV cache; no biases except Qwen2's on
- * q, k, v; an untied output head (LLaMA) or a tied one (GPT-2, small Qwen2).
+ * (stable deep training, no warm-up gymnastics); RMSNorm drops the mean and bias (cheaper, as
+ * good); SwiGLU's gate beats ReLU at equal parameters (hidden 2/3 * 4d); RoPE gives relative
+ * positions and no position table; GQA shares key/value heads to shrink the KV cache; no biases
+ * except Qwen2's on q, k, v; an untied output head (LLaMA) or a tied one (GPT-2, small Qwen2).
  *
  * Parameters of one block, d = d_model, h / h_kv heads of width d_h, FFN hidden f:
- *   attention  d (h + 2 h_kv) d_h + h d_h d   (+ (h + 2 h_kv) d_h for q/k/v biases, + d for the o bias)
+ *   attention  d (h + 2 h_kv) d_h + h d_h d  (+ (h + 2 h_kv) d_h for q/k/v biases, + d for the o
+ *     bias)
  *   FFN        ReLU: 2 d f (+ f + d biases);  SwiGLU: 3 d f
  *   norms      LayerNorm 2 d each (gain, bias), RMSNorm d each (gain), two per block
  * A model adds the token embedding V d, a learned position table P d if any, a final norm, and an
@@ -36,7 +38,8 @@
  *   modelParamCount(GPT2_SMALL).total    // 124_439_808
  *   modelParamCount(LLAMA2_7B).total     // 6_738_415_616
  *   const config = llamaBlockConfig({ dModel: 8, numHeads: 4, numKvHeads: 2, ffnHidden: 16 });
- *   blockForward(randomMatrix(5, 8, rng(1)), initBlock(config, rng(2)), config, { causal: true });   // [5, 8]
+ *   blockForward(randomMatrix(5, 8, rng(1)), initBlock(config, rng(2)), config, { causal: true
+ *     });  // [5, 8]
  */
 import {
   ArgumentError,
@@ -125,7 +128,10 @@ export interface BlockConfig {
    * tanh GELU (BERT / GPT-2); 'swiglu': (SiLU(x W1^T) ⊙ x W3^T) W2^T, no biases (LLaMA, Qwen).
    */
   ffn: 'relu' | 'gelu' | 'gelu-tanh' | 'swiglu';
-  /** Which attention projections have biases: 'all' (original, GPT-2), 'qkv' (Qwen2), 'none' (LLaMA). */
+  /**
+   * Which attention projections have biases: 'all' (original, GPT-2), 'qkv' (Qwen2), 'none'
+   * (LLaMA).
+   */
   attentionBias: 'all' | 'qkv' | 'none';
   /** Biases in the ReLU FFN; default true. Not allowed with SwiGLU. */
   ffnBias?: boolean;
@@ -142,7 +148,10 @@ export interface ModelConfig {
   vocabSize: number;
   /** Rows of a learned absolute position table (GPT-2: 1024); 0 for sinusoidal or RoPE. */
   learnedPositions: number;
-  /** The output head reuses the token embedding (GPT-2, small Qwen2) or has its own V x d matrix (LLaMA). */
+  /**
+   * The output head reuses the token embedding (GPT-2, small Qwen2) or has its own V x d matrix
+   * (LLaMA).
+   */
   tiedEmbeddings: boolean;
   /** A norm after the last block (of the block's norm kind). */
   finalNorm: boolean;
@@ -193,12 +202,18 @@ export function originalBlockConfig(sizes: Sizes): BlockConfig {
   return { ...sizes, placement: 'post', norm: 'layer', ffn: 'relu', attentionBias: 'all', ffnBias: true, rope: false };
 }
 
-/** GPT-2's block: pre-LayerNorm, a two-matrix FFN with biases and tanh GELU ("gelu_new"), attention with biases. */
+/**
+ * GPT-2's block: pre-LayerNorm, a two-matrix FFN with biases and tanh GELU ("gelu_new"), attention
+ * with biases.
+ */
 export function gpt2BlockConfig(sizes: Sizes): BlockConfig {
   return { ...sizes, placement: 'pre', norm: 'layer', ffn: 'gelu-tanh', attentionBias: 'all', ffnBias: true, rope: false };
 }
 
-/** LLaMA's block: pre-RMSNorm, RoPE (rotate-half layout, as in HF), SwiGLU, GQA when numKvHeads < numHeads, no biases. */
+/**
+ * LLaMA's block: pre-RMSNorm, RoPE (rotate-half layout, as in HF), SwiGLU, GQA when numKvHeads <
+ * numHeads, no biases.
+ */
 export function llamaBlockConfig(sizes: Sizes, rope: BlockRope = {}): BlockConfig {
   return { ...sizes, placement: 'pre', norm: 'rms', ffn: 'swiglu', attentionBias: 'none', rope };
 }
@@ -351,7 +366,10 @@ export interface ModelParamCount {
   lmHead: number;
   /** Everything above. */
   total: number;
-  /** total minus token and position embeddings (the head is counted when untied), as model cards quote it. */
+  /**
+   * total minus token and position embeddings (the head is counted when untied), as model cards
+   * quote it.
+   */
   nonEmbedding: number;
 }
 
@@ -566,30 +584,20 @@ export function blockTfMatrix(x: Matrix, weights: BlockWeights, config: BlockCon
 // ---------------------------------------------------------------------------------------------
 // Pitfalls: common wrong answers, rejected by the properties the right ones pass.
 
-/**
- * Pitfall: the back-of-envelope rule taken as exact, 4 d^2 for attention plus 2 d f for the FFN
- * (12 d^2 with f = 4 d): it forgets biases, norm gains, GQA's smaller K/V projections and SwiGLU's
- * third matrix.
- */
+/** Pitfall: 4 d^2 + 2 d f taken as exact: no biases, norm gains, GQA K/V sizes, SwiGLU's W_up. */
 export function pitfallBlockParamCountRuleOfThumb(config: BlockConfig): number {
   assertBlockConfig(config);
   return 4 * config.dModel ** 2 + 2 * config.dModel * config.ffnHidden;
 }
 
-/**
- * Pitfall: a pre-norm block whose residual branch starts from the normalized input,
- * norm(x) + f(norm(x)): the identity path from input to output is lost.
- */
+/** Pitfall: a pre-norm block with its residuals taken after the norms, norm(x) + f(norm(x)). */
 export function pitfallPreNormBlockResidualAfterNorm(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
   const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
   assertBlockInput(x, config);
   return pitfallPreNormResidualAfterNorm(pitfallPreNormResidualAfterNorm(x, attention, norm1), ffn, norm2);
 }
 
-/**
- * Pitfall: post-norm and pre-norm confused, the original block written as x + f(norm(x)) (or
- * LLaMA's as norm(x + f(x))): the same weights in the other arrangement.
- */
+/** Pitfall: post-norm and pre-norm swapped: the same weights through the other arrangement. */
 export function pitfallSwappedNormPlacement(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
   const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
   assertBlockInput(x, config);
