@@ -12,14 +12,16 @@ import {
   initLora,
   loraDelta,
   loraForward,
-  loraForwardTf,
+  loraForwardTfMatrix,
+  pitfallLoraParamCountWithoutB,
+  pitfallLoraScaledByAlpha,
   loraParamCount,
   mergeLora,
   numericalRank,
   unmergeLora,
 } from '../ml/lora.js';
 import { tensorBackend } from '../core/backend.js';
-import { matmul, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import { matmul, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
@@ -39,13 +41,20 @@ export default defineNotebook(import.meta.url, 'lora', async (nb) => {
 
     ## The idea
     Keep the pretrained W [d_out, d_in] frozen and learn a low-rank change:
-    h = W x + (alpha / r) B A x, with A [r, d_in] and B [d_out, r]. Only A and B train:
-    **r (d_in + d_out)** numbers per adapted matrix instead of d_in d_out. B starts at zero, so at
-    step 0 the model is exactly the pretrained one.
   `;
+  await nb.md(String.raw`
+    $$h = W x + \frac{\alpha}{r} B A x, \qquad A \in \mathbb{R}^{r \times d_{in}},\ B \in \mathbb{R}^{d_{out} \times r}$$
+    Only A and B train: $r (d_{in} + d_{out})$ numbers per adapted matrix instead of
+    $d_{in} d_{out}$. B starts at zero, so at step 0 the model is exactly the pretrained one. The
+    whiteboard answer, read from ml/lora.ts (rows of x are tokens, so $W x$ is written $x W^T$):
+  `);
+  await nb.source('ml/lora.ts', 'loraForward');
+  await nb.md`Inputs: two 10,000 x 10,000 layers at r = 100 (Q25).`;
   const q25 = await nb.code(() => loraParamCount([{ dIn: 10_000, dOut: 10_000 }, { dIn: 10_000, dOut: 10_000 }], 100));
   await nb.check('trainable parameters, 2 x 100 x (10,000 + 10,000)', q25, 4_000_000);
   await nb.check('fraction of the 200,000,000 full parameters', q25 / fullParamCount([{ dIn: 10_000, dOut: 10_000 }, { dIn: 10_000, dOut: 10_000 }]), 0.02);
+  const slip = await nb.code(() => pitfallLoraParamCountWithoutB([{ dIn: 10_000, dOut: 10_000 }, { dIn: 10_000, dOut: 10_000 }], 100));
+  await nb.check('the pitfall that counts only A gives half', slip, 2_000_000);
   await nb.md`
     The common slip is counting only A (r d_in = 2,000,000 here): both factors train.
 
@@ -63,7 +72,8 @@ export default defineNotebook(import.meta.url, 'lora', async (nb) => {
 
   await nb.md`
     ## The layer: init, merge, unmerge
-    A small layer, d_in = 6, d_out = 5, r = 2, alpha = 4. At initialisation the output is the base
+    Inputs: a small layer from rng(7), d_in = 6, d_out = 5, r = 2, alpha = 4, and a batch of 3
+    rows. At initialisation the output is the base
     output; after "training" (here: a random B) merging W' = W + (alpha/r) B A gives the same output
     with no extra cost at inference, and unmerging gives W back.
   `;
@@ -80,8 +90,20 @@ export default defineNotebook(import.meta.url, 'lora', async (nb) => {
   await nb.claim('unmerge(merge(W)) = W', roundTrip < 1e-12, `max |difference| = ${roundTrip.toExponential(2)} < 1e-12`);
   await nb.check('rank of the update (alpha/r) B A', numericalRank(loraDelta(trained)), 2);
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(await loraForwardTf(trained, x), loraForward(trained, x));
+  const gap = maxAbsDiff(await loraForwardTfMatrix(trained, x), loraForward(trained, x));
   await nb.claim(`tfjs (${name}, float32) computes the same forward pass`, gap < 1e-4, `max |difference| = ${gap.toExponential(2)} < 1e-4`);
+
+  await nb.md(String.raw`
+    ## The pitfall: scaling by $\alpha$ instead of $\frac{\alpha}{r}$
+    The $\frac{1}{r}$ keeps the update's size independent of the rank: stacking the same adapter
+    twice (rank $2r$, $B' A' = 2 B A$) gives the same layer. Scaled by $\alpha$ alone, the update
+    doubles, so every change of r would need a new learning rate. Inputs: the trained layer above.
+  `);
+  const stacked = { ...trained, a: matrix(4, 6, [...trained.a.data, ...trained.a.data]), b: matrix(5, 4, toRows(trained.b).flatMap((row) => [...row, ...row])), r: 4 };
+  const sameLayer = await nb.code(() => maxAbsDiff(loraForward(stacked, x), loraForward(trained, x)));
+  await nb.claim('alpha / r: the rank-4 stack is the same layer', sameLayer < 1e-12, `max |difference| = ${sameLayer.toExponential(2)}`);
+  const wrongScale = maxAbsDiff(pitfallLoraScaledByAlpha(stacked, x), pitfallLoraScaledByAlpha(trained, x));
+  await nb.claim('scaled by alpha alone: it is not', wrongScale > 0.1, `max |difference| = ${wrongScale.toFixed(3)}`);
 
   await nb.md`
     ## Q26: why a low-rank update works
