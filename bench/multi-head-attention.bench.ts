@@ -1,26 +1,66 @@
 /**
- * Q10 bench: multi-head attention from scratch (per-head Float64Array loops) vs tfjs on the chosen
- * backend (wasm here, batched over heads), d_model = 256, 4 heads of width 64, causal, at n = 512 and
- * n = 2048 tokens. Fixed small iteration counts keep the whole file well under a minute.
+ * Q10 bench, in one run: the tensor-level `multiHeadAttentionTf` (composed of attentionTf) against
+ * the same layer written directly in tfjs (projections, [h, n, d_h] heads, (q * scale) K^T plus an
+ * additive causal bias, softmax, merge, output projection), and the from-scratch per-head loops.
+ * d_model = 256, 4 heads of width 64, causal, n = 1024 and 4096 tokens (n = 4096 runs once).
+ * After the run a table prints the medians and the ratio to the direct ops (goal <= 1.15).
  */
-import { bench, describe } from 'vitest';
-import { initMultiHeadAttention, multiHeadAttention, multiHeadAttentionTf } from '../ml/multi-head-attention.js';
-import { tensorBackend } from '../core/backend.js';
+import { afterAll, bench, describe } from 'vitest';
+import { initMultiHeadAttention, multiHeadAttentionMasked, multiHeadAttentionTf } from '../ml/multi-head-attention.js';
+import { causalMaskTf } from '../ml/scaled-dot-product-attention.js';
+import { tensorBackend, type Tensor } from '../core/backend.js';
 import { randomMatrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
+import { additive, directMha, formatSpeed, tensorOf, type SpeedRow } from '../scripts/attention-speed.js';
 
-const { name } = await tensorBackend();
+const { tf, name } = await tensorBackend();
 const D_MODEL = 256;
 const HEADS = 4;
+const sizes = (process.env['BAGU_SPEED_SIZES'] ?? '1024,4096').split(',').map(Number);
+const times = new Map<string, number[]>();
+const timed = (key: string, fn: () => void) => () => {
+  const t0 = performance.now();
+  fn();
+  times.set(key, [...(times.get(key) ?? []), performance.now() - t0]);
+};
+const read = (t: Tensor) => {
+  t.dataSync();
+  t.dispose();
+};
 
-for (const n of [512, 2048]) {
+for (const n of sizes) {
   const r = rng(n);
   const weights = initMultiHeadAttention({ dModel: D_MODEL, numHeads: HEADS }, r);
   const x = randomMatrix(n, D_MODEL, r);
-  // n = 2048 runs once, without warm-up: the n = 512 runs have already warmed up the same code paths
-  const [iterations, warmupIterations] = n >= 2048 ? [1, 0] : [3, 1];
+  const xT = tensorOf(tf, x);
+  const w = { wq: tensorOf(tf, weights.wq), wk: tensorOf(tf, weights.wk), wv: tensorOf(tf, weights.wv), wo: tensorOf(tf, weights.wo) };
+  const maskBias = additive(tf, causalMaskTf(tf, n));
+  const tensorRuns = { iterations: n >= 4096 ? 2 : 4, time: 0, warmupIterations: 1, warmupTime: 0 };
   describe(`multi-head-attention: n = ${n}, d_model = ${D_MODEL}, ${HEADS} heads, causal`, () => {
-    bench('from scratch', () => void multiHeadAttention(x, weights, { numHeads: HEADS }, { causal: true }), { iterations, time: 0, warmupIterations, warmupTime: 0 });
-    bench(`tfjs (${name})`, async () => void (await multiHeadAttentionTf(x, weights, { numHeads: HEADS }, { causal: true })), { iterations, time: 0, warmupIterations, warmupTime: 0 });
+    bench('MHA: direct tfjs ops', timed(`${n}|MHA: direct tfjs ops`, () => read(directMha(tf, xT, w, HEADS, maskBias))), tensorRuns);
+    bench('MHA: multiHeadAttentionTf', timed(`${n}|MHA: multiHeadAttentionTf`, () => read(multiHeadAttentionTf(tf, xT, w, { numHeads: HEADS, causal: true }))), tensorRuns);
+    if (n <= 1024) {
+      bench('MHA: from scratch', timed(`${n}|MHA: from scratch`, () => void multiHeadAttentionMasked(x, weights, { numHeads: HEADS }, { causal: true })), { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 });
+    }
   });
 }
+
+afterAll(() => {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const rows: SpeedRow[] = [];
+  for (const n of sizes) {
+    const ms = (path: string) => {
+      const all = times.get(`${n}|${path}`) ?? [];
+      return median(all.length > 1 ? all.slice(1) : all);
+    };
+    const base = ms('MHA: direct tfjs ops');
+    const mine = ms('MHA: multiHeadAttentionTf');
+    rows.push({ n, path: 'MHA: direct tfjs ops', ms: base }, { n, path: 'MHA: multiHeadAttentionTf', ms: mine, ratio: mine / base });
+    if (times.has(`${n}|MHA: from scratch`)) {
+      // projections 8 n d^2 plus attention (causal: about half of 4 h n^2 d_h) FLOPs
+      const flops = 8 * n * D_MODEL * D_MODEL + 2 * HEADS * n * n * (D_MODEL / HEADS);
+      rows.push({ n, path: 'MHA: from scratch', ms: ms('MHA: from scratch'), gflops: flops / ms('MHA: from scratch') / 1e6 });
+    }
+  }
+  process.stdout.write(`\nmulti-head attention on ${name} (medians; ratio = multiHeadAttentionTf / direct ops, goal <= 1.15):\n${formatSpeed(rows)}\n`);
+});

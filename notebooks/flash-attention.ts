@@ -64,7 +64,7 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
         'running max m': Math.max(...Array.from(kj.data)),
         'tiled O / l': flashAttention(q, kj, vj, 1).data[0]!.toFixed(4),
         'naive softmax over the prefix': attention(q, kj, vj).output.data[0]!.toFixed(4),
-        'pitfallOnlineSoftmaxWithoutRescale': pitfallOnlineSoftmaxWithoutRescale(q, kj, vj, 1).data[0]!.toFixed(4),
+        'no rescale (pitfall)': pitfallOnlineSoftmaxWithoutRescale(q, kj, vj, 1).data[0]!.toFixed(4),
       };
     }),
     'The max moves from 1 to 3 at the second key: without exp(m_old - m_new) the first key keeps too much weight',

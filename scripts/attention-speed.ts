@@ -3,7 +3,7 @@
  * the from-scratch kernels with their GFLOPS. q, k, v are n x 64 float32, one head, on the chosen
  * backend (wasm here), at n = 1024 and n = 4096; multi-head attention at d_model 256, 4 heads.
  *
- *   npx tsx scripts/attention-speed.ts            (also printed by bench/scaled-dot-product-attention.bench.ts)
+ *   npx tsx scripts/attention-speed.ts            (the benches under bench/ print the same rows)
  *   BAGU_SPEED_SIZES=1024 npx tsx scripts/attention-speed.ts
  *
  * Every tensor path reads its output back (dataSync), so the time is the whole computation.
@@ -11,7 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { tensorBackend, type Tensor, type Tf } from '../core/backend.js';
-import { randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import { randomMatrix, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
 import { attention, attentionMasked, attentionTf, causalMaskTf } from '../ml/scaled-dot-product-attention.js';
 import { initMultiHeadAttention, multiHeadAttentionTf, type MhaWeights } from '../ml/multi-head-attention.js';
@@ -27,7 +27,7 @@ export interface SpeedRow {
 }
 
 /** Median wall time in ms of `runs` calls after `warmup` calls. */
-function time(fn: () => void, runs: number, warmup = 1): number {
+export function time(fn: () => void, runs: number, warmup = 1): number {
   for (let i = 0; i < warmup; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -39,7 +39,7 @@ function time(fn: () => void, runs: number, warmup = 1): number {
   return times[Math.floor(times.length / 2)] as number;
 }
 
-function tensorOf(tf: Tf, m: Matrix): Tensor {
+export function tensorOf(tf: Tf, m: Matrix): Tensor {
   return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
 }
 
@@ -47,7 +47,7 @@ function tensorOf(tf: Tf, m: Matrix): Tensor {
  * The same ops as attentionTf, written directly: (q * scale) K^T, softmax, x V; a mask as the
  * cheapest direct form, an additive [n, m] bias of 0 / -1e9 built once, outside the timing.
  */
-function directAttention(tf: Tf, q: Tensor, k: Tensor, v: Tensor, maskBias?: Tensor): Tensor {
+export function directAttention(tf: Tf, q: Tensor, k: Tensor, v: Tensor, maskBias?: Tensor): Tensor {
   return tf.tidy(() => {
     const logits = tf.matMul(tf.mul(q, 1 / Math.sqrt(q.shape[1] as number)), k, false, true);
     const masked = maskBias === undefined ? logits : tf.add(logits, maskBias);
@@ -56,12 +56,12 @@ function directAttention(tf: Tf, q: Tensor, k: Tensor, v: Tensor, maskBias?: Ten
 }
 
 /** A bool mask as the additive bias a direct implementation adds: 0 where visible, -1e9 where not. */
-function additive(tf: Tf, mask: Tensor): Tensor {
+export function additive(tf: Tf, mask: Tensor): Tensor {
   return tf.tidy(() => tf.mul(tf.sub(1, tf.cast(mask, 'float32')), -1e9));
 }
 
 /** Multi-head attention written directly in tfjs: projections, [h, n, d_h] heads, softmax, merge. */
-function directMha(tf: Tf, x: Tensor, w: Record<'wq' | 'wk' | 'wv' | 'wo', Tensor>, h: number, maskBias: Tensor): Tensor {
+export function directMha(tf: Tf, x: Tensor, w: Record<'wq' | 'wk' | 'wv' | 'wo', Tensor>, h: number, maskBias: Tensor): Tensor {
   return tf.tidy(() => {
     const [n, d] = x.shape as [number, number];
     const dh = d / h;
@@ -140,5 +140,4 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const { name } = await tensorBackend();
   console.log(`attention speed on the ${name} backend (d = 64, one head; medians)`);
   console.log(formatSpeed(await measureAttention(sizes)));
-  void toRows;
 }
