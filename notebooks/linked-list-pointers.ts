@@ -91,7 +91,7 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
     Slow moves 1, fast moves 2; when fast cannot move on, slow is in the middle. For even n there
     are two middles. LeetCode 876 returns the **second** (index n / 2): loop while \`fast && fast.next\`.
     Splitting a list in halves (merge sort, reorder-list Q05, palindrome check) wants the **first**
-    (index $\\frac{n}{2} - 1$): loop while \`fast.next && fast.next.next\`. Here \`middleNode(head)\` is
+    (index $\frac{n}{2} - 1$): loop while \`fast.next && fast.next.next\`. Here \`middleNode(head)\` is
     876's and \`firstMiddleNode(head)\` the other. The inputs are the lists $1..n$ for $n = 1..6$.
   `;
   await nb.source(MODULE, 'middleNode');
@@ -106,13 +106,13 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
 
   await nb.md`
     ## Floyd: is there a cycle, and where does it start? (LeetCode 141, 142)
-    Let $\\mu$ be the number of nodes before the cycle and $\\lambda$ its length. Inside the cycle
-    fast gains one node per round on slow, so they meet within $\\lambda$ rounds after slow enters:
-    at most $\\mu + \\lambda$ rounds of 3 pointer steps. At the meeting slow has walked $\\mu + a$ and
-    fast twice that, so $\\mu + a \\equiv 0 \\pmod{\\lambda}$: from the meeting point (offset $a$ in
-    the cycle), $\\mu$ more steps land on offset 0, the entry, exactly where a second pointer walking
-    $\\mu$ steps from the head arrives. Phase 2 costs $2\\mu$ steps. Total: at most
-    $3(\\mu + \\lambda) + 2\\mu \\le 5n$ steps, and two pointers of memory. The usual slip is to
+    Let $\mu$ be the number of nodes before the cycle and $\lambda$ its length. Inside the cycle
+    fast gains one node per round on slow, so they meet within $\lambda$ rounds after slow enters:
+    at most $\mu + \lambda$ rounds of 3 pointer steps. At the meeting slow has walked $\mu + a$ and
+    fast twice that, so $\mu + a \equiv 0 \pmod{\lambda}$: from the meeting point (offset $a$ in
+    the cycle), $\mu$ more steps land on offset 0, the entry, exactly where a second pointer walking
+    $\mu$ steps from the head arrives. Phase 2 costs $2\mu$ steps. Total: at most
+    $3(\mu + \lambda) + 2\mu \le 5n$ steps, and two pointers of memory. The usual slip is to
     return the meeting point itself (\`pitfallMeetingPointAsEntry\`).
   `;
   await nb.source(MODULE, 'cycleEntry');
@@ -170,7 +170,7 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   await nb.md`
     ## Complexity
     Every function: $O(n)$ time, $O(1)$ extra space (the Set version: $O(n)$ space). Floyd: at most
-    $3(\\mu + \\lambda) + 2\\mu \\le 5n$ pointer steps.
+    $3(\mu + \lambda) + 2\mu \le 5n$ pointer steps.
 
     ## When not to use it
     Do not use the copy trick of LeetCode 237 when other code holds references to nodes (it

@@ -40,9 +40,9 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
     ## The intuition
     Pick a pivot; move smaller items before it and larger items after it (partition); sort both
-    sides. If the pivot lands near the middle, there are about $\\log_2 n$ levels of $n$
+    sides. If the pivot lands near the middle, there are about $\log_2 n$ levels of $n$
     comparisons each. If it is always the smallest item, there are $n$ levels:
-    $\\frac{n(n-1)}{2}$ comparisons.
+    $\frac{n(n-1)}{2}$ comparisons.
 
     ## The answer on the whiteboard
     A random pivot from the passed-in generator, Hoare's two-pointer partition, both sides sorted
@@ -106,9 +106,9 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   await nb.md`
     ## Why the first-element pivot is quadratic on sorted input
     On sorted input the first item is the minimum, so one side is empty and the other has $n - 1$
-    items: $(n - 1) + (n - 2) + \\dots + 1 = \\frac{n(n-1)}{2}$ comparisons. A random pivot (from
-    the passed-in generator) gives about $2 n \\ln n \\approx 1.39\\, n \\log_2 n$ on any input, in
-    expectation. Inputs below: the sorted arrays $0, 1, \\dots, n - 1$, Lomuto partition, no
+    items: $(n - 1) + (n - 2) + \dots + 1 = \frac{n(n-1)}{2}$ comparisons. A random pivot (from
+    the passed-in generator) gives about $2 n \ln n \approx 1.39\, n \log_2 n$ on any input, in
+    expectation. Inputs below: the sorted arrays $0, 1, \dots, n - 1$, Lomuto partition, no
     insertion-sort cutoff, no introsort, counted by \`quicksortWith\` with a \`Counter\`.
   `;
   const sizes = [250, 500, 1000, 2000, 4000];
@@ -140,9 +140,9 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
     ## Duplicates: why three-way partition wins
     With $k$ distinct values among $n$ items, Lomuto sends every item equal to the pivot to one
     side, so a block of equal items costs quadratic time (\`pitfallLomutoOnEqualKeys\`). Hoare
-    stops on equal items and splits them evenly ($n \\log n$). Three-way partition puts all items
+    stops on equal items and splits them evenly ($n \log n$). Three-way partition puts all items
     equal to the pivot in their final place at once: one pass per distinct value on each level,
-    about $n (\\log_2 k + 1)$. Inputs: $n = 10^4$ integers drawn uniformly from $1..k$ with
+    about $n (\log_2 k + 1)$. Inputs: $n = 10^4$ integers drawn uniformly from $1..k$ with
     \`rng(k)\`, random pivot, no introsort.
   `;
   const allEqual = new Counter();
@@ -164,12 +164,12 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   await nb.md`
     ## The stack: recurse on the smaller side, loop on the larger
     A recursive call on the smaller side gets at most half the items, so the depth is at most
-    $\\log_2 n + 1$ even when the time is quadratic. Recursing on both sides with a fixed pivot
+    $\log_2 n + 1$ even when the time is quadratic. Recursing on both sides with a fixed pivot
     makes the depth $n$ on sorted input (\`pitfallRecurseBothSides\`), enough to overflow the call
     stack for $n$ in the tens of thousands. (The textbook recurses on both sides too, but its
-    pivot is random: expected depth $O(\\log n)$.) Introsort goes one step further: after
-    $2 \\lfloor \\log_2 n \\rfloor$ partitioning levels it heapsorts the range, so the time is
-    $O(n \\log n)$ too. Inputs: sorted $0..n-1$ with the first-item pivot, and a shuffle of it
+    pivot is random: expected depth $O(\log n)$.) Introsort goes one step further: after
+    $2 \lfloor \log_2 n \rfloor$ partitioning levels it heapsorts the range, so the time is
+    $O(n \log n)$ too. Inputs: sorted $0..n-1$ with the first-item pivot, and a shuffle of it
     (\`rng(n)\`) with a random pivot.
   `;
   const deep = new Counter();
@@ -196,8 +196,8 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
   await nb.md`
     ## Complexity
-    Expected $O(n \\log n)$ comparisons with a random pivot, $O(n^2)$ worst case without introsort
-    and $O(n \\log n)$ with it; $O(\\log n)$ extra space for the stack. Not stable.
+    Expected $O(n \log n)$ comparisons with a random pivot, $O(n^2)$ worst case without introsort
+    and $O(n \log n)$ with it; $O(\log n)$ extra space for the stack. Not stable.
 
     ## When not to use it
     When you need a stable sort (sort by a second key after a first), use merge sort or the built-in

@@ -36,7 +36,7 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
   await nb.source('algorithms/reorder-list.ts', 'reorderList');
 
   await nb.md`
-    The three pieces, run on the list $1 \\to 2 \\to \\dots \\to 7$:
+    The three pieces, run on the list $1 \to 2 \to \dots \to 7$:
   `;
 
   const pieces = await nb.code(() => {
@@ -95,10 +95,10 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
   await nb.md`
     ## Pointer steps: exactly 3n - 3
     Counting every \`p = p.next\` (\`reorderListCounted\`, the same three steps with a \`Counter\`):
-    finding the first middle takes $\\lfloor \\frac{n-1}{2} \\rfloor$ rounds of 3 steps (slow 1,
-    fast 2), reversing takes one step per back node ($\\lfloor \\frac{n}{2} \\rfloor$), merging two
-    per back node. That adds up to $3 \\lfloor \\frac{n-1}{2} \\rfloor + 3 \\lfloor \\frac{n}{2} \\rfloor
-    = 3n - 3$ for every $n \\ge 1$. Inputs: the lists $1..n$.
+    finding the first middle takes $\lfloor \frac{n-1}{2} \rfloor$ rounds of 3 steps (slow 1,
+    fast 2), reversing takes one step per back node ($\lfloor \frac{n}{2} \rfloor$), merging two
+    per back node. That adds up to $3 \lfloor \frac{n-1}{2} \rfloor + 3 \lfloor \frac{n}{2} \rfloor
+    = 3n - 3$ for every $n \ge 1$. Inputs: the lists $1..n$.
   `;
   const stepRows = [1, 2, 3, 10, 11, 1000, 100_000].map((n) => {
     const counter = new Counter();

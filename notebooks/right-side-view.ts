@@ -103,7 +103,7 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     ## The naive answer: search each depth from the root again
     "For d = 0, 1, 2, ...: find the rightmost node at depth d." It is correct, but each depth
     restarts at the root, so it costs $O(n h)$. On a left comb (a left spine whose nodes each carry
-    a right leaf) the leaf at depth $d$ takes about $2d$ visits to reach: $\\sum_d 2d \\approx h^2$ in
+    a right leaf) the leaf at depth $d$ takes about $2d$ visits to reach: $\sum_d 2d \approx h^2$ in
     total, against $2h - 1$. Inputs: left combs of $h = 50, 100, 200, 400, 800$ levels.
   `;
   const spines = [50, 100, 200, 400, 800];
@@ -129,7 +129,7 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
 
   await nb.md`
     ## Complexity
-    BFS and DFS: $O(n)$ time. Extra space $O(\\text{widest level})$ for BFS, $O(h)$ for DFS. The
+    BFS and DFS: $O(n)$ time. Extra space $O(\text{widest level})$ for BFS, $O(h)$ for DFS. The
     per-depth search: $O(n h)$ time.
 
     ## When not to use it
