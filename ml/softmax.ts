@@ -146,10 +146,9 @@ export function rowEntropies(weights: Matrix): number[] {
  * tf.softmax. Synchronous, valid inside tf.tidy.
  */
 export function maskedSoftmaxTf(tf: Tf, logits: Tensor, visible?: Tensor): Tensor {
-  if (visible === undefined) {
-    assertLogitsTensor(tf, logits);
-    return tf.softmax(logits);
-  }
+  assertLogitsTensor(tf, logits);
+  if (visible === undefined) return tf.softmax(logits);
+  assertVisible('visible', visible, logits.shape);
   return tf.tidy(() => {
     const p = tf.softmax(maskLogitsTf(tf, logits, visible));
     // a row with nothing visible came out uniform: multiply it by 0
