@@ -14,7 +14,7 @@
  *   tf.matMul(a, b);   // runs on `name`
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { ArgumentError, ArgumentTypeError, assertFunction } from './errors.js';
+import { ArgumentError, ArgumentTypeError, assertFunction, assertInteger } from './errors.js';
 import { assertMatrix, matrix, type Matrix } from './matrix.js';
 
 export type Tf = typeof Tfjs;
@@ -91,6 +91,7 @@ export function assertTf(argument: string, tf: unknown): asserts tf is Tf {
 
 /** Throws unless `t` is a tfjs tensor of the given rank (any rank when omitted). */
 export function assertTensor(argument: string, t: unknown, rank?: number): asserts t is Tensor {
+  if (rank !== undefined) assertInteger('rank', rank, { min: 0 });
   const x = t as Partial<Tensor> | null;
   if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || typeof x.dataSync !== 'function') {
     throw new ArgumentTypeError(argument, t, rank === undefined ? 'a tfjs tensor' : `a rank-${rank} tfjs tensor`);

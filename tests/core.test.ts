@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ArgumentError, ArgumentTypeError, assertArrayLike, assertComparableArray, assertInteger, assertOptionalVector, describeValue } from '../core/errors.js';
 import * as math from 'mathjs';
-import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose, type OpCounter } from '../core/matrix.js';
+import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose } from '../core/matrix.js';
+import { Counter } from '../core/counter.js';
 import { Notebook, NotebookCheckError, show, type Cell, type Renderer } from '../notebook/kit.js';
 import { defineNotebook } from '../notebook/index.js';
 import { plotToSvg, plotToText, type Plot } from '../notebook/plot.js';
@@ -136,10 +137,10 @@ describe('matrix', () => {
     const a = randomMatrix(n, k, g);
     const b = randomMatrix(k, m, g);
     const expected = math.multiply(toRows(a), toRows(b)) as number[][];
-    const ops: OpCounter = { madds: 0 };
+    const ops = new Counter();
     const viaT = matmulTransposed(a, transpose(b), ops);
     [matmul(a, b, ops), viaT].forEach((c) => toRows(c).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 10))));
-    expect(ops.madds).toBe(2 * n * k * m);
+    expect(ops.get('madds')).toBe(2 * n * k * m);
     expect(transpose(transpose(a))).toEqual(a);
   });
 
@@ -149,9 +150,9 @@ describe('matrix', () => {
   });
 
   it('linear is x W^T + b in nn.Linear layout: [[1, 2]] with W = [[1, 0], [1, 1], [0, 2]], b = [0, 0, 1] gives [[1, 3, 5]]', () => {
-    const ops: OpCounter = { madds: 0 };
+    const ops = new Counter();
     expect(toRows(linear(fromRows([[1, 2]]), fromRows([[1, 0], [1, 1], [0, 2]]), [0, 0, 1], ops))).toEqual([[1, 3, 5]]);
-    expect(ops.madds).toBe(6);
+    expect(ops.get('madds')).toBe(6);
     expect(() => linear(matrix(2, 3), matrix(4, 2), undefined, undefined, 'wq')).toThrow('wq: got shape [4, 2], expected [d_out, 3]: d_in = 3 columns like x [2, 3]');
     expect(() => linear(matrix(2, 3), matrix(4, 3), [1, 2])).toThrow('w bias: got an array of length 2, expected 4 values');
   });
