@@ -16,11 +16,13 @@ import { rng } from '../core/random.js';
 
 const N = 10_000;
 const r = rng(3);
-const text = Array.from({ length: N }, () => String.fromCharCode(0x4e00 + r.integer(0, 1999))).join('');
+const character = () => String.fromCharCode(0x4e00 + r.integer(0, 1999));
+const text = Array.from({ length: N }, character).join('');
 
 const fast = longestUniqueSubstring(text);
 const naive = longestUniqueSubstringBruteForce(text);
-console.log(`longest-unique-substring: n = ${N}, answer ${fast.length} (brute force agrees: ${naive.length === fast.length && naive.start === fast.start})`);
+const agrees = naive.length === fast.length && naive.start === fast.start;
+console.log(`longest-unique-substring: n = ${N}, answer ${fast.length} (brute force agrees: ${agrees})`);
 
 let sink = 0;
 describe('longest-unique-substring: 10^4 characters from a 2,000-character alphabet', () => {

@@ -28,7 +28,8 @@ function run(sample: typeof reservoirSampleR, seed: number): Rng {
 const drawsR = run(reservoirSampleR, 1).draws;
 const drawsL = run(reservoirSampleL, 1).draws;
 const ratio = (drawsR / drawsL).toFixed(0);
-console.log(`reservoir-sampling: random draws at n = 10^7, k = 100: R ${drawsR}, L ${drawsL}, R/L = ${ratio}x`);
+const draws = `R ${drawsR}, L ${drawsL}, R/L = ${ratio}x`;
+console.log(`reservoir-sampling: random draws at n = 10^7, k = 100: ${draws}`);
 
 const once = { iterations: 5, time: 0, warmupIterations: 1 };
 describe('reservoir-sampling: stream of 10^7 items, k = 100 (one op = the whole stream)', () => {

@@ -54,7 +54,10 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
   await nb.source('algorithms/longest-increasing.ts', 'longestIncreasingSubsequence');
   await nb.md`Watch the tails evolve on [10, 9, 2, 5, 3, 7, 101, 18]:`;
   const example = [10, 9, 2, 5, 3, 7, 101, 18];
-  const trace = example.map((x, i) => ({ step: i + 1, x, tails: patienceTails(example.slice(0, i + 1)).join(', ') }));
+  const trace = example.map((x, i) => {
+    const tails = patienceTails(example.slice(0, i + 1)).join(', ');
+    return { step: i + 1, x, tails };
+  });
   await nb.table(trace, 'tails after each element (strict)');
   const lis = await nb.code(() => longestIncreasingSubsequence(example));
   await nb.check('LIS length', lis.length, 4);
@@ -73,7 +76,11 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
   const sevens = [7, 7, 7, 7, 7, 7, 7];
   const strictSevens = longestIncreasingSubsequence(sevens).length;
   const looseSevens = longestIncreasingSubsequencePatience(sevens, { strict: false }).length;
-  await nb.check('strict vs non-decreasing on seven 7s', `${strictSevens} / ${looseSevens}`, '1 / 7');
+  await nb.check(
+    'strict vs non-decreasing on seven 7s',
+    `${strictSevens} / ${looseSevens}`,
+    '1 / 7',
+  );
 
   await nb.md`
     ## Counting comparisons
@@ -109,7 +116,11 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
     ],
   });
   await nb.check('DP comparisons at n = 3000', counts.at(-1)!.dp, (3000 * 2999) / 2);
-  await nb.claim('patience stays under n ceil(log2(n + 1))', counts.every((c) => c.patience <= c['n ceil(log2(n+1))']), counts.map((c) => `${c.patience} <= ${c['n ceil(log2(n+1))']}`).join(', '));
+  await nb.claim(
+    'patience stays under n ceil(log2(n + 1))',
+    counts.every((c) => c.patience <= c['n ceil(log2(n+1))']),
+    counts.map((c) => `${c.patience} <= ${c['n ceil(log2(n+1))']}`).join(', '),
+  );
 
   await nb.md`
     ## How long is the LIS of a random permutation?
@@ -125,7 +136,12 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
     for (let t = 0; t < 20; t++) total += longestIncreasingSubsequence(r.shuffled(range(n))).length;
     return total / 20;
   });
-  await nb.check('mean LIS of 20 random permutations of 10^4', ulam, 2 * Math.sqrt(10_000) - 1.7711 * 10_000 ** (1 / 6), { tol: 4 });
+  await nb.check(
+    'mean LIS of 20 random permutations of 10^4',
+    ulam,
+    2 * Math.sqrt(10_000) - 1.7711 * 10_000 ** (1 / 6),
+    { tol: 4 },
+  );
 
   await nb.md`
     ## Erdős–Szekeres
@@ -137,7 +153,11 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
   const mixed = rng(3).shuffled([...range(50), ...range(50)]);
   const up = longestIncreasingSubsequence(mixed).length;
   const down = longestNonIncreasingSubsequence(mixed).length;
-  await nb.claim('LIS x LNIS >= n on 100 values with duplicates', up * down >= mixed.length, `${up} x ${down} = ${up * down} >= ${mixed.length}`);
+  await nb.claim(
+    'LIS x LNIS >= n on 100 values with duplicates',
+    up * down >= mixed.length,
+    `${up} x ${down} = ${up * down} >= ${mixed.length}`,
+  );
 
   await nb.md`
     ## Complexity

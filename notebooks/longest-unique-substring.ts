@@ -14,7 +14,8 @@ import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** Shows lone surrogates as \uXXXX so a cut emoji is visible instead of a replacement box. */
-const visible = (s: string) => s.replace(/[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const visible = (s: string) =>
+  s.replace(/[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export default defineNotebook(import.meta.url, 'longest-unique-substring', async (nb) => {
   await nb.md`
@@ -63,12 +64,26 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
   const rows = ['abba', '😀😀', 'a😀b', '🙂😀', '😀🙂😃😄', '中文中文字'].map((s) => {
     const units = longestUniqueSubstringCounted(s, 'utf16');
     const points = longestUniqueSubstringCounted(s, 'codepoint');
-    return { s, 'UTF-16 length': units.length, 'UTF-16 window': visible(units.substring), 'code-point length': points.length, 'code-point window': points.substring };
+    return {
+      s,
+      'UTF-16 length': units.length,
+      'UTF-16 window': visible(units.substring),
+      'code-point length': points.length,
+      'code-point window': points.substring,
+    };
   });
   await nb.table(rows, 'Both modes on the same strings (a lone surrogate is shown as \\uXXXX)');
   await nb.check('"😀🙂😃😄" in code points', rows[4]!['code-point length'], 4);
-  await nb.check('"😀🙂😃😄" in UTF-16 code units (the code-point answer is larger)', rows[4]!['UTF-16 length'], 3);
-  await nb.check('"😀😀" in code units: 2 (the pair itself), in code points: 1', `${rows[1]!['UTF-16 length']} / ${rows[1]!['code-point length']}`, '2 / 1');
+  await nb.check(
+    '"😀🙂😃😄" in UTF-16 code units (the code-point answer is larger)',
+    rows[4]!['UTF-16 length'],
+    3,
+  );
+  await nb.check(
+    '"😀😀" in code units: 2 (the pair itself), in code points: 1',
+    `${rows[1]!['UTF-16 length']} / ${rows[1]!['code-point length']}`,
+    '2 / 1',
+  );
   await nb.md`
     Neither mode is "what a user sees": 👍🏽 is two code points (a thumb and a skin tone) and a family
     emoji is several joined by U+200D. For user-perceived characters, split with
@@ -90,7 +105,8 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     const r = rng(5);
     const n = 10_000;
     return [26, 200, 2000, 20000].map((m) => {
-      const s = Array.from({ length: n }, () => String.fromCharCode(0x4e00 + r.integer(0, m - 1))).join('');
+      const character = () => String.fromCharCode(0x4e00 + r.integer(0, m - 1));
+      const s = Array.from({ length: n }, character).join('');
       const [window, brute] = [new Counter(), new Counter()];
       const k = longestUniqueSubstringCounted(s, 'utf16', window).length;
       longestUniqueSubstringBruteForce(s, 'utf16', brute);
@@ -117,11 +133,24 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     ],
   });
   const mid = work[2]!;
-  await nb.check('m = 2000: characters read per start by the brute force vs the birthday estimate', mid['brute / n'], mid['birthday sqrt(pi m / 2) + 2/3'], { tol: 0.1 * mid['birthday sqrt(pi m / 2) + 2/3'] });
+  await nb.check(
+    'm = 2000: characters read per start by the brute force vs the birthday estimate',
+    mid['brute / n'],
+    mid['birthday sqrt(pi m / 2) + 2/3'],
+    { tol: 0.1 * mid['birthday sqrt(pi m / 2) + 2/3'] },
+  );
   const big = work.at(-1)!;
-  await nb.claim('with a large alphabet the brute force reads over 10x more characters', big['brute-force steps'] > big['window steps'] * 10, `${big['brute-force steps']} vs ${big['window steps']} steps (k = ${big['answer k']})`);
+  await nb.claim(
+    'with a large alphabet the brute force reads over 10x more characters',
+    big['brute-force steps'] > big['window steps'] * 10,
+    `${big['brute-force steps']} vs ${big['window steps']} steps (k = ${big['answer k']})`,
+  );
   const naive = longestUniqueSubstringBruteForce('pwwkew');
-  await nb.check('the brute force gives the same window on "pwwkew"', naive.substring, pwwkew.substring);
+  await nb.check(
+    'the brute force gives the same window on "pwwkew"',
+    naive.substring,
+    pwwkew.substring,
+  );
 
   await nb.md`
     ## Complexity

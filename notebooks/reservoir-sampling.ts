@@ -77,12 +77,22 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
     ],
   });
   const fit = chiSquareTest(counts, new Array(10).fill(runs * 0.3));
-  const evidence = `statistic ${fit.statistic.toFixed(2)} on ${fit.df} df, p = ${fit.pValue.toFixed(3)}`;
-  await nb.claim('Algorithm R: counts fit k / n (chi-square, alpha 0.001)', fit.pValue > 0.001, evidence);
+  const statistic = fit.statistic.toFixed(2);
+  const evidence = `statistic ${statistic} on ${fit.df} df, p = ${fit.pValue.toFixed(3)}`;
+  await nb.claim(
+    'Algorithm R: counts fit k / n (chi-square, alpha 0.001)',
+    fit.pValue > 0.001,
+    evidence,
+  );
   const misfit = chiSquareTest(wrongCounts, new Array(10).fill(runs * 0.3));
-  await nb.claim('the pitfall: counts do not fit (p < 0.001)', misfit.pValue < 0.001, `p = ${misfit.pValue.toExponential(2)}`);
+  await nb.claim(
+    'the pitfall: counts do not fit (p < 0.001)',
+    misfit.pValue < 0.001,
+    `p = ${misfit.pValue.toExponential(2)}`,
+  );
   // item 9 enters with k / i = 3 / 9 instead of 3 / 10 and is never evicted after: 6,667 times
-  await nb.check('the pitfall keeps the last item 20,000 x 3 / 9 times', wrongCounts[9]!, runs / 3, {
+  const lastKept = wrongCounts[9]!;
+  await nb.check('the pitfall keeps the last item 20,000 x 3 / 9 times', lastKept, runs / 3, {
     tol: 300,
   });
 
@@ -104,11 +114,23 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
     reservoirSampleL(stream(n), k, rL);
     const expected = Math.round(2 + 3 * expectedReplacements(n, k));
     const ratio = (rR.draws / rL.draws).toFixed(0);
-    drawRows.push({ n, k, 'draws R': rR.draws, 'draws L': rL.draws, 'L expected': expected, 'R / L': ratio });
+    drawRows.push({
+      n,
+      k,
+      'draws R': rR.draws,
+      'draws L': rL.draws,
+      'L expected': expected,
+      'R / L': ratio,
+    });
   }
   await nb.table(drawRows, 'Random numbers drawn by each algorithm (one seeded run each)');
   const last = drawRows.at(-1)!;
-  await nb.check('L draws at n = 10^6 vs its expectation', last['draws L'], last['L expected'], { tol: 0.25 * last['L expected'] });
+  await nb.check(
+    'L draws at n = 10^6 vs its expectation',
+    last['draws L'],
+    last['L expected'],
+    { tol: 0.25 * last['L expected'] },
+  );
 
   await nb.md`
     ## Weighted: each draw proportional to weight among the items left

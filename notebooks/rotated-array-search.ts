@@ -52,7 +52,11 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
   const minimum = await nb.code(() => findMinRotated([4, 5, 6, 7, 0, 1, 2]));
   await nb.check('findMinRotated([4, 5, 6, 7, 0, 1, 2])', minimum, 0);
   const hidden = await nb.code(() => searchRotatedWithDuplicates([1, 1, 1, 1, 1, 2, 1], 2));
-  await nb.check('with repeats, the 2 hidden behind nums[lo] = nums[mid] = nums[hi] = 1 is found', hidden, true);
+  await nb.check(
+    'with repeats, the 2 hidden behind nums[lo] = nums[mid] = nums[hi] = 1 is found',
+    hidden,
+    true,
+  );
 
   await nb.md`
     ## Probes: $\\log_2 n$ with distinct values, $n$ with an all-equal array
@@ -86,22 +90,46 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
       'min, all equal (154)': probesOf((c) => findMinRotatedWithDuplicates(same, c)),
     });
   }
-  await nb.table(rows, 'Probes to search or find the minimum (all-equal arrays are 7s, target 8 absent)');
+  await nb.table(
+    rows,
+    'Probes to search or find the minimum (all-equal arrays are 7s, target 8 absent)',
+  );
   await nb.plot({
     kind: 'line',
     title: 'Probes vs n: distinct values (log) against an all-equal array (linear)',
     x: { label: 'n', values: rows.map((r) => r.n), log: true },
     y: { label: 'probes', log: true },
     series: [
-      { name: 'searchRotated (33), worst over targets', values: rows.map((r) => r['searchRotated, worst']) },
-      { name: 'searchRotatedWithDuplicates (81), all equal', values: rows.map((r) => r['with repeats, all equal (81)']) },
-      { name: 'findMinRotatedWithDuplicates (154), all equal', values: rows.map((r) => r['min, all equal (154)']) },
+      {
+        name: 'searchRotated (33), worst over targets',
+        values: rows.map((r) => r['searchRotated, worst']),
+      },
+      {
+        name: 'searchRotatedWithDuplicates (81), all equal',
+        values: rows.map((r) => r['with repeats, all equal (81)']),
+      },
+      {
+        name: 'findMinRotatedWithDuplicates (154), all equal',
+        values: rows.map((r) => r['min, all equal (154)']),
+      },
     ],
   });
   const last = rows.at(-1)!;
-  await nb.check('worst probes at n = 16384 (distinct) = floor(log2 n) + 1', last['searchRotated, worst'], 15);
-  await nb.check('all-equal, n = 16384: LeetCode 81 probes = n / 2', last['with repeats, all equal (81)'], 8192);
-  await nb.check('all-equal, n = 16384: LeetCode 154 probes = n - 1', last['min, all equal (154)'], 16383);
+  await nb.check(
+    'worst probes at n = 16384 (distinct) = floor(log2 n) + 1',
+    last['searchRotated, worst'],
+    15,
+  );
+  await nb.check(
+    'all-equal, n = 16384: LeetCode 81 probes = n / 2',
+    last['with repeats, all equal (81)'],
+    8192,
+  );
+  await nb.check(
+    'all-equal, n = 16384: LeetCode 154 probes = n - 1',
+    last['min, all equal (154)'],
+    16383,
+  );
 
   await nb.md`
     ## The two classic wrong answers
@@ -134,10 +162,26 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     return { searches, searchErrors, minimums, minErrors };
   });
   const { searches, searchErrors, minimums, minErrors } = wrong;
-  await nb.claim('the `<` pitfall gets some searches wrong', searchErrors > 0, `${searchErrors} of ${searches} wrong`);
-  await nb.claim('the left-end pitfall gets some minimums wrong', minErrors > 0, `${minErrors} of ${minimums} wrong`);
-  await nb.check('smallest counterexample: pitfallStrictHalfTest([3, 1], 1)', pitfallStrictHalfTest([3, 1], 1), -1);
-  await nb.check('offset 0 counterexample: pitfallMinAgainstLeftEnd([1, 2, 3])', pitfallMinAgainstLeftEnd([1, 2, 3]), 3);
+  await nb.claim(
+    'the `<` pitfall gets some searches wrong',
+    searchErrors > 0,
+    `${searchErrors} of ${searches} wrong`,
+  );
+  await nb.claim(
+    'the left-end pitfall gets some minimums wrong',
+    minErrors > 0,
+    `${minErrors} of ${minimums} wrong`,
+  );
+  await nb.check(
+    'smallest counterexample: pitfallStrictHalfTest([3, 1], 1)',
+    pitfallStrictHalfTest([3, 1], 1),
+    -1,
+  );
+  await nb.check(
+    'offset 0 counterexample: pitfallMinAgainstLeftEnd([1, 2, 3])',
+    pitfallMinAgainstLeftEnd([1, 2, 3]),
+    3,
+  );
 
   await nb.md`
     ## Bad input

@@ -30,7 +30,7 @@ const lis = (values: number[] | Float64Array, strict = true) =>
   longestIncreasingSubsequencePatience(values, { strict });
 const run = (values: number[], strict = true) => longestIncreasingRunCounted(values, { strict });
 
-/** Small integers, so that equal values (the case where strict and non-strict differ) are common. */
+/** Small integers, so that equal values (where strict and non-strict differ) are common. */
 const smallInts = fc.array(fc.integer({ min: -6, max: 6 }), { maxLength: 60 });
 
 const increases = (a: number, b: number, strict: boolean) => (strict ? b > a : b >= a);
@@ -40,7 +40,8 @@ function bruteForceLength(values: number[], strict: boolean): number {
   let best = 0;
   for (let mask = 0; mask < 1 << values.length; mask++) {
     const picked = values.filter((_, i) => mask & (1 << i));
-    if (picked.every((x, i) => i === 0 || increases(picked[i - 1]!, x, strict))) best = Math.max(best, picked.length);
+    const increasing = picked.every((x, i) => i === 0 || increases(picked[i - 1]!, x, strict));
+    if (increasing) best = Math.max(best, picked.length);
   }
   return best;
 }
@@ -67,7 +68,9 @@ const strictLisIsCorrect = (lis: (values: number[]) => Subsequence) =>
     const indicesAscend = got.indices.every((i, k) => k === 0 || i > got.indices[k - 1]!);
     const readFromInput = got.values.every((x, k) => values[got.indices[k]!] === x);
     const increasing = got.values.every((x, k) => k === 0 || x > got.values[k - 1]!);
-    return got.length === got.indices.length && indicesAscend && readFromInput && increasing && got.length === longestIncreasingSubsequenceDP(values).length;
+    const optimal = got.length === longestIncreasingSubsequenceDP(values).length;
+    const consistent = got.length === got.indices.length;
+    return consistent && indicesAscend && readFromInput && increasing && optimal;
   });
 
 /** The longest run equals the brute force over all windows, and the window really increases. */
@@ -75,7 +78,8 @@ const runIsCorrect = (longestRun: (values: number[]) => Run) =>
   fc.property(smallInts, (values) => {
     const { start, length } = longestRun(values);
     const window = values.slice(start, start + length);
-    return length === bruteForceRun(values, true) && window.length === length && window.every((x, k) => k === 0 || x > window[k - 1]!);
+    const increasing = window.every((x, k) => k === 0 || x > window[k - 1]!);
+    return length === bruteForceRun(values, true) && window.length === length && increasing;
   });
 
 describe('worked examples', () => {
@@ -94,7 +98,8 @@ describe('worked examples', () => {
   });
 
   it('LIS of [10, 9, 2, 5, 3, 7, 101, 18] is 2, 3, 7, 18 at indices 2, 4, 5, 7', () => {
-    expect(longestIncreasingSubsequence([10, 9, 2, 5, 3, 7, 101, 18])).toEqual({ length: 4, indices: [2, 4, 5, 7], values: [2, 3, 7, 18] });
+    const answer = { length: 4, indices: [2, 4, 5, 7], values: [2, 3, 7, 18] };
+    expect(longestIncreasingSubsequence([10, 9, 2, 5, 3, 7, 101, 18])).toEqual(answer);
   });
 
   it.each([
@@ -114,22 +119,26 @@ describe('worked examples', () => {
   });
 
   it('typed arrays and infinities are fine: Float64Array [-Inf, 0, Inf, 1] -> 3', () => {
-    expect(longestIncreasingSubsequence(new Float64Array([-Infinity, 0, Infinity, 1])).length).toBe(3);
+    const values = new Float64Array([-Infinity, 0, Infinity, 1]);
+    expect(longestIncreasingSubsequence(values).length).toBe(3);
   });
 });
 
 describe('the O(n^2) DP is the oracle: checked against brute force over all subsets', () => {
-  test.prop([fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 }), fc.boolean()], { numRuns: 200 })(
+  const tinyInts = fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 });
+  test.prop([tinyInts, fc.boolean()], { numRuns: 200 })(
     'DP length == brute force, strict and non-decreasing',
     (values, strict) => {
-      expect(longestIncreasingSubsequenceDP(values, { strict }).length).toBe(bruteForceLength(values, strict));
+      const dp = longestIncreasingSubsequenceDP(values, { strict });
+      expect(dp.length).toBe(bruteForceLength(values, strict));
     },
   );
 });
 
 describe('patience sorting against the DP', () => {
   it('strict (the textbook answer): indices ascend, values increase, length == DP', () => {
-    fc.assert(strictLisIsCorrect((v) => longestIncreasingSubsequence(v)), { numRuns: 300, seed: 4 });
+    const property = strictLisIsCorrect((v) => longestIncreasingSubsequence(v));
+    fc.assert(property, { numRuns: 300, seed: 4 });
   });
 
   it('the engineered patience sorting passes the same property', () => {
@@ -144,10 +153,12 @@ describe('patience sorting against the DP', () => {
     expect(got.values.every((x, k) => k === 0 || x >= got.values[k - 1]!)).toBe(true);
   });
 
-  test.prop([fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 })], { numRuns: 100 })(
+  const doubles = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 });
+  test.prop([doubles], { numRuns: 100 })(
     'on doubles (mostly distinct) too',
     (values) => {
-      expect(longestIncreasingSubsequence(values).length).toBe(longestIncreasingSubsequenceDP(values).length);
+      const dp = longestIncreasingSubsequenceDP(values);
+      expect(longestIncreasingSubsequence(values).length).toBe(dp.length);
     },
   );
 });
@@ -157,7 +168,7 @@ describe('the longest contiguous run', () => {
     fc.assert(runIsCorrect((v) => longestIncreasingRun(v)), { numRuns: 300, seed: 5 });
   });
 
-  test.prop([smallInts], { numRuns: 200 })('non-decreasing run == brute force with >=', (values) => {
+  test.prop([smallInts], { numRuns: 200 })('non-decreasing run == brute force, >=', (values) => {
     expect(run(values, false).length).toBe(bruteForceRun(values, false));
   });
 });
@@ -172,14 +183,16 @@ describe('every alternative equals its textbook answer', () => {
     },
   );
 
-  test.prop([smallInts], { numRuns: 300 })('the counted run returns exactly the textbook run', (values) => {
-    expect(longestIncreasingRunCounted(values, {}, new Counter())).toEqual(longestIncreasingRun(values));
+  test.prop([smallInts], { numRuns: 300 })('the counted run is exactly the textbook run', (values) => {
+    const textbook = longestIncreasingRun(values);
+    expect(longestIncreasingRunCounted(values, {}, new Counter())).toEqual(textbook);
   });
 
   test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
     'the DP finds a subsequence as long as the textbook one, and the tails are as long',
     (values, strict) => {
-      const length = strict ? longestIncreasingSubsequence(values).length : lis(values, false).length;
+      const found = strict ? longestIncreasingSubsequence(values) : lis(values, false);
+      const length = found.length;
       expect(longestIncreasingSubsequenceDP(values, { strict }).length).toBe(length);
       expect(patienceTails(values, { strict })).toHaveLength(length);
     },
@@ -187,51 +200,67 @@ describe('every alternative equals its textbook answer', () => {
 });
 
 describe('invariants', () => {
-  test.prop([smallInts, fc.boolean()], { numRuns: 300 })('tails are sorted (strictly when strict) and as long as the LIS', (values, strict) => {
-    const tails = patienceTails(values, { strict });
-    expect(tails.length).toBe(lis(values, strict).length);
-    expect(tails.every((t, k) => k === 0 || increases(tails[k - 1]!, t, strict))).toBe(true);
-  });
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
+    'tails are sorted (strictly when strict) and as long as the LIS',
+    (values, strict) => {
+      const tails = patienceTails(values, { strict });
+      expect(tails.length).toBe(lis(values, strict).length);
+      expect(tails.every((t, k) => k === 0 || increases(tails[k - 1]!, t, strict))).toBe(true);
+    },
+  );
 
-  test.prop([smallInts, fc.boolean()], { numRuns: 300 })('LIS >= longest run >= 1 (n > 0)', (values, strict) => {
-    const longestRun = run(values, strict).length;
-    expect(lis(values, strict).length).toBeGreaterThanOrEqual(longestRun);
-    expect(longestRun).toBeGreaterThanOrEqual(Math.min(1, values.length));
-  });
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
+    'LIS >= longest run >= 1 (n > 0)',
+    (values, strict) => {
+      const longestRun = run(values, strict).length;
+      expect(lis(values, strict).length).toBeGreaterThanOrEqual(longestRun);
+      expect(longestRun).toBeGreaterThanOrEqual(Math.min(1, values.length));
+    },
+  );
 
   /** Erdős–Szekeres (via Dilworth): the n items split into LIS_strict non-increasing piles. */
   const erdosSzekeres = (decreasing: (values: number[]) => number) =>
-    fc.property(smallInts, (values) => longestIncreasingSubsequence(values).length * decreasing(values) >= values.length);
+    fc.property(smallInts, (values) => {
+      return longestIncreasingSubsequence(values).length * decreasing(values) >= values.length;
+    });
 
   it('Erdős–Szekeres: strict LIS x longest NON-INCREASING subsequence >= n', () => {
-    fc.assert(erdosSzekeres((v) => longestNonIncreasingSubsequence(v).length), { numRuns: 300, seed: 6 });
+    const property = erdosSzekeres((v) => longestNonIncreasingSubsequence(v).length);
+    fc.assert(property, { numRuns: 300, seed: 6 });
     const nonIncreasing = longestNonIncreasingSubsequence([3, 1, 3, 2, 2, 0]);
     expect(nonIncreasing).toEqual({ length: 5, indices: [0, 2, 3, 4, 5], values: [3, 3, 2, 2, 0] });
   });
 
   it('and the bound fails if "decreasing" is taken strictly as well (seven 7s: 1 x 1 < 7)', () => {
-    const strictlyDecreasing = (v: number[]) => longestIncreasingSubsequence(v.map((x) => -x)).length;
+    const strictlyDecreasing = (v: number[]) =>
+      longestIncreasingSubsequence(v.map((x) => -x)).length;
     rejectsPitfall(erdosSzekeres(strictlyDecreasing), { numRuns: 300, seed: 6 });
   });
 
-  test.prop([smallInts], { numRuns: 200 })('a strictly increasing map of the values (x -> 3x + 1, x -> x^3) keeps the LIS', (values) => {
-    const { indices } = longestIncreasingSubsequence(values);
-    expect(longestIncreasingSubsequence(values.map((x) => 3 * x + 1)).indices).toEqual(indices);
-    expect(longestIncreasingSubsequence(values.map((x) => x ** 3)).indices).toEqual(indices);
-  });
+  test.prop([smallInts], { numRuns: 200 })(
+    'a strictly increasing map of the values (x -> 3x + 1, x -> x^3) keeps the LIS',
+    (values) => {
+      const { indices } = longestIncreasingSubsequence(values);
+      expect(longestIncreasingSubsequence(values.map((x) => 3 * x + 1)).indices).toEqual(indices);
+      expect(longestIncreasingSubsequence(values.map((x) => x ** 3)).indices).toEqual(indices);
+    },
+  );
 
   test.prop([smallInts], { numRuns: 200 })('reversing and negating keeps the strict LIS length', (values) => {
-    expect(longestIncreasingSubsequence(values.map((x) => -x).reverse()).length).toBe(longestIncreasingSubsequence(values).length);
+    const mirrored = longestIncreasingSubsequence(values.map((x) => -x).reverse());
+    expect(mirrored.length).toBe(longestIncreasingSubsequence(values).length);
   });
 });
 
 describe('complexity as counted comparisons', () => {
-  test.prop([fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 2000 })], { numRuns: 30 })(
+  const ints = fc.array(fc.integer({ min: -1000, max: 1000 }), { maxLength: 2000 });
+  test.prop([ints], { numRuns: 30 })(
     'patience sorting: at most n ceil(log2(n + 1)) comparisons',
     (values) => {
       const counter = new Counter();
       longestIncreasingSubsequencePatience(values, {}, counter);
-      expect(counter.get('comparisons')).toBeLessThanOrEqual(values.length * Math.ceil(Math.log2(values.length + 1)));
+      const n = values.length;
+      expect(counter.get('comparisons')).toBeLessThanOrEqual(n * Math.ceil(Math.log2(n + 1)));
     },
   );
 
@@ -258,7 +287,8 @@ describe('the wrong answers are rejected by the same properties', () => {
   });
 
   it('returning the tails array as the subsequence ([3, 4, 1] -> tails 1, 4: right length, wrong order)', () => {
-    expect(pitfallTailsAsSubsequence([3, 4, 1])).toEqual({ length: 2, indices: [2, 1], values: [1, 4] });
+    const tails = { length: 2, indices: [2, 1], values: [1, 4] };
+    expect(pitfallTailsAsSubsequence([3, 4, 1])).toEqual(tails);
     expect(patienceTails([3, 4, 1])).toEqual([1, 4]);
     rejectsPitfall(strictLisIsCorrect(pitfallTailsAsSubsequence), { numRuns: 300, seed: 4 });
   });

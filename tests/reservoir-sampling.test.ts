@@ -57,7 +57,13 @@ function feed(reservoir: { offer(item: number): void; sample(): number[] }, n: n
  * The inclusion indicators of a uniform k-subset have covariance p (1 - p) n / (n - 1) (I - J / n),
  * so sum_i (c_i - R p)^2 / (R p (1 - p)) scaled by (n - 1) / n is chi-square with n - 1 df.
  */
-function inclusionPValue(sample: Sampler, n: number, k: number, runs: number, seed: number): number {
+function inclusionPValue(
+  sample: Sampler,
+  n: number,
+  k: number,
+  runs: number,
+  seed: number,
+): number {
   const r = rng(seed);
   const counts = new Float64Array(n);
   for (let t = 0; t < runs; t++) for (const item of sample(range(n), k, r)) counts[item]! += 1;
@@ -114,8 +120,12 @@ const successivePairs = (sample: (r: Rng) => readonly unknown[]) =>
   });
 
 /** Shards [0, 1] and [2, 3], k = 2: a uniform pair of the union. */
-type Merge = (a: ShardSample<number>, b: ShardSample<number>, k: number, r: Rng) => ShardSample<number>;
-const shardSample = (items: number[], r: Rng) => ({ sample: reservoirSampleR(items, 2, r), seen: items.length });
+type Shard = ShardSample<number>;
+type Merge = (a: Shard, b: Shard, k: number, r: Rng) => Shard;
+const shardSample = (items: number[], r: Rng) => ({
+  sample: reservoirSampleR(items, 2, r),
+  seen: items.length,
+});
 const mergedPairs = (merge: Merge) =>
   uniformPairs((r) => merge(shardSample([0, 1], r), shardSample([2, 3], r), 2, r).sample);
 
@@ -163,7 +173,8 @@ describe('every alternative equals Algorithm R', () => {
   test.prop([fc.nat({ max: 300 }), fc.nat({ max: 40 }), fc.integer()], { numRuns: 200 })(
     'ReservoirR fed one item at a time keeps exactly what reservoirSampleR keeps (same seed)',
     (n, k, seed) => {
-      expect(feed(new ReservoirR<number>(k, rng(seed)), n)).toEqual(reservoirSampleR(range(n), k, rng(seed)));
+      const textbook = reservoirSampleR(range(n), k, rng(seed));
+      expect(feed(new ReservoirR<number>(k, rng(seed)), n)).toEqual(textbook);
     },
   );
 
@@ -173,7 +184,8 @@ describe('every alternative equals Algorithm R', () => {
       async function* source() {
         for (let i = 0; i < n; i++) yield i;
       }
-      expect(await reservoirSampleAsync(source(), k, rng(seed))).toEqual(reservoirSampleR(range(n), k, rng(seed)));
+      const viaR = await reservoirSampleAsync(source(), k, rng(seed));
+      expect(viaR).toEqual(reservoirSampleR(range(n), k, rng(seed)));
       const viaL = await reservoirSampleAsync(source(), k, rng(seed), 'L');
       expect(viaL).toEqual(reservoirSampleL(range(n), k, rng(seed)));
     },
@@ -205,7 +217,8 @@ describe('every alternative equals Algorithm R', () => {
 
 describe('invariants', () => {
   const samplers = { R: reservoirSampleR, L: reservoirSampleL } as const;
-  test.prop([fc.nat({ max: 300 }), fc.nat({ max: 40 }), fc.integer(), fc.constantFrom('R', 'L')], { numRuns: 200 })(
+  const algorithm = fc.constantFrom('R', 'L');
+  test.prop([fc.nat({ max: 300 }), fc.nat({ max: 40 }), fc.integer(), algorithm], { numRuns: 200 })(
     'R and L return min(k, n) distinct items of the stream',
     (n, k, seed, algorithm) => {
       const sample = samplers[algorithm as 'R' | 'L'](range(n), k, rng(seed));
@@ -231,7 +244,8 @@ describe('invariants', () => {
     (n, k) => {
       let sum = 0;
       for (let i = k; i < n; i++) sum += k / (i + 1);
-      expect(Math.abs(expectedReplacements(n, k) - sum)).toBeLessThanOrEqual(1e-12 * Math.max(1, sum));
+      const error = Math.abs(expectedReplacements(n, k) - sum);
+      expect(error).toBeLessThanOrEqual(1e-12 * Math.max(1, sum));
     },
   );
 
@@ -293,20 +307,24 @@ describe('Algorithm L draws O(k (1 + log(n/k))) random numbers', () => {
 });
 
 describe('weighted sampling without replacement (A-Res, A-ExpJ)', () => {
-  it.each(['a-res', 'a-expj'] as const)('%s: pair frequencies match exact successive sampling', (algorithm) => {
-    fc.assert(successivePairs((r) => weightedReservoirSample(weightedStream, 2, r, algorithm)), STATISTICAL);
+  it.each(['a-res', 'a-expj'] as const)('%s: pair frequencies match successive sampling', (algorithm) => {
+    const sample = (r: Rng) => weightedReservoirSample(weightedStream, 2, r, algorithm);
+    fc.assert(successivePairs(sample), STATISTICAL);
   });
 
   it('weights (995, 1, 1, 1, 1, 1), k = 3: the heavy item is (almost) always in, each light one 40%', () => {
     const heavy = [995, 1, 1, 1, 1, 1].map((w, i) => [i, w] as const);
     const r = rng(8);
     const counts = new Array<number>(6).fill(0);
-    for (let t = 0; t < 5000; t++) for (const i of weightedReservoirSample(heavy, 3, r)) counts[i]! += 1;
+    for (let t = 0; t < 5000; t++) {
+      for (const i of weightedReservoirSample(heavy, 3, r)) counts[i]! += 1;
+    }
     expect(counts[0]! / 5000).toBeGreaterThan(0.99);
     for (const c of counts.slice(1)) expect(Math.abs(c / 5000 - 0.4)).toBeLessThan(0.03);
   });
 
-  const positiveWeights = fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { maxLength: 60 });
+  const weight = fc.double({ min: 0.01, max: 100, noNaN: true });
+  const positiveWeights = fc.array(weight, { maxLength: 60 });
   test.prop([positiveWeights, fc.nat({ max: 10 }), fc.integer()], { numRuns: 100 })(
     'both return min(k, n) distinct items',
     (ws, k, seed) => {
@@ -343,7 +361,8 @@ describe('merging the reservoirs of two shards', () => {
     fc.assert(mergedPairs(mergeUniform), STATISTICAL);
   });
 
-  test.prop([fc.nat({ max: 50 }), fc.nat({ max: 50 }), fc.nat({ max: 15 }), fc.integer()], { numRuns: 150 })(
+  const [upTo50, upTo15] = [fc.nat({ max: 50 }), fc.nat({ max: 15 })];
+  test.prop([upTo50, upTo50, upTo15, fc.integer()], { numRuns: 150 })(
     'the merged sample has min(k, n_a + n_b) distinct items of the union',
     (na, nb, k, seed) => {
       const r = rng(seed);
@@ -367,7 +386,8 @@ describe('the common wrong answers are rejected by the same properties', () => {
   });
 
   it('the weighted key u * w (instead of u^(1/w)) fails the successive-sampling pair test', () => {
-    rejectsPitfall(successivePairs((r) => pitfallKeyTimesWeight(weightedStream, 2, r)), STATISTICAL);
+    const sample = (r: Rng) => pitfallKeyTimesWeight(weightedStream, 2, r);
+    rejectsPitfall(successivePairs(sample), STATISTICAL);
   });
 
   it('merging by a coin per slot (binomial, P(both from one shard) = 1/4, not 1/6) fails the pair test', () => {

@@ -27,15 +27,21 @@ const rotate = <T>(xs: readonly T[], k: number): T[] => [...xs.slice(k), ...xs.s
 const ascending = (xs: number[]) => [...xs].sort((x, y) => x - y);
 
 /** Sorted arrays of distinct integers, length 0..30. */
-const distinctSorted = fc.uniqueArray(fc.integer({ min: -60, max: 60 }), { maxLength: 30 }).map(ascending);
+const distinctSorted = fc
+  .uniqueArray(fc.integer({ min: -60, max: 60 }), { maxLength: 30 })
+  .map(ascending);
 /** Sorted arrays with many repeats (values from a small range), all-equal arrays among them. */
 const sortedWithRepeats = fc.oneof(
   fc.array(fc.integer({ min: -4, max: 4 }), { maxLength: 30 }).map(ascending),
-  fc.tuple(fc.integer({ min: -4, max: 4 }), fc.nat({ max: 30 })).map(([v, n]) => new Array<number>(n).fill(v)),
+  fc
+    .tuple(fc.integer({ min: -4, max: 4 }), fc.nat({ max: 30 }))
+    .map(([v, n]) => new Array<number>(n).fill(v)),
 );
 
 /** Targets worth asking for: every value, its neighbours (absent when distinct), both ends. */
-const targetsFor = (sorted: readonly number[]) => [...new Set([-100, 100, ...sorted.flatMap((x) => [x - 1, x, x + 1])])];
+const targetsFor = (sorted: readonly number[]) => [
+  ...new Set([-100, 100, ...sorted.flatMap((x) => [x - 1, x, x + 1])]),
+];
 
 type Search = (nums: readonly number[], target: number) => number;
 type Contains = (nums: readonly number[], target: number) => boolean;
@@ -64,7 +70,9 @@ const containsMatchesIncludes = (contains: Contains) =>
 /** LeetCode 153 / 154 as a property: for every rotation (offset 0 too), the answer is Math.min. */
 const minMatchesMathMin = (findMin: FindMin, arrays: fc.Arbitrary<number[]>) =>
   fc.property(arrays.filter((xs) => xs.length > 0), (sorted) => {
-    for (let k = 0; k < sorted.length; k++) if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;
+    for (let k = 0; k < sorted.length; k++) {
+      if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;
+    }
     return true;
   });
 
@@ -141,7 +149,8 @@ describe('every alternative equals the textbook searchRotated', () => {
   });
 
   it('on distinct values, the duplicate-tolerant search (81) finds exactly what 33 finds', () => {
-    const same = (nums: number[], t: number) => searchRotatedWithDuplicates(nums, t) === searchRotated(nums, t) >= 0;
+    const same = (nums: number[], t: number) =>
+      searchRotatedWithDuplicates(nums, t) === searchRotated(nums, t) >= 0;
     fc.assert(everyRotationAndTarget(same), { numRuns: 100 });
   });
 
@@ -163,7 +172,8 @@ describe('complexity: probes counted (one probe = one midpoint examined)', () =>
   };
   const range = (n: number) => Array.from({ length: n }, (_, i) => 2 * i);
 
-  test.prop([fc.integer({ min: 1, max: 5000 }), fc.nat(), fc.integer({ min: -5, max: 10_005 })], { numRuns: 300 })(
+  const n = fc.integer({ min: 1, max: 5000 });
+  test.prop([n, fc.nat(), fc.integer({ min: -5, max: 10_005 })], { numRuns: 300 })(
     'distinct values: the search uses at most floor(log2 n) + 1 <= ceil(log2 n) + 2 probes',
     (n, offset, target) => {
       const probes = probesOf((c) => searchRotatedCounted(rotate(range(n), offset % n), target, c));
@@ -172,16 +182,23 @@ describe('complexity: probes counted (one probe = one midpoint examined)', () =>
     },
   );
 
-  test.prop([fc.integer({ min: 1, max: 5000 }), fc.nat()], { numRuns: 300 })('distinct values: findMinRotated uses at most ceil(log2 n) probes', (n, offset) => {
-    expect(probesOf((c) => findMinRotated(rotate(range(n), offset % n), c))).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
-  });
+  test.prop([n, fc.nat()], { numRuns: 300 })(
+    'distinct values: findMinRotated uses at most ceil(log2 n) probes',
+    (n, offset) => {
+      const probes = probesOf((c) => findMinRotated(rotate(range(n), offset % n), c));
+      expect(probes).toBeLessThanOrEqual(Math.ceil(Math.log2(n)));
+    },
+  );
 
-  test.prop([fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 200 }).map(ascending), fc.nat(), fc.integer({ min: -1, max: 4 })], { numRuns: 200 })(
+  const repeats = fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 200 });
+  test.prop([repeats.map(ascending), fc.nat(), fc.integer({ min: -1, max: 4 })], { numRuns: 200 })(
     'with repeats, probes never exceed n (81) and n - 1 (154): each probe drops at least one element',
     (sorted, offset, target) => {
       const nums = rotate(sorted, offset % sorted.length);
-      expect(probesOf((c) => searchRotatedWithDuplicates(nums, target, c))).toBeLessThanOrEqual(nums.length);
-      expect(probesOf((c) => findMinRotatedWithDuplicates(nums, c))).toBeLessThanOrEqual(nums.length - 1);
+      const probes81 = probesOf((c) => searchRotatedWithDuplicates(nums, target, c));
+      expect(probes81).toBeLessThanOrEqual(nums.length);
+      const probes154 = probesOf((c) => findMinRotatedWithDuplicates(nums, c));
+      expect(probes154).toBeLessThanOrEqual(nums.length - 1);
     },
   );
 
@@ -202,7 +219,9 @@ describe('disorder: detected by the counted versions when the probes show it, fu
     await expectArgumentError(() => findMinRotatedWithDuplicates([3, 2, 1]), 'nums');
   });
 
-  test.prop([fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 3, maxLength: 40 })], { numRuns: 200 })(
+  const value = fc.integer({ min: -50, max: 50 });
+  const distinct = fc.uniqueArray(value, { minLength: 3, maxLength: 40 });
+  test.prop([distinct], { numRuns: 200 })(
     'a descending array (n >= 3) is always detected at the first probe',
     (xs) => {
       const descending = ascending(xs).reverse();
@@ -211,7 +230,8 @@ describe('disorder: detected by the counted versions when the probes show it, fu
     },
   );
 
-  test.prop([fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 20 }), fc.integer({ min: -6, max: 6 })], { numRuns: 300 })(
+  const anyInts = fc.array(fc.integer({ min: -5, max: 5 }), { maxLength: 20 });
+  test.prop([anyInts, fc.integer({ min: -6, max: 6 })], { numRuns: 300 })(
     'on ANY integer array, an index returned is a real hit, and the only error is ArgumentError',
     (nums, target) => {
       for (const search of [searchRotated, searchRotatedCounted]) {
@@ -227,11 +247,13 @@ describe('disorder: detected by the counted versions when the probes show it, fu
     },
   );
 
-  test.prop([fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 }), fc.boolean()], { numRuns: 300 })(
+  const smallInts = fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 12 });
+  test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
     'assertRotatedSorted accepts exactly the rotations of a sorted (distinct, if asked) array',
     (nums, distinct) => {
       const sorted = ascending(nums);
-      const isRotation = nums.length === 0 || nums.some((_, k) => rotate(nums, k).every((x, i) => x === sorted[i]));
+      const isSorted = (xs: number[]) => xs.every((x, i) => x === sorted[i]);
+      const isRotation = nums.length === 0 || nums.some((_, k) => isSorted(rotate(nums, k)));
       const valid = isRotation && (!distinct || new Set(nums).size === nums.length);
       if (valid) expect(() => assertRotatedSorted(nums, { distinct })).not.toThrow();
       else expect(() => assertRotatedSorted(nums, { distinct })).toThrow(ArgumentError);
@@ -250,6 +272,7 @@ describe('the common wrong answers are rejected by the same properties', () => {
   });
 
   it('comparing nums[mid] with the LEFT end for the minimum fails the Math.min property', () => {
-    rejectsPitfall(minMatchesMathMin(pitfallMinAgainstLeftEnd, distinctSorted), { numRuns: 200, seed: 3 });
+    const property = minMatchesMathMin(pitfallMinAgainstLeftEnd, distinctSorted);
+    rejectsPitfall(property, { numRuns: 200, seed: 3 });
   });
 });
