@@ -1,10 +1,10 @@
 /**
  * Q05 bench: the textbook reorderList (fast/slow middle, reverse, merge; O(1) extra space) vs the
- * counted reorderListCounted (same steps, named, with a Counter) vs reorderListByArray (nodes copied
- * into an array and relinked from both ends; O(n) extra space) on a list of 10^6 nodes.
- * Reordering is a permutation of the nodes, so each op reorders the same list again: no rebuild cost.
- * Expect them close: both are bound by cache misses while chasing 10^6 scattered nodes; the in-place
- * version wins on memory (no n-slot array), not on time.
+ * counted reorderListCounted (same steps, named, with a Counter) vs reorderListByArray (nodes
+ * copied into an array and relinked from both ends; O(n) extra space) on a list of 10^6 nodes.
+ * Reordering is a permutation of the nodes, so each op reorders the same list again (no rebuild).
+ * Expect them close: both are bound by cache misses while chasing 10^6 scattered nodes; the
+ * in-place version wins on memory (no n-slot array), not on time.
  */
 import { bench, describe } from 'vitest';
 import { reorderList, reorderListByArray, reorderListCounted } from '../algorithms/reorder-list.js';

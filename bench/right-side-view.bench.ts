@@ -1,8 +1,8 @@
 /**
  * Q07 bench: the right side view by BFS (the textbook rightSideView, and its counted twin), by
  * right-first DFS, and by the naive per-depth search.
- * - A left comb of h = 3000 levels (n = 5999): BFS / DFS visit n nodes, the naive search ~h^2 = 9e6.
- * - A complete tree of 2^20 - 1 nodes: BFS holds a whole level (2^19 nodes) at once, DFS at most 20.
+ * - A left comb of h = 3000 levels (n = 5999): BFS / DFS visit n nodes, the naive search ~h^2.
+ * - A complete tree of 2^20 - 1 nodes: BFS holds a whole level (2^19 nodes), DFS at most 20.
  * Answers and visit counts are compared in one run before timing.
  */
 import { bench, describe } from 'vitest';

@@ -89,9 +89,11 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   await nb.md`
     ## The middle: which one, for even n?
     Slow moves 1, fast moves 2; when fast cannot move on, slow is in the middle. For even n there
-    are two middles. LeetCode 876 returns the **second** (index n / 2): loop while \`fast && fast.next\`.
+    are two middles. LeetCode 876 returns the **second** (index n / 2): loop while
+    \`fast && fast.next\`.
     Splitting a list in halves (merge sort, reorder-list Q05, palindrome check) wants the **first**
-    (index $\frac{n}{2} - 1$): loop while \`fast.next && fast.next.next\`. Here \`middleNode(head)\` is
+    (index $\frac{n}{2} - 1$): loop while \`fast.next && fast.next.next\`. Here
+    \`middleNode(head)\` is
     876's and \`firstMiddleNode(head)\` the other. The inputs are the lists $1..n$ for $n = 1..6$.
   `;
   await nb.source(MODULE, 'middleNode');
@@ -152,7 +154,8 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   );
   await nb.md`
     The Set version walks only n steps, fewer than Floyd's, but it stores every node: O(n) memory
-    (tens of MB at 10^6 nodes, see \`bench/linked-list-pointers.bench.ts\`) against Floyd's two pointers.
+    (tens of MB at 10^6 nodes, see \`bench/linked-list-pointers.bench.ts\`) against Floyd's two
+    pointers.
 
     ## The k-th node from the end
     Let a lead pointer walk k nodes, then move lead and trail together; when lead falls off the end,

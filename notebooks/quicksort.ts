@@ -84,7 +84,7 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   await nb.source('algorithms/quicksort/pitfalls.ts', 'pitfallHoareSkipsSplit');
   const skipped = await nb.code(() => pitfallHoareSkipsSplit([3, 1, 2]));
   await nb.check('pitfallHoareSkipsSplit([3, 1, 2]) (wrong: 1 is never compared with 2)', skipped.join(' '), '2 1 3');
-  // pitfallHoareNoProgress recurses on [lo, j - 1] and [j, hi]; it is cut off after 4n + 4 partitions.
+  // pitfallHoareNoProgress recurses on [lo, j - 1] and [j, hi]; cut off after 4n + 4 partitions.
   const stuck = await nb.code(() => pitfallHoareNoProgress([3, 1, 2]));
   await nb.check('pitfallHoareNoProgress([3, 1, 2]) (wrong: [1, 3] comes back forever)', stuck.join(' '), '2 1 3');
 
@@ -201,10 +201,11 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
 
     ## When not to use it
     When you need a stable sort (sort by a second key after a first), use merge sort or the built-in
-    \`Array.prototype.sort\`, which has been stable since ES2019 (TimSort in V8) and adapts to runs in
-    nearly sorted data. For a typed array in plain numeric order, \`TypedArray.prototype.sort\` is
-    as fast (see the bench) and already written. For the k-th smallest item or the top k, use
-    quickselect (one side only, O(n) expected) or a heap, not a full sort. For data that does not fit
-    in memory, an external merge sort.
+    \`Array.prototype.sort\`, which has been stable since ES2019 (TimSort in V8) and adapts to runs
+    in nearly sorted data. For a typed array in plain numeric order,
+    \`TypedArray.prototype.sort\` is as fast (see the bench) and already written. For the k-th
+    smallest item or the top k, use
+    quickselect (one side only, O(n) expected) or a heap, not a full sort. For data that does not
+    fit in memory, an external merge sort.
   `;
 });

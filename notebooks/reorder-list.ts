@@ -27,8 +27,8 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
     ## The intuition
     Read the answer in pairs: (L0, L(n-1)), (L1, L(n-2)), ... The first of each pair walks the front
     half forwards, the second walks the back half backwards. A singly linked list cannot be walked
-    backwards, so reverse the back half in place, then merge the two halves. Three pointer tricks, all
-    O(1) space: fast/slow pointers for the middle, in-place reversal, a merge.
+    backwards, so reverse the back half in place, then merge the two halves. Three pointer tricks,
+    all O(1) space: fast/slow pointers for the middle, in-place reversal, a merge.
 
     ## The answer on the whiteboard
     Find the middle, reverse the second half, merge. The real function the answer key tests:
@@ -65,8 +65,8 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
 
   await nb.md`
     ## Two slips that look right
-    1. **No cut.** After reversing the back half, the last front node still points at what is now the
-       back half's tail. The merge then closes a loop: walking the result never ends.
+    1. **No cut.** After reversing the back half, the last front node still points at what is now
+       the back half's tail. The merge then closes a loop: walking the result never ends.
     2. **Cutting before the middle** (using LeetCode 876's second middle and splitting before it).
        The front half gets floor(n / 2) nodes. For even n that happens to work; for odd n the back
        half is one longer, the merge ends on the front half, and the last back node is lost.
@@ -128,7 +128,8 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
     ## When not to use it
     If the original order must survive (another part of the program holds the list, or the list is
     shared and persistent), reorder a copy or build the order into a new array instead: this version
-    destroys the input. If memory is not tight, the array version is shorter and harder to get wrong.
+    destroys the input. If memory is not tight, the array version is shorter and harder to get
+    wrong.
     With a doubly linked list or a deque you would just pop from both ends.
   `;
 });

@@ -73,7 +73,8 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
   await nb.md`
     ## Memory: BFS holds a level, DFS holds a path
     Both visit every node once. What differs is how much they hold at once: BFS the widest level,
-    DFS (with an explicit stack, so deep trees cannot overflow the call stack) about one entry per level.
+    DFS (with an explicit stack, so deep trees cannot overflow the call stack) about one entry per
+    level.
   `;
   const shapes: [string, LevelOrder][] = [
     ['complete, 2^16 - 1 nodes', Array.from({ length: 2 ** 16 - 1 }, (_, i) => i)],

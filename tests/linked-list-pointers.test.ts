@@ -4,7 +4,8 @@
  * off an array of the original nodes (node identity, not just values), with cycles built by linking
  * the tail to a chosen index; Floyd's pointer steps counted against 3 (mu + lambda) + 2 mu <= 5n;
  * the common wrong answers (pitfall*) rejected by the same properties. Input checks (the tail in
- * deleteNode, cyclic lists that would otherwise hang, junk nodes): tests/inputs/linked-list-pointers.test.ts.
+ * deleteNode, cyclic lists that would otherwise hang, junk nodes):
+ * tests/inputs/linked-list-pointers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';

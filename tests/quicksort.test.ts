@@ -150,7 +150,7 @@ describe('worked examples', () => {
   });
 
   it('the default comparator orders infinities without producing NaN (Infinity - Infinity would)', () => {
-    // Infinity - Infinity = NaN would be rejected as a comparator result: the default never makes one.
+    // Infinity - Infinity = NaN would be rejected as a comparator result: the default makes none.
     expect(quicksortWith([Infinity, 1, Infinity, -Infinity], rng(1), { insertionThreshold: 1 })).toEqual([
       -Infinity,
       1,
@@ -168,7 +168,8 @@ describe('worked examples', () => {
   it('Hoare on the same array with pivot 3 (first): swaps 3<->1, 8<->2, returns j = 1', () => {
     const a = [3, 8, 2, 5, 1, 4, 7, 6];
     expect(hoarePartition(a, 0, 7)).toBe(1);
-    expect(a).toEqual([1, 2, 8, 5, 3, 4, 7, 6]); // the pivot 3 sits at index 4, inside the right side
+    // the pivot 3 sits at index 4, inside the right side
+    expect(a).toEqual([1, 2, 8, 5, 3, 4, 7, 6]);
   });
 
   it('Hoare can return j with the pivot NOT at j: [2, 1, 2, 3] -> j = 1, [2, 1 | 2, 3]', () => {
@@ -194,7 +195,8 @@ describe('worked examples', () => {
     const options = { partition: 'lomuto', pivot: 'first', introsort: false, insertionThreshold: 1 } as const;
     quicksortWith(range(100), rng(1), options, counter);
     expect(counter.get('comparisons')).toBe(4950);
-    expect(counter.get('maxDepth')).toBe(2); // quadratic time, yet the stack stays flat: the smaller side is empty
+    // quadratic time, yet the stack stays flat: the smaller side is empty
+    expect(counter.get('maxDepth')).toBe(2);
   });
 
   it('the same with introsort: after 2 floor(log2 100) = 12 levels the rest is heapsorted', () => {
@@ -356,7 +358,8 @@ describe('comparisons as bounds', () => {
 
 describe('the wrong answers are rejected by the same properties', () => {
   it('Hoare partition recursing on [lo, j - 1] and [j + 1, hi] mis-sorts: [3, 1, 2] -> [2, 1, 3]', () => {
-    expect(pitfallHoareSkipsSplit([3, 1, 2])).toEqual([2, 1, 3]); // a[j] = 1 is never compared with 2
+    // a[j] = 1 is never compared with 2
+    expect(pitfallHoareSkipsSplit([3, 1, 2])).toEqual([2, 1, 3]);
     rejectsPitfall(sortsLikeBuiltin((values) => pitfallHoareSkipsSplit(values)), { numRuns: 400, seed: 11 });
   });
 

@@ -23,7 +23,7 @@ import { levelOrderArray } from './support/lists-and-trees.js';
 
 type View = (root: TreeNode | null) => number[];
 
-/** The values of each level, left to right, from a recursive left-then-right walk that records depths. */
+/** The values of each level, left to right, from a recursive left-then-right walk with depths. */
 function levelsOf(root: TreeNode | null): number[][] {
   const levels: number[][] = [];
   const walk = (node: TreeNode | null, depth: number) => {

@@ -1,4 +1,4 @@
-/** Input checks of the shared list and tree toolkit (algorithms/support/): typed errors naming the argument. */
+/** Input checks of the shared list and tree toolkit (algorithms/support/): typed, named errors. */
 import { describe } from 'vitest';
 import {
   assertTree,

@@ -1,7 +1,7 @@
 /**
  * Input checks of the list pointer moves (algorithms/linked-list-pointers.ts): every bad call names
- * its argument with a typed error; a cyclic list where none is allowed, and junk nodes, are found at
- * entry instead of hanging or throwing a TypeError from inside.
+ * its argument with a typed error; a cyclic list where none is allowed, and junk nodes, are found
+ * at entry instead of hanging or throwing a TypeError from inside.
  */
 import { describe } from 'vitest';
 import {

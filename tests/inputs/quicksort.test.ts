@@ -1,4 +1,4 @@
-/** Input checks of quicksort (algorithms/quicksort/): every bad call names its argument with a typed error. */
+/** Input checks of quicksort (algorithms/quicksort/): each bad call names its argument, typed. */
 import { describe } from 'vitest';
 import {
   choosePivot,

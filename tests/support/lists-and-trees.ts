@@ -27,7 +27,7 @@ export function canonicalLevelOrder(raw: readonly (number | null)[]): (number | 
   return out;
 }
 
-/** Canonical level-order arrays of trees with a non-null root (plus the empty tree now and then). */
+/** Canonical level-order arrays of trees with a non-null root (and the empty tree). */
 export function levelOrderArray({ maxLength = 40, nullFreq = 3 }: LevelOrderOptions = {}): fc.Arbitrary<(number | null)[]> {
   const value = fc.integer({ min: -1_000_000, max: 1_000_000 });
   const slots = fc.array(fc.option(value, { freq: nullFreq, nil: null }), { maxLength });
