@@ -24,7 +24,7 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
     *最长递增子串* (longest increasing substring). Ask first which one is meant:
     - a **substring** is contiguous: the longest strictly increasing run (LeetCode 674), one pass;
     - a **subsequence** may skip elements: the longest increasing subsequence (LIS, LeetCode 300),
-      $O(n^2)$ by dynamic programming or $O(n \\log n)$ by patience sorting.
+      $O(n^2)$ by dynamic programming or $O(n \log n)$ by patience sorting.
 
     ## The run: one pass
     Walk left to right; the run ending at $i$ continues if $a_i > a_{i-1}$, else it restarts at $i$.
@@ -41,12 +41,12 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
 
   await nb.md`
     ## The subsequence: $O(n^2)$ first
-    $best_i = 1 + \\max \\{ best_j : j < i, a_j < a_i \\}$. Correct, obvious, quadratic.
+    $best_i = 1 + \max \{ best_j : j < i, a_j < a_i \}$. Correct, obvious, quadratic.
 
-    ## Patience sorting: $O(n \\log n)$
+    ## Patience sorting: $O(n \log n)$
     Keep $tails_L$ = the smallest value that can end an increasing subsequence of length $L + 1$.
     The tails are sorted, so each new $x$ is placed by binary search: it replaces the first tail
-    $\\ge x$ (lower bound), or extends the list. Lower bound is what makes it **strict**: an equal
+    $\ge x$ (lower bound), or extends the list. Lower bound is what makes it **strict**: an equal
     value replaces, it does not extend. Upper bound (first tail $> x$) gives the non-decreasing
     version. Each element also remembers the tail it extended (a predecessor link), so the
     subsequence can be walked back at the end. The answer an interviewer expects:
@@ -84,9 +84,9 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
 
   await nb.md`
     ## Counting comparisons
-    The DP compares every pair: $\\frac{n(n - 1)}{2}$. Patience sorting does one binary search per
-    element over at most $n$ tails: at most $n \\lceil \\log_2(n + 1) \\rceil$. On a random
-    permutation the tails stay short (about $2 \\sqrt{n}$), so it is cheaper still. Counted with a
+    The DP compares every pair: $\frac{n(n - 1)}{2}$. Patience sorting does one binary search per
+    element over at most $n$ tails: at most $n \lceil \log_2(n + 1) \rceil$. On a random
+    permutation the tails stay short (about $2 \sqrt{n}$), so it is cheaper still. Counted with a
     \`Counter\` ('comparisons') on random permutations of $0..n-1$ (seed $n$), for
     $n = 100, 300, 1000, 3000$:
   `;
@@ -124,9 +124,9 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
 
   await nb.md`
     ## How long is the LIS of a random permutation?
-    Ulam's problem: about $2 \\sqrt{n}$, and Baik, Deift and Johansson (1999) showed the
+    Ulam's problem: about $2 \sqrt{n}$, and Baik, Deift and Johansson (1999) showed the
     fluctuations are Tracy–Widom of scale $n^{1/6}$ with mean about $-1.7711$, so
-    $E[\\mathrm{LIS}] \\approx 2 \\sqrt{n} - 1.7711 \\, n^{1/6}$. Below: 20 random permutations of
+    $E[\mathrm{LIS}] \approx 2 \sqrt{n} - 1.7711 \, n^{1/6}$. Below: 20 random permutations of
     $n = 10^4$ from one generator seeded 10,000.
   `;
   const ulam = await nb.code(() => {
@@ -147,7 +147,7 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
     ## Erdős–Szekeres
     Every sequence of $n$ numbers has a strictly increasing subsequence of length $r$ or a
     non-increasing one of length $s$ whenever $n > (r - 1)(s - 1)$; in product form,
-    $\\mathrm{LIS} \\cdot \\mathrm{LNIS} \\ge n$. Patience sorting is the proof: each pile is
+    $\mathrm{LIS} \cdot \mathrm{LNIS} \ge n$. Patience sorting is the proof: each pile is
     non-increasing, and there are LIS piles. Below: 0..49 twice, shuffled with seed 3.
   `;
   const mixed = rng(3).shuffled([...range(50), ...range(50)]);
@@ -161,7 +161,7 @@ export default defineNotebook(import.meta.url, 'longest-increasing', async (nb) 
 
   await nb.md`
     ## Complexity
-    Run: $O(n)$ time, $O(1)$ space. LIS: $O(n \\log n)$ time, $O(n)$ space (tails + predecessor
+    Run: $O(n)$ time, $O(1)$ space. LIS: $O(n \log n)$ time, $O(n)$ space (tails + predecessor
     links); the DP is $O(n^2)$ time.
 
     ## When not to use it

@@ -25,7 +25,7 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
     ## The intuition
     Slide a window $[left, right]$ over $s$ and remember where each character was last seen. When
-    $s[right]$ was last seen at position $p$ **inside the window** ($p \\ge left$), move $left$ to
+    $s[right]$ was last seen at position $p$ **inside the window** ($p \ge left$), move $left$ to
     $p + 1$: no window starting at or before $p$ can grow past $right$. Each character enters and
     leaves the window once, so the whole scan is $O(n)$. The answer an interviewer expects:
   `;
@@ -38,7 +38,7 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
   await nb.md`
     ## The pitfall: a stale last-seen position
-    Forget the $p \\ge left$ check and "abba" goes wrong: at the second b, $left$ jumps to 2; at
+    Forget the $p \ge left$ check and "abba" goes wrong: at the second b, $left$ jumps to 2; at
     the second a, the last a is at 0, *before* the window, but the code sets $left = 1$, moving the
     window backwards over the repeated b, and reports "bba":
   `;
@@ -95,8 +95,8 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
     The naive answer extends a window from every start until a repeat: up to $n (k + 1)$ reads for
     an answer of length $k$, against $n$ for the sliding window. On random text over $m$ equally
     likely characters the run from a given start ends at the first repeat, which the birthday
-    problem puts at about $\\sqrt{\\pi m / 2} + \\frac{2}{3}$ characters read, so the brute force
-    costs about $n \\sqrt{\\pi m / 2}$: the larger the alphabet, the larger the gap. (The answer
+    problem puts at about $\sqrt{\pi m / 2} + \frac{2}{3}$ characters read, so the brute force
+    costs about $n \sqrt{\pi m / 2}$: the larger the alphabet, the larger the gap. (The answer
     $k$, the longest run over all starts, is longer than that typical run.) The steps below are
     characters read, counted by a \`Counter\` ('steps'), not timed (see \`npm run bench\` for
     times), on $n = 10{,}000$ random CJK characters drawn from an alphabet of $m$, seed 5.
@@ -154,7 +154,7 @@ export default defineNotebook(import.meta.url, 'longest-unique-substring', async
 
   await nb.md`
     ## Complexity
-    $O(n)$ time, $O(\\min(n, \\text{alphabet}))$ memory for the last-seen positions. The brute force
+    $O(n)$ time, $O(\min(n, \text{alphabet}))$ memory for the last-seen positions. The brute force
     is $O(n k)$, $O(n^2)$ when every character differs.
 
     ## When not to use it

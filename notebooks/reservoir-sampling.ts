@@ -26,12 +26,12 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
     everything seen so far.
 
     ## The intuition
-    Count positions from 0, as the code does. Keep items $0, \\dots, k - 1$. Item $i \\ge k$ draws a
+    Count positions from 0, as the code does. Keep items $0, \dots, k - 1$. Item $i \ge k$ draws a
     slot $j$ uniform in $[0, i]$ (both ends included, $i + 1$ choices) and replaces slot $j$ if
-    $j < k$: it enters with probability $\\frac{k}{i + 1}$. Induction: after items $0..i-1$ each is
-    kept with probability $\\frac{k}{i}$; an item already kept survives step $i$ with probability
-    $1 - \\frac{k}{i + 1} \\cdot \\frac{1}{k} = \\frac{i}{i + 1}$, so its probability becomes
-    $\\frac{k}{i} \\cdot \\frac{i}{i + 1} = \\frac{k}{i + 1}$, the same as the newcomer's. That is
+    $j < k$: it enters with probability $\frac{k}{i + 1}$. Induction: after items $0..i-1$ each is
+    kept with probability $\frac{k}{i}$; an item already kept survives step $i$ with probability
+    $1 - \frac{k}{i + 1} \cdot \frac{1}{k} = \frac{i}{i + 1}$, so its probability becomes
+    $\frac{k}{i} \cdot \frac{i}{i + 1} = \frac{k}{i + 1}$, the same as the newcomer's. That is
     **Algorithm R**, the answer an interviewer expects:
   `;
   await nb.source('algorithms/reservoir-sampling/index.ts', 'reservoirSampleR');
@@ -44,8 +44,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## The classic bug: the slot drawn from $[0, i)$
     With 0-based $i$ the draw must include $i$ itself. Drawing $j$ from $[0, i)$ (i.e.
-    \`rng.integer(0, i - 1)\`) makes item $i$ enter with $\\frac{k}{i}$ instead of
-    $\\frac{k}{i + 1}$: item $k$ always enters, and late items are over-represented. (Counted from
+    \`rng.integer(0, i - 1)\`) makes item $i$ enter with $\frac{k}{i}$ instead of
+    $\frac{k}{i + 1}$: item $k$ always enters, and late items are over-represented. (Counted from
     1, the same mistake reads "draw from $[1, i - 1]$ instead of $[1, i]$": it is one bug, said once
     here in 0-based terms, like the module.)
   `;
@@ -54,7 +54,7 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## Is it uniform? Inclusion counts over 20,000 runs
     Stream items $0..9$ ($n = 10$), keep $k = 3$, 20,000 runs from one generator seeded 1, for
-    Algorithm R and for the pitfall. Each item should be kept $20000 \\cdot \\frac{3}{10} = 6000$
+    Algorithm R and for the pitfall. Each item should be kept $20000 \cdot \frac{3}{10} = 6000$
     times.
   `;
   const runs = 20_000;
@@ -100,8 +100,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
     ## Algorithm L: skip instead of flipping a coin per item
     Algorithm R draws a random number for every item. Li (1994) draws the *gap* to the next
     replacement instead: if $W$ is the largest of $k$ uniform keys in the reservoir, the next item
-    to beat it comes after a geometric gap $\\lfloor \\log U / \\log(1 - W) \\rfloor$. Replacements
-    happen $\\sum_{i=k}^{n-1} \\frac{k}{i + 1} = k (H_n - H_k) \\approx k \\ln \\frac{n}{k}$ times,
+    to beat it comes after a geometric gap $\lfloor \log U / \log(1 - W) \rfloor$. Replacements
+    happen $\sum_{i=k}^{n-1} \frac{k}{i + 1} = k (H_n - H_k) \approx k \ln \frac{n}{k}$ times,
     and L draws 3 numbers per replacement plus 2. Below: $k = 10$, streams of $n$ items, one run
     each, seeded $n$.
   `;
@@ -164,8 +164,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## Two shards, one sample
     Each shard keeps its own reservoir. To merge, take $X$ items from shard b where
-    $X \\sim \\mathrm{Hypergeometric}(n_a + n_b, n_b, k)$, and $k - X$ from shard a. A per-slot coin
-    with $p = \\frac{n_b}{n_a + n_b}$ (\`pitfallMergeByCoin\`) looks right but makes $X$ binomial,
+    $X \sim \mathrm{Hypergeometric}(n_a + n_b, n_b, k)$, and $k - X$ from shard a. A per-slot coin
+    with $p = \frac{n_b}{n_a + n_b}$ (\`pitfallMergeByCoin\`) looks right but makes $X$ binomial,
     and gets $P(X = 0)$ wrong. Below: shards of 600 and 400 items, $k = 4$, seed 9.
   `;
   const merged = await nb.code(() => {
@@ -179,8 +179,8 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   await nb.md`
     ## Complexity
     Algorithm R: $O(n)$ time and $O(n)$ random numbers. Algorithm L: $O(n)$ to iterate but only
-    $O(k (1 + \\log \\frac{n}{k}))$ random numbers, and that much time on an array it can jump over
-    (\`sampleArrayL\`). A-Res: $O(n \\log k)$. Memory $O(k)$ for all of them.
+    $O(k (1 + \log \frac{n}{k}))$ random numbers, and that much time on an array it can jump over
+    (\`sampleArrayL\`). A-Res: $O(n \log k)$. Memory $O(k)$ for all of them.
 
     ## When not to use it
     If $n$ is known and the data is in an array, a partial Fisher-Yates shuffle of $k$ positions is

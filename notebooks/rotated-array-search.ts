@@ -33,10 +33,10 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     ## The intuition
     Cut the window $[lo, hi]$ at $mid$. The drop (7 -> 0 above) is in at most one of the two
     halves, so the other half is sorted, and its two ends say whether the target can be inside it.
-    - $nums[lo] \\le nums[mid]$: the left half ascends; the target $t$ is there iff
-      $nums[lo] \\le t < nums[mid]$.
-    - otherwise the right half ascends; $t$ is there iff $nums[mid] < t \\le nums[hi]$.
-    The $\\le$ matters: when the window has two elements, $mid = lo$ and the "left half" is one
+    - $nums[lo] \le nums[mid]$: the left half ascends; the target $t$ is there iff
+      $nums[lo] \le t < nums[mid]$.
+    - otherwise the right half ascends; $t$ is there iff $nums[mid] < t \le nums[hi]$.
+    The $\le$ matters: when the window has two elements, $mid = lo$ and the "left half" is one
     element. For the minimum, compare $nums[mid]$ with the **right** end: $nums[mid] > nums[hi]$
     means the drop, and so the minimum, is after $mid$; otherwise the minimum is at $mid$ or before.
     The answer an interviewer expects (LeetCode 33):
@@ -59,16 +59,16 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
   );
 
   await nb.md`
-    ## Probes: $\\log_2 n$ with distinct values, $n$ with an all-equal array
+    ## Probes: $\log_2 n$ with distinct values, $n$ with an all-equal array
     One probe = one midpoint examined, counted by \`searchRotatedCounted\` (the same search as
     \`searchRotated\`, the answer key proves it, with a \`Counter\`). With distinct values each
-    probe halves the window, so at most $\\lfloor \\log_2 n \\rfloor + 1$ probes (the tests assert
+    probe halves the window, so at most $\lfloor \log_2 n \rfloor + 1$ probes (the tests assert
     this for $n$ up to 5,000 and every offset). With repeats, $nums[lo] = nums[mid] = nums[hi]$ says
     nothing about where the drop is (in [1, 1, 1, 2, 1] and [1, 2, 1, 1, 1] the probes see the same
     three 1s), so the search can only drop the two ends. On an all-equal array with the target
     absent that is about $n / 2$ probes for 81, and $n - 1$ for 154: the worst case is $O(n)$, and
     no algorithm avoids it (the one different element can be anywhere). Below: $nums$ = the even
-    numbers $0, 2, \\dots, 2(n - 1)$ rotated by 0, 1, $\\lfloor n / 3 \\rfloor$ and $n - 1$, every
+    numbers $0, 2, \dots, 2(n - 1)$ rotated by 0, 1, $\lfloor n / 3 \rfloor$ and $n - 1$, every
     target from $-1$ to $2n$; the all-equal arrays are $n$ sevens, target 8.
   `;
   const rows = [];
@@ -136,7 +136,7 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     1. \`nums[lo] < nums[mid]\` instead of \`<=\` (\`pitfallStrictHalfTest\`). With two elements
        left, $mid = lo$, the test says "left half not sorted", and the code looks in the wrong half.
     2. For the minimum, comparing $nums[mid]$ with the **left** end (\`pitfallMinAgainstLeftEnd\`).
-       $nums[mid] \\ge nums[lo]$ is true both when the array is rotated and the drop is after $mid$,
+       $nums[mid] \ge nums[lo]$ is true both when the array is rotated and the drop is after $mid$,
        and when it is not rotated at all, so on [1, 2, 3] it walks right and returns 3.
   `;
   await nb.source('algorithms/rotated-array-search.ts', 'pitfallStrictHalfTest');
@@ -193,13 +193,13 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     $O(n)$); call \`assertRotatedSorted\` first when the input is not trusted.
 
     ## Complexity
-    33 and 153: $O(\\log n)$ time, $O(1)$ space. 81 and 154: $O(\\log n)$ on most inputs, $O(n)$
+    33 and 153: $O(\log n)$ time, $O(1)$ space. 81 and 154: $O(\log n)$ on most inputs, $O(n)$
     worst case.
 
     ## When not to use it
     If you search the same array many times, find the rotation once (the index of the minimum,
-    $O(\\log n)$) and binary-search the right half with an ordinary lower bound; if the array has
+    $O(\log n)$) and binary-search the right half with an ordinary lower bound; if the array has
     many repeats, a linear scan is simpler and has the same worst case. For one lookup in an
-    unsorted array, a scan is $O(n)$ anyway and sorting first would cost $O(n \\log n)$.
+    unsorted array, a scan is $O(n)$ anyway and sorting first would cost $O(n \log n)$.
   `;
 });
