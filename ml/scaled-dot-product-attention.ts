@@ -56,9 +56,6 @@ export function attention(q: Matrix, k: Matrix, v: Matrix): AttentionResult {
   return { output: matmul(weights, v), weights };
 }
 
-/** Moved to ml/softmax.ts; re-exported here until ml/gates.ts and ml/lm-loss.ts import them there. */
-export { rowEntropies, softmaxInto } from './softmax.js';
-
 // ---- The engineered kernel: masks, bias, scale, counted ----
 
 export interface AttentionOptions {
