@@ -34,7 +34,7 @@ export interface GateResult {
   output: Matrix;
 }
 
-/** The softmax gate: weights = softmax(x W_g^T) [B, E], output = sum_e weights_e f_e(x) [B, d_e]. */
+/** The softmax gate: weights = softmax(x W_g^T) [B, E], output = sum_e weights_e f_e [B, d_e]. */
 export function softmaxGate(
   x: Matrix,
   gate: Matrix,

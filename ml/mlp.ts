@@ -33,7 +33,12 @@ export interface Dense<T = Matrix> {
 }
 
 /** ReLU after every layer (DeepCTR's DNN): x [B, d_in] -> [B, units.at(-1)]. */
-export function mlpForward(layers: readonly Dense[], x: Matrix, name = 'mlp', counter?: Counter): Matrix {
+export function mlpForward(
+  layers: readonly Dense[],
+  x: Matrix,
+  name = 'mlp',
+  counter?: Counter,
+): Matrix {
   if (!Array.isArray(layers)) throw new ArgumentTypeError(name, layers, 'an array of dense layers');
   // h_0 = x, h_{i+1} = relu(h_i W_i^T + b_i)
   return layers.reduce((h, layer, i) => denseForward(layer, h, true, `${name}[${i}]`, counter), x);

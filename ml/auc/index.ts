@@ -23,7 +23,7 @@
 import { assertFiniteArray, assertArrayLike } from '../../core/errors.js';
 import { assertAucInputs } from './inputs.js';
 
-/** ROC AUC by Mann-Whitney: the positives' average ranks, AUC = (R+ - n+ (n+ + 1) / 2) / (n+ n-). */
+/** ROC AUC by Mann-Whitney, from the positives' average ranks (ties counted one half). */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const { positives: nPos, negatives: nNeg } = assertAucInputs(labels, scores);
   const ranks = averageRanks(scores);

@@ -24,11 +24,11 @@
  *   permutationImportance(model, X, labels, rng(1)).mean   // [drop for column 0, 0, 0, ...]
  */
 import type { Matrix } from '../../core/matrix.js';
-import { rng as seeded, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import { rocAuc } from '../auc/index.js';
 import {
   assertImportanceInputs,
-  permuteColumnUnchecked,
+  dropsPerColumn,
   predictRows,
   summarizeDrops,
   type Model,
@@ -46,16 +46,12 @@ export function permutationImportance(
   assertImportanceInputs(model, x, labels, rng, nRepeats, x?.cols);
   const score = (m: Matrix) => rocAuc(labels, predictRows(model, m));
   const baseline = score(x);
-  // one seed for all columns: column j's r-th shuffle is the same permutation for every j
-  const seed = rng.integer(0, 2 ** 31 - 1);
   const columns = Array.from({ length: x.cols }, (_, j) => j);
-  const importances = columns.map((j) => {
-    const g = seeded(seed);
-    // importance_j = score(X) - score(X with column j shuffled), once per repeat
-    const drops = new Float64Array(nRepeats);
-    for (let r = 0; r < nRepeats; r++) drops[r] = baseline - score(permuteColumnUnchecked(x, j, g));
-    return drops;
-  });
+  // importance_j = score(X) - score(X with column j shuffled), R shuffles of each column; one
+  // seed for all columns, so the r-th shuffle is the same permutation for every column
+  const seed = rng.integer(0, 2 ** 31 - 1);
+  const drop = (shuffled: Matrix) => baseline - score(shuffled);
+  const importances = dropsPerColumn(x, columns, nRepeats, seed, drop);
   return summarizeDrops(baseline, importances, columns);
 }
 

@@ -62,13 +62,18 @@ export function pleForward(params: PleParams, x: Matrix): PleResult {
     const at = `levels[${l}]`;
     // task k's experts read task k's input, the shared experts the shared input: [B, d_e] each
     const own = level.taskExperts.map((experts, k) =>
-      experts.map((layers, j) => mlpForward(layers, taskInputs[k] as Matrix, `${at}.taskExperts[${k}][${j}]`)),
+      experts.map((layers, j) => mlpForward(layers, taskInputs[k]!, `${at}.taskExperts[${k}][${j}]`)),
     );
-    const shared = level.sharedExperts.map((layers, j) => mlpForward(layers, sharedInput, `${at}.sharedExperts[${j}]`));
+    const shared = level.sharedExperts.map((layers, j) =>
+      mlpForward(layers, sharedInput, `${at}.sharedExperts[${j}]`),
+    );
     // task gate k: softmax over (task k's experts, shared experts), reading task k's input
-    const task = level.taskGates.map((gate, k) => softmaxGate(taskInputs[k] as Matrix, gate, [...(own[k] as Matrix[]), ...shared]));
+    const task = level.taskGates.map((gate, k) =>
+      softmaxGate(taskInputs[k]!, gate, [...own[k]!, ...shared]),
+    );
     // shared gate (not at the last level): softmax over every expert, reading the shared input
-    const mix = level.sharedGate && softmaxGate(sharedInput, level.sharedGate, [...own.flat(), ...shared]);
+    const every = [...own.flat(), ...shared];
+    const mix = level.sharedGate && softmaxGate(sharedInput, level.sharedGate, every);
     gates.push({ task: task.map((g) => g.weights), ...(mix ? { shared: mix.weights } : {}) });
     taskInputs = task.map((g) => g.output);
     if (mix) sharedInput = mix.output;
