@@ -220,6 +220,6 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
     With one task, or tasks that agree (p near 1), shared-bottom is as good and simpler. If the gates
     collapse onto one expert, MMoE has become shared-bottom at a higher cost: check the gate
     entropies before claiming the experts specialise. For strongly conflicting tasks, PLE's
-    task-specific experts (ml/ple.ts) are the usual next step.
+    task-specific experts (ml/ple/) are the usual next step.
   `;
 });

@@ -1,6 +1,6 @@
 /**
- * Answer key for Q47 and Q48, shared-bottom and MMoE (ml/mmoe.ts); the dense layers it is built of
- * have their own key in tests/mlp.test.ts. Every gate is a distribution, each task's tower reads the
+ * Answer key for Q47 and Q48, shared-bottom and MMoE (ml/mmoe/, with ml/multi-task/); the dense
+ * layers it is built of have their own key in tests/mlp.test.ts. Every gate is a distribution, each task's tower reads the
  * gate-weighted sum of the experts, one expert reduces MMoE to shared-bottom, a zero (uniform) gate
  * gives every task the same representation, the from-scratch model agrees with its tfjs twin on
  * generated configurations, the synthetic tasks have the correlation they are built with, training is

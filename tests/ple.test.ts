@@ -1,5 +1,5 @@
 /**
- * Answer key for Q46 and Q48, PLE built from CGC levels (ml/ple.ts): the level-2 table of Q46 as a
+ * Answer key for Q46 and Q48, PLE built from CGC levels (ml/ple/): the level-2 table of Q46 as a
  * worked example and checked against real shapes, every gate a distribution of the right width
  * (rejecting the PLE whose task gates also mix the other tasks' experts), the last level's task k
  * independent of the other tasks' experts (same variant rejected), one-level PLE without task

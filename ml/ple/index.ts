@@ -2,7 +2,7 @@
  * PLE (progressive layered extraction): a stack of CGC (customized gate control) levels, each with
  * task-specific experts and shared experts, from scratch and in tfjs with the same weights.
  * Answers: Q46 (PLE, CGC 多层: what the level-2 gates take and output, which activations, how many
- * experts of each kind) and, with ml/mmoe.ts, Q48 (跷跷板问题: the seesaw problem).
+ * experts of each kind) and, with ml/mmoe/, Q48 (跷跷板问题: the seesaw problem).
  *
  * One CGC level l with T tasks, S_k experts for task k and S_s shared experts (Tang et al. RecSys'20;
  * DeepCTR `ple.py`):
