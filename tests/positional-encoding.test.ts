@@ -219,7 +219,8 @@ describe('ALiBi: slopes against the authors\' code, biases and attention against
     };
     if (Number.isInteger(Math.log2(n))) return powerOf2(n);
     const closest = 2 ** Math.floor(Math.log2(n));
-    return [...powerOf2(closest), ...getSlopes(2 * closest).filter((_, i) => i % 2 === 0).slice(0, n - closest)];
+    const everyOther = getSlopes(2 * closest).filter((_, i) => i % 2 === 0);
+    return [...powerOf2(closest), ...everyOther.slice(0, n - closest)];
   }
   const matchesAuthors = (slopes: (h: number) => number[]) =>
     fc.property(fc.integer({ min: 1, max: 64 }), (h) => {
@@ -238,7 +239,14 @@ describe('ALiBi: slopes against the authors\' code, biases and attention against
   });
 
   test.prop(
-    [fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 16 }), fc.boolean(), fc.integer({ min: 1, max: 12 }), fc.integer()],
+    [
+      fc.integer({ min: 1, max: 10 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 16 }),
+      fc.boolean(),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer(),
+    ],
     { numRuns: 25 },
   )('ALiBi-biased attention with a sliding window or a causal mask, from scratch vs tfjs to 1e-4', async (n, dk, heads, windowed, w, seed) => {
     const r = rng(seed);
@@ -271,21 +279,31 @@ describe('ALiBi invariants', () => {
     expect(s).toHaveLength(h);
     expect(new Set(s).size).toBe(h);
     s.forEach((m) => expect(m > 0 && m < 1).toBe(true));
-    if (Number.isInteger(Math.log2(h))) s.forEach((m, i) => expect(m).toBeCloseTo(2 ** ((-8 * (i + 1)) / h), 14));
+    if (Number.isInteger(Math.log2(h))) {
+      s.forEach((m, i) => expect(m).toBeCloseTo(2 ** ((-8 * (i + 1)) / h), 14));
+    }
   });
 
-  /** The property: the bias is 0 at each query's own key, decreases with distance, depends on i - j only. */
+  /** The property: 0 at each query's own key, decreasing with distance, a function of i - j. */
   const biasProperty = (bias: (n: number, m: number, slope: number) => Matrix) =>
-    fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 6 }), fc.double({ min: 0.001, max: 1, noNaN: true }), (n, extra, slope) => {
-      const m = n + extra;
-      const b = bias(n, m, slope);
-      for (let i = 0; i < n; i++) {
-        const pos = m - n + i;
-        expect(b.data[i * m + pos]).toBe(0);
-        for (let j = 1; j <= pos; j++) expect(b.data[i * m + j - 1]!).toBeLessThan(b.data[i * m + j]!);
-        if (i > 0) for (let j = 1; j < m; j++) expect(b.data[i * m + j]).toBeCloseTo(b.data[(i - 1) * m + j - 1]!, 12);
-      }
-    });
+    fc.property(
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 0, max: 6 }),
+      fc.double({ min: 0.001, max: 1, noNaN: true }),
+      (n, extra, slope) => {
+        const m = n + extra;
+        const b = bias(n, m, slope);
+        const at = (i: number, j: number) => b.data[i * m + j]!;
+        for (let i = 0; i < n; i++) {
+          const pos = m - n + i;
+          expect(at(i, pos)).toBe(0);
+          for (let j = 1; j <= pos; j++) expect(at(i, j - 1)).toBeLessThan(at(i, j));
+          if (i === 0) continue;
+          // one query later and one key later: the same distance, the same bias
+          for (let j = 1; j < m; j++) expect(at(i, j)).toBeCloseTo(at(i - 1, j - 1), 12);
+        }
+      },
+    );
 
   it('the bias is 0 at distance 0, decreases with distance, and depends only on i - j', () => {
     fc.assert(biasProperty(alibiBias), { numRuns: 100 });
@@ -354,7 +372,9 @@ describe('sliding window', () => {
     const scramble = (m: Matrix) => {
       const c = matrix(m.rows, m.cols, m.data);
       const g = rng(seed2);
-      for (let j = 0; j <= i - w; j++) for (let col = 0; col < m.cols; col++) c.data[j * m.cols + col] = g.normal();
+      for (let j = 0; j <= i - w; j++) {
+        for (let col = 0; col < m.cols; col++) c.data[j * m.cols + col] = g.normal();
+      }
       return c;
     };
     const before = attentionMasked(q, k, v, { visible: slidingWindow(w) }).output;
@@ -375,7 +395,8 @@ describe('sliding window', () => {
     (n, w, d) => {
       const r = rng(n * 31 + w);
       const counter = new Counter();
-      attentionMasked(randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r), { visible: slidingWindow(w) }, counter);
+      const [q, k, v] = [randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r)];
+      attentionMasked(q, k, v, { visible: slidingWindow(w) }, counter);
       expect(counter.get('madds')).toBeLessThanOrEqual(n * Math.min(w, n) * 2 * d);
       expect(counter.get('madds')).toBeGreaterThanOrEqual(n * 2 * d);
     },
@@ -392,7 +413,8 @@ describe('learned absolute table', () => {
       const x = randomMatrix(n, d, r);
       const y = addPositions(x, table, offset);
       for (let t = 0; t < n; t++) {
-        row(y, t).forEach((v, j) => expect(v).toBeCloseTo(x.data[t * d + j]! + table.data[(offset + t) * d + j]!, 12));
+        const expected = row(x, t).map((v, j) => v + table.data[(offset + t) * d + j]!);
+        row(y, t).forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 12));
       }
     },
   );
