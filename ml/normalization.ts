@@ -122,7 +122,7 @@ export interface BatchNormOptions {
   running?: { mean: ArrayLike<number>; variance: ArrayLike<number> };
 }
 
-/** Checks x and the options of batchNorm; returns eps. */
+/** Checks x and the options of batchNorm. */
 function assertBatchNormArguments(x: unknown, options: unknown): asserts x is Matrix {
   assertNormInput(x);
   assertObject('options', options, 'BatchNorm options { gamma?, beta?, eps?, running? }');

@@ -1,5 +1,5 @@
 /**
- * Notebook for Q18: normalization in the Transformer, RMSNorm vs LayerNorm, and where the norm goes.
+ * Notebook for Q18: normalization in the Transformer, RMSNorm vs LayerNorm, where the norm goes.
  * Run: npm start -- run normalization
  */
 import {
@@ -158,7 +158,7 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
 
   await nb.md`
     ## Why not BatchNorm in a Transformer
-    BatchNorm normalises each feature over the batch, so a token's output depends on the other
+    BatchNorm normalizes each feature over the batch, so a token's output depends on the other
     sequences in the batch (and on padding), and inference must switch to running statistics.
     LayerNorm and RMSNorm look at one token only:
   `;

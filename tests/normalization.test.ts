@@ -121,7 +121,7 @@ describe('worked examples', () => {
     expect(pitfallLayerNormEpsOutsideRoot(fromRows([[0, 2]]), undefined, undefined, 1).data[1]).toBeCloseTo(0.5, 12);
   });
 
-  it('BatchNorm normalises columns over the batch: [[1, 10], [3, 30]] -> [[-1, -1], [1, 1]]', () => {
+  it('BatchNorm normalizes columns over the batch: [[1, 10], [3, 30]] -> [[-1, -1], [1, 1]]', () => {
     expect(toRows(batchNorm(fromRows([[1, 10], [3, 30]]), { eps: 0 }))).toEqual([[-1, -1], [1, 1]]);
     expect(toRows(batchNorm(fromRows([[1, 10]]), { eps: 0, running: { mean: [0, 10], variance: [4, 1] } }))).toEqual([[0.5, 0]]);
   });
@@ -188,7 +188,7 @@ describe('invariants (eps = 0 so they hold exactly)', () => {
     expect(maxAbsDiff(ln(shifted), ln(x))).toBeLessThan(1e-9);
   });
 
-  it('RMSNorm is NOT shift invariant: [1, 3] and [11, 13] normalise differently', () => {
+  it('RMSNorm is NOT shift invariant: [1, 3] and [11, 13] normalize differently', () => {
     expect(maxAbsDiff(rmsNorm(fromRows([[1, 3]])), rmsNorm(fromRows([[11, 13]])))).toBeGreaterThan(0.3);
   });
 

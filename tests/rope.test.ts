@@ -1,12 +1,12 @@
 /**
- * Answer key for Q14-Q16, rotary position embedding. Worked vectors for the textbook `rope` and both
- * layouts of `applyRope`; oracles: `applyRope` interleaved equals `rope`, and both layouts agree with
- * the HF-style tensor twin (x cos + rotate(x) sin), also on [heads, T, d] tensors; invariants: norms
- * kept, position 0 is the identity, the score depends only on m - n (both layouts), the layout
- * permutation commutes with RoPE and converts weights exactly; RoFormer's decay bound holds and
- * decays; PI and NTK scaling; inside multi-head attention a global position shift changes nothing;
- * O(n d) counted; the mixed-layout and unpermuted-weights pitfalls rejected by the same properties.
- * Input checks: tests/inputs/rope.test.ts.
+ * Answer key for Q14-Q16, rotary position embedding. Worked vectors for the textbook `rope` and
+ * both layouts of `applyRope`; oracles: `applyRope` interleaved equals `rope`, and both layouts
+ * agree with the HF-style tensor twin (x cos + rotate(x) sin), also on [heads, T, d] tensors;
+ * invariants: norms kept, position 0 is the identity, the score depends only on m - n (both
+ * layouts), the layout permutation commutes with RoPE and converts weights exactly; RoFormer's
+ * decay bound holds and decays; PI and NTK scaling; inside multi-head attention a global position
+ * shift changes nothing; O(n d) counted; the mixed-layout and unpermuted-weights pitfalls rejected
+ * by the same properties. Input checks: tests/inputs/rope.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
@@ -113,9 +113,11 @@ describe('worked examples (d = 4, base 10000: theta = [1, 0.01])', () => {
   });
 
   it('angle overshoot: pairs that completed a turn in training are skipped; a base other than 10000 is the trained base too', () => {
-    // d = 4, L = 2: theta = [1, .01] saw angles up to 1 and .01 (neither a full turn); NTK by 4 keeps pair 0, so position 10 overshoots 10x
+    // d = 4, L = 2: theta = [1, .01] saw angles up to 1 and .01 (neither a full turn); NTK by 4
+    // keeps pair 0, so position 10 overshoots 10x
     expect(angleOvershoot(10, 2, 4, { scaling: { kind: 'ntk', factor: 4 } })).toBeCloseTo(10, 12);
-    // L = 8: pair 0 has seen 7 rad > 2 pi and is skipped; pair 1 has seen .07, so position 70 is 10x
+    // L = 8: pair 0 has seen 7 rad > 2 pi and is skipped; pair 1 has seen .07, so position 70 is
+    // 10x
     expect(angleOvershoot(70, 8, 4)).toBeCloseTo(10, 12);
     // trained and used with base 500000: the same frequencies, so position L - 1 is exactly 1
     expect(angleOvershoot(2047, 2048, 128, { base: 500_000 })).toBeCloseTo(1, 12);
@@ -206,7 +208,9 @@ const headScores = (x: Matrix, wq: Matrix, wk: Matrix, numHeads: number, r: Rope
   });
 };
 const modelCase = fc.record({ heads: fc.integer({ min: 1, max: 3 }), halfD: fc.integer({ min: 2, max: 6 }), dModel: fc.integer({ min: 1, max: 8 }), n: fc.integer({ min: 2, max: 6 }), seed: fc.integer() });
-/** The property: converted weights + `ropeForConverted` reproduce the interleaved model's scores. */
+/**
+ * The property: converted weights + `ropeForConverted` reproduce the interleaved model's scores.
+ */
 const conversionProperty = (convert: (w: Matrix, heads: number) => Matrix, ropeForConverted: Rope) =>
   fc.property(modelCase, ({ heads, halfD, dModel, n, seed }) => {
     const r = rng(seed);
@@ -283,7 +287,10 @@ describe('extrapolation: position interpolation and NTK-aware scaling', () => {
   });
 });
 
-/** With RoPE, self-attention cannot tell where the sequence starts: a global position offset changes nothing. */
+/**
+ * With RoPE, self-attention cannot tell where the sequence starts: a global position offset changes
+ * nothing.
+ */
 const offsetProperty = (ropeAt: (offset: number) => (x: Matrix) => Matrix) =>
   fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 1000 }), fc.integer(), (heads, halfD, n, offset, seed) => {
     const r = rng(seed);

@@ -67,7 +67,10 @@ const blockCase = fc.record({ config: blockConfig, n: fc.integer({ min: 1, max: 
   return { config, weights: initBlock(config, r), x: randomMatrix(n, config.dModel, r), options: { causal, offset } };
 });
 
-/** The oracle for parameter counts: add up the length of every Float64Array reachable from the weights. */
+/**
+ * The oracle for parameter counts: add up the length of every Float64Array reachable from the
+ * weights.
+ */
 function countArrays(tree: unknown): number {
   if (tree instanceof Float64Array) return tree.length;
   if (Array.isArray(tree)) return tree.reduce((s: number, t) => s + countArrays(t), 0);
@@ -111,7 +114,9 @@ describe('published parameter totals, exactly', () => {
 });
 
 describe('the counter equals a count of the actual weight arrays', () => {
-  /** The property: for random configs, the formula equals the number of floats initBlock allocates. */
+  /**
+   * The property: for random configs, the formula equals the number of floats initBlock allocates.
+   */
   const countsMatch = (counter: (c: BlockConfig) => number) =>
     fc.property(blockConfig, fc.integer(), (config, seed) => counter(config) === countArrays(initBlock(config, rng(seed))));
 
@@ -170,7 +175,10 @@ describe('built from the parts', () => {
   });
 });
 
-/** Weights with the attention output projection and the FFN's last layer zeroed: both sublayers return 0. */
+/**
+ * Weights with the attention output projection and the FFN's last layer zeroed: both sublayers
+ * return 0.
+ */
 function silenced(weights: BlockWeights): BlockWeights {
   const zero = (m: Matrix) => matrix(m.rows, m.cols);
   const ffn = { ...weights.ffn, w2: zero(weights.ffn.w2), ...('b2' in weights.ffn && weights.ffn.b2 ? { b2: new Float64Array(weights.ffn.b2.length) } : {}) };
@@ -208,7 +216,10 @@ describe('the block composes the parts for every switch', () => {
 describe('pre-norm vs post-norm', () => {
   const preCase = blockCase.map((c) => ({ ...c, config: { ...c.config, placement: 'pre' as const } }));
 
-  /** The property: with both sublayers silenced, a pre-norm block is the identity (the residual path is clean). */
+  /**
+   * The property: with both sublayers silenced, a pre-norm block is the identity (the residual path
+   * is clean).
+   */
   const identityWhenSilent = (forward: (x: Matrix, w: BlockWeights, c: BlockConfig) => Matrix) =>
     fc.property(preCase, ({ config, weights, x }) => maxAbsDiff(forward(x, silenced(weights), config), x) < 1e-12);
 
@@ -217,7 +228,7 @@ describe('pre-norm vs post-norm', () => {
   });
 
 
-  test.prop([blockCase.filter(({ config }) => config.norm === 'layer' && config.dModel >= 2)], { numRuns: 60 })('post-LN output rows are normalised: (out - beta) / gamma has mean 0 and variance ~1', ({ config, weights, x }) => {
+  test.prop([blockCase.filter(({ config }) => config.norm === 'layer' && config.dModel >= 2)], { numRuns: 60 })('post-LN output rows are normalized: (out - beta) / gamma has mean 0 and variance ~1', ({ config, weights, x }) => {
     const out = blockForward(x, weights, { ...config, placement: 'post' });
     const { weight, bias } = weights.norm2;
     for (let i = 0; i < out.rows; i++) {
@@ -225,7 +236,8 @@ describe('pre-norm vs post-norm', () => {
       const mean = z.reduce((s, v) => s + v, 0) / z.length;
       const variance = z.reduce((s, v) => s + (v - mean) ** 2, 0) / z.length;
       expect(Math.abs(mean)).toBeLessThan(1e-9);
-      // eps = 1e-5 inside the root: the variance is var / (var + eps), just under 1 unless the row is nearly constant
+      // eps = 1e-5 inside the root: the variance is var / (var + eps), just under 1 unless the row
+      // is nearly constant
       expect(variance).toBeLessThanOrEqual(1 + 1e-9);
     }
   });

@@ -1,6 +1,7 @@
 /**
  * Input checks for ml/transformer-block.ts: each bad call is rejected with the project's error
- * class, naming the argument. (Moved from the answer key, which keeps only what the block computes.)
+ * class, naming the argument. (Moved from the answer key, which keeps only what the block
+ * computes.)
  */
 import { describe } from 'vitest';
 import {
