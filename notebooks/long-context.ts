@@ -13,6 +13,7 @@ import {
   kvCacheBytesPerToken,
   linearFlops,
   pitfallAttentionFlopsFullSquare,
+  pitfallKvCacheKeysOnly,
   pitfallKvCacheWithQueryHeads,
   scoreMatrixBytes,
   type Deployment,
@@ -63,6 +64,11 @@ export default defineNotebook(import.meta.url, 'long-context', async (nb) => {
   await nb.check('KV cache per token = 2 * 32 layers * 4096 * 2 bytes (512 KiB)', perToken, 524288);
   const cache2048 = await nb.code(() => kvCacheBytes(LLAMA2_7B, 2048) / GiB);
   await nb.check('KV cache for 2048 tokens, GiB', cache2048, 1);
+  await nb.md`
+    Caching only the keys (pitfallKvCacheKeysOnly, the factor 2 for K and V forgotten) halves it:
+  `;
+  const keysOnly = await nb.code(() => pitfallKvCacheKeysOnly(LLAMA2_7B, 2048) / GiB);
+  await nb.check('keys-only pitfall for 2048 tokens, GiB', keysOnly, 0.5);
 
   const tiny: ModelConfig = {
     layers: 2,
