@@ -2,7 +2,7 @@
  * The input checks every AUC implementation shares (labels 0/1, finite scores, weights >= 0, both
  * classes present), and the exact power-of-two rescaling that keeps weighted sums finite.
  */
-import { ArgumentError, ArgumentTypeError, assertObject } from '../../core/errors.js';
+import { ArgumentError, ArgumentTypeError, assertFinite, assertObject } from '../../core/errors.js';
 
 export interface AucOptions {
   /** One non-negative weight per sample (sklearn's sample_weight). Every pair (i, j) counts w_i w_j. */
@@ -95,6 +95,8 @@ export function assertAucInputs(
  * weights are all multiplied by the same constant.
  */
 export function powerOfTwoScaler(max: number): (w: number) => number {
+  assertFinite('max', max);
+  if (!(max > 0)) throw new ArgumentError('max', max, 'a largest weight > 0');
   const e = Math.floor(Math.log2(max));
   if (e === 0) return (w) => w;
   // two factors, because 2^1074 (for the smallest subnormal) is not a finite double

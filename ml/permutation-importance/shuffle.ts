@@ -2,9 +2,18 @@
  * What permutation importance is made of: the model type, the checks of its data, a column shuffle
  * (Fisher-Yates on one column of a copy) and the mean and population std of the repeats.
  */
-import { ArgumentError, assertArrayLike, assertFunction, assertInteger } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertArrayLike,
+  assertFinite,
+  assertFiniteArray,
+  assertFunction,
+  assertInteger,
+} from '../../core/errors.js';
 import { assertMatrix, matrix, shapeOf, type Matrix } from '../../core/matrix.js';
-import { assertRng, type Rng } from '../../core/random.js';
+import { assertRng, rng as seeded, type Rng } from '../../core/random.js';
 
 /** A fitted model: one score per row of X. */
 export type Model = (x: Matrix) => ArrayLike<number>;
@@ -51,8 +60,12 @@ export function assertImportanceInputs(
   }
 }
 
-/** The model's scores on m, checked: one finite score per row. */
+/** The model's scores on m, checked: one score per row (the AUC then checks that they are finite). */
 export function predictRows(model: Model, m: Matrix): ArrayLike<number> {
+  assertFunction('model', model, 'a function from a Matrix to one score per row');
+  if (m === null || typeof m !== 'object' || !(m.data instanceof Float64Array)) {
+    throw new ArgumentTypeError('m', m, 'a Matrix { rows, cols, data: Float64Array }');
+  }
   const s = model(m);
   if (s === null || typeof s !== 'object' || s.length !== m.rows) {
     const shown = `${(s as ArrayLike<number> | null)?.length} scores`;
@@ -69,8 +82,37 @@ export function permuteColumn(x: Matrix, column: number, rng: Rng): Matrix {
   return permuteColumnUnchecked(x, column, rng);
 }
 
+/**
+ * The r-th shuffle of every column in `columns`, from one seed: the same R permutations for every
+ * column (sklearn does the same), so differences between columns are not permutation noise.
+ * Calls `drop` on each shuffled copy and returns the drops [columns.length][nRepeats].
+ */
+export function dropsPerColumn(
+  x: Matrix,
+  columns: readonly number[],
+  nRepeats: number,
+  seed: number,
+  drop: (shuffled: Matrix) => number,
+): Float64Array[] {
+  assertMatrix('x', x);
+  assertArray('columns', columns);
+  columns.forEach((c, i) => assertInteger(`columns[${i}]`, c, { min: 0, max: x.cols - 1 }));
+  assertInteger('nRepeats', nRepeats, { min: 1 });
+  if (nRepeats * Math.max(1, columns.length) * Math.max(1, x.rows) > MAX_WORK) {
+    throw new ArgumentError('nRepeats', nRepeats, `at most ${MAX_WORK} rows scored in all`);
+  }
+  assertInteger('seed', seed, { min: 0, max: 2 ** 31 - 1 });
+  assertFunction('drop', drop);
+  return columns.map((c) => {
+    const g = seeded(seed);
+    const drops = new Float64Array(nRepeats);
+    for (let r = 0; r < nRepeats; r++) drops[r] = drop(permuteColumnUnchecked(x, c, g));
+    return drops;
+  });
+}
+
 /** permuteColumn without the checks (the loop of permutationImportance). */
-export function permuteColumnUnchecked(x: Matrix, column: number, rng: Rng): Matrix {
+function permuteColumnUnchecked(x: Matrix, column: number, rng: Rng): Matrix {
   const out = matrix(x.rows, x.cols, x.data);
   // Fisher-Yates over the column's entries, in place in the copy
   for (let i = x.rows - 1; i > 0; i--) {
@@ -88,6 +130,18 @@ export function summarizeDrops(
   importances: Float64Array[],
   columns: number[],
 ): PermutationImportanceResult {
+  assertFinite('baseline', baseline);
+  assertArray('importances', importances);
+  assertArray('columns', columns);
+  if (columns.length !== importances.length) {
+    throw new ArgumentError('columns', columns, `${importances.length} columns, one per row of importances`);
+  }
+  importances.forEach((d, i) => {
+    if (!(d instanceof Float64Array) || d.length === 0) {
+      throw new ArgumentTypeError(`importances[${i}]`, d, 'a non-empty Float64Array of drops');
+    }
+    assertFiniteArray(`importances[${i}]`, d);
+  });
   const stats = importances.map((values) => {
     let m = 0;
     for (const v of values) m += v;

@@ -4,12 +4,12 @@
  */
 import { ArgumentError, ArgumentTypeError, assertArray, assertInteger, assertObject } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
-import { rng as seeded, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import { rocAuc, rocAucWeighted } from '../auc/index.js';
 import {
   assertImportanceInputs,
   assertTable,
-  permuteColumnUnchecked,
+  dropsPerColumn,
   predictRows,
   summarizeDrops,
   type Model,
@@ -66,11 +66,6 @@ export function permutationImportanceWithOptions(
   const baseline = score(x);
   // one seed for all columns: column j's r-th shuffle is the same permutation for every j
   const seed = rng.integer(0, 2 ** 31 - 1);
-  const importances = columns.map((c) => {
-    const g = seeded(seed);
-    const drops = new Float64Array(nRepeats);
-    for (let r = 0; r < nRepeats; r++) drops[r] = baseline - score(permuteColumnUnchecked(x, c, g));
-    return drops;
-  });
+  const importances = dropsPerColumn(x, columns, nRepeats, seed, (shuffled) => baseline - score(shuffled));
   return summarizeDrops(baseline, importances, columns);
 }
