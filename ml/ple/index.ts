@@ -62,7 +62,9 @@ export function pleForward(params: PleParams, x: Matrix): PleResult {
     const at = `levels[${l}]`;
     // task k's experts read task k's input, the shared experts the shared input: [B, d_e] each
     const own = level.taskExperts.map((experts, k) =>
-      experts.map((layers, j) => mlpForward(layers, taskInputs[k]!, `${at}.taskExperts[${k}][${j}]`)),
+      experts.map((layers, j) =>
+        mlpForward(layers, taskInputs[k]!, `${at}.taskExperts[${k}][${j}]`),
+      ),
     );
     const shared = level.sharedExperts.map((layers, j) =>
       mlpForward(layers, sharedInput, `${at}.sharedExperts[${j}]`),
