@@ -28,15 +28,24 @@ export interface SpeedRow {
 
 /** Median wall time in ms of `runs` calls after `warmup` calls. */
 export function time(fn: () => void, runs: number, warmup = 1): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
+  return timeInterleaved([fn], runs, warmup)[0] as number;
+}
+
+/**
+ * Median wall times in ms of several paths, their calls interleaved (a, b, a, b, ...) so that a
+ * change of load on a shared machine falls on every path alike.
+ */
+export function timeInterleaved(fns: readonly (() => void)[], runs: number, warmup = 1): number[] {
+  for (let i = 0; i < warmup; i++) fns.forEach((fn) => fn());
+  const times = fns.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
+    fns.forEach((fn, f) => {
+      const t0 = performance.now();
+      fn();
+      times[f]!.push(performance.now() - t0);
+    });
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
+  return times.map((ts) => [...ts].sort((a, b) => a - b)[Math.floor(ts.length / 2)] as number);
 }
 
 export function tensorOf(tf: Tf, m: Matrix): Tensor {
@@ -82,15 +91,14 @@ export async function measureAttention(sizes: readonly number[] = [1024, 4096]):
     const r = rng(n);
     const [q, k, v] = [randomMatrix(n, D, r), randomMatrix(n, D, r), randomMatrix(n, D, r)];
     const [qT, kT, vT] = [q, k, v].map((m) => tensorOf(tf, m)) as [Tensor, Tensor, Tensor];
-    const runs = n >= 4096 ? 3 : 7;
+    const runs = Number(process.env['BAGU_SPEED_RUNS'] ?? (n >= 4096 ? 5 : 9));
     const read = (t: Tensor) => {
       t.dataSync();
       t.dispose();
     };
     const flops = 4 * n * n * D;
     const group = (name: string, direct: () => void, ours: () => void) => {
-      const base = time(direct, runs);
-      const mine = time(ours, runs);
+      const [base, mine] = timeInterleaved([direct, ours], runs) as [number, number];
       rows.push({ n, path: `${name}: direct tfjs ops`, ms: base });
       rows.push({ n, path: `${name}: attentionTf`, ms: mine, ratio: mine / base });
     };
@@ -106,9 +114,11 @@ export async function measureAttention(sizes: readonly number[] = [1024, 4096]):
     const x = randomMatrix(n, h * D, r);
     const xT = tensorOf(tf, x);
     const wT = { wq: tensorOf(tf, weights.wq), wk: tensorOf(tf, weights.wk), wv: tensorOf(tf, weights.wv), wo: tensorOf(tf, weights.wo) };
-    const mhaRuns = n >= 4096 ? 1 : 3;
-    const mhaBase = time(() => read(directMha(tf, xT, wT, h, maskBias)), mhaRuns);
-    const mhaMine = time(() => read(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, causal: true })), mhaRuns);
+    const mhaRuns = n >= 4096 ? 3 : 5;
+    const [mhaBase, mhaMine] = timeInterleaved(
+      [() => read(directMha(tf, xT, wT, h, maskBias)), () => read(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, causal: true }))],
+      mhaRuns,
+    ) as [number, number];
     rows.push({ n, path: 'MHA 4 x 64, causal: direct tfjs ops', ms: mhaBase });
     rows.push({ n, path: 'MHA 4 x 64, causal: multiHeadAttentionTf', ms: mhaMine, ratio: mhaMine / mhaBase });
     for (const t of [qT, kT, vT, xT, mask, maskBias, ...Object.values(wT)]) t.dispose();
