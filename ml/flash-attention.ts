@@ -235,9 +235,10 @@ export interface FlashAttentionTfOptions {
 }
 
 /**
- * The same tiled online-softmax algorithm with tfjs ops (float32) on q [..., n, d_k],
- * k [..., m, d_k], v [..., m, d_v]: per query block a running max, sum and output as tensors,
- * updated key block by key block; the mask is sliced per tile. The oracle for `flashAttentionTiled`.
+ * The same tiled online-softmax algorithm with tfjs ops (float32) on q [n, d_k], k [m, d_k],
+ * v [m, d_v] (one head; batch heads by calling it per head or use `attentionTf`): per query block
+ * a running max, sum and output as tensors, updated key block by key block; the mask ([n, m],
+ * [1, m] or [n, 1], bool) is sliced per tile. The oracle for `flashAttentionTiled`.
  */
 export function flashAttentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: FlashAttentionTfOptions = {}): Tensor {
   assertTf('tf', tf);
