@@ -3,7 +3,8 @@
  * - fast-check's seed is fixed (tests/support/stryker-setup.ts): Stryker compares runs of the same
  *   tests, and a property that draws new inputs on every run makes every mutant look "survived" or
  *   "killed" at random (Stryker scores 0% on @fast-check/vitest tests without this);
- * - only the answer keys run: the CLI and notebook tests are not what a mutation score should measure;
+ * - only the answer keys run: input tables, the junk-call test, the CLI, site and notebook tests are
+ *   not what a mutation score should measure (no test exists to kill a mutant in validation code);
  * - `isolate: false`: test files share one module graph instead of re-importing it for every mutant
  *   (Stryker switches mutants at run time, so nothing needs re-importing), about 2x faster here.
  * - `testTimeout` 5 minutes: instrumented code is several times slower, and the FlashAttention memory
@@ -22,7 +23,8 @@ const config = mergeConfig(
       setupFiles: ['tests/support/stryker-setup.ts'],
       isolate: false,
       testTimeout: 300_000,
-      exclude: ['tests/cli.test.ts', 'tests/notebooks.test.ts', 'tests/catalog.test.ts', 'node_modules/**'],
+      // answer keys only: not the input tables, the junk-call test, the site, CLI or architecture tests
+      exclude: ['tests/cli.test.ts', 'tests/notebooks.test.ts', 'tests/catalog.test.ts', 'tests/inputs/**', 'tests/surface.test.ts', 'tests/site.test.ts', 'tests/architecture.test.ts', 'node_modules/**'],
     },
   }),
 );

@@ -3,8 +3,10 @@
  *
  * - No module: stryker.config.json as it stands (the two exemplars, against every answer key).
  * - With modules: only those are mutated, and only their own answer keys run, which is how the
- *   README's per-module scores were measured. A module's answer key is `tests/<name>.test.ts`;
- *   `--tests` names other files (e.g. core/matrix.ts has none of its own: tests/core.test.ts checks it).
+ *   per-module scores in docs/maintainers.md were measured. A module's answer key is the catalog's
+ *   `test` for the concept whose module is that file or whose folder holds it (ml/mmoe/params.ts ->
+ *   tests/mmoe.test.ts), else `tests/<name>.test.ts`; `--tests` names other files (e.g. core/matrix.ts
+ *   has none of its own: tests/core.test.ts checks it).
  * - With a glob such as `'ml/*.ts'`: those modules, against every answer key unless `--tests`.
  *
  * The test files reach vitest.stryker.config.ts through BAGU_MUTATION_TESTS, because Stryker starts
@@ -12,12 +14,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { Command } from 'commander';
+import { catalog } from '../catalog/index.js';
 
 const program = new Command()
   .name('npm run mutate --')
-  .argument('[modules...]', "modules to mutate, e.g. ml/auc.ts or 'algorithms/**/*.ts' (default: stryker.config.json)")
+  .argument('[modules...]', "modules to mutate, e.g. ml/rope.ts, ml/mmoe/index.ts or 'algorithms/**/*.ts' (default: stryker.config.json)")
   .option('--tests <files...>', "answer keys to run (default: each module's tests/<name>.test.ts)")
   .option('--dry', 'print the Stryker command and test files instead of running them')
   .parse();
@@ -25,8 +28,14 @@ const program = new Command()
 const modules = program.args;
 const options = program.opts<{ tests?: string[]; dry?: boolean }>();
 
+/** The catalog concept that owns `module`: the same file, or a folder module holding it. */
+function owner(module: string): string | undefined {
+  const entry = catalog.find((c) => c.module === module || (basename(c.module) === 'index.ts' && module.startsWith(`${dirname(c.module)}/`)));
+  return entry?.test;
+}
+
 function ownAnswerKey(module: string): string {
-  const key = `tests/${basename(module, extname(module))}.test.ts`;
+  const key = owner(module) ?? `tests/${basename(module, extname(module))}.test.ts`;
   if (!existsSync(key)) {
     program.error(`error: module "${module}" has no answer key ${key}; name the tests that check it with --tests`);
   }
