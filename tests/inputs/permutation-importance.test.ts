@@ -1,6 +1,6 @@
 /**
- * Input checks of permutation importance and single-feature AUC (ml/permutation-importance/): every
- * bad call names its argument with a typed error.
+ * Input checks of permutation importance (ml/permutation-importance/): every bad call names its
+ * argument with a typed error. Single-feature AUC has its own table (single-feature-auc.test.ts).
  */
 import { describe } from 'vitest';
 import { ArgumentTypeError } from '../../core/errors.js';
@@ -15,12 +15,6 @@ import {
   selectColumns,
   type Model,
 } from '../../ml/permutation-importance/index.js';
-import {
-  orientationFree,
-  pitfallSingleFeatureAucIgnoringTies,
-  singleFeatureAuc,
-  singleFeatureAucWeighted,
-} from '../../ml/permutation-importance/single-feature-auc.js';
 import { badCalls } from '../support/answer-key.js';
 
 const junk = <T,>(v: unknown) => v as T;
@@ -75,23 +69,5 @@ describe('fitLogisticRegression', () => {
     ['a NaN learning rate', () => fitLogisticRegression(x, y, { learningRate: Number.NaN }), 'learningRate'],
     ['a counter that is not a Counter', () => fitLogisticRegression(x, y, {}, junk({ madds: 0 })), 'counter', ArgumentTypeError],
     ['predicting on the wrong width', () => fitLogisticRegression(x, y, { steps: 1 }).predict(matrix(1, 3)), 'x'],
-  ]);
-});
-
-describe('single-feature AUC', () => {
-  for (const single of [singleFeatureAuc, pitfallSingleFeatureAucIgnoringTies]) {
-    badCalls([
-      ['a label other than 0/1', () => single(x, [0, 1, 2, 1]), 'labels[2]'],
-      ['a single class', () => single(x, [1, 1, 1, 1]), 'labels'],
-      ['labels of the wrong length', () => single(x, [0, 1]), 'labels'],
-      ['a NaN feature', () => single(matrix(2, 1, [Number.NaN, 1]), [0, 1]), 'x[0]'],
-      ['x that is null', () => single(junk(null), [0, 1]), 'x', ArgumentTypeError],
-    ]);
-  }
-  badCalls([
-    ['weighted: a negative weight', () => singleFeatureAucWeighted(x, y, [1, 1, -1, 1]), 'sampleWeight[2]'],
-    ['weighted: no weights', () => singleFeatureAucWeighted(x, y, junk(undefined)), 'sampleWeight', ArgumentTypeError],
-    ['orientationFree of a string', () => orientationFree(junk('0.5')), 'aucs', ArgumentTypeError],
-    ['orientationFree of NaN', () => orientationFree([Number.NaN]), 'aucs[0]'],
   ]);
 });
