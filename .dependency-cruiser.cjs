@@ -26,7 +26,8 @@ module.exports = {
     {
       name: 'concepts-stand-on-core',
       severity: 'error',
-      comment: 'ml/ and algorithms/ never import notebooks, the kit, the catalog, tests, the CLI or scripts.',
+      comment:
+        'ml/ and algorithms/ never import notebooks, the kit, the catalog, tests, the CLI or scripts.',
       from: { path: '^(ml|algorithms)/' },
       to: { path: '^(catalog|notebook|notebooks|cli|bench|tests|scripts)/' },
     },
@@ -62,7 +63,7 @@ module.exports = {
       name: 'no-orphan-test-helpers',
       severity: 'error',
       comment: 'A helper under tests/support that nothing imports is dead code.',
-      from: { orphan: true, path: '^tests/support/' , pathNot: '(junk-worker|stryker-setup)' },
+      from: { orphan: true, path: '^tests/support/', pathNot: '(junk-worker|stryker-setup)' },
       to: {},
     },
   ],
@@ -71,6 +72,10 @@ module.exports = {
     exclude: { path: '^(node_modules|build|\\.stryker-tmp|tests/fixtures)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.mjs'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js', '.mjs'],
+    },
   },
 };

@@ -24,7 +24,16 @@ const config = mergeConfig(
       isolate: false,
       testTimeout: 300_000,
       // answer keys only: not the input tables, the junk-call test, the site, CLI or architecture tests
-      exclude: ['tests/cli.test.ts', 'tests/notebooks.test.ts', 'tests/catalog.test.ts', 'tests/inputs/**', 'tests/surface.test.ts', 'tests/site.test.ts', 'tests/architecture.test.ts', 'node_modules/**'],
+      exclude: [
+        'tests/cli.test.ts',
+        'tests/notebooks.test.ts',
+        'tests/catalog.test.ts',
+        'tests/inputs/**',
+        'tests/surface.test.ts',
+        'tests/site.test.ts',
+        'tests/architecture.test.ts',
+        'node_modules/**',
+      ],
     },
   }),
 );

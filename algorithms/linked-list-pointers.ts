@@ -35,12 +35,7 @@
  */
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { ArgumentError, assertFinite, assertInteger, assertOneOf } from '../core/errors.js';
-import {
-  assertList,
-  assertListMayCycle,
-  assertListNode,
-  ListNode,
-} from './support/linked-list.js';
+import { assertList, assertListMayCycle, assertListNode, ListNode } from './support/linked-list.js';
 
 /** k past the end of a list of n nodes. */
 function tooFew(k: number, n: number): ArgumentError {
@@ -76,7 +71,8 @@ export function deleteByValue(head: ListNode | null, value: number): ListNode | 
   // Invariant: every node up to and including `p` is kept; only p.next is still to be judged.
   let p = sentinel;
   while (p.next !== null) {
-    if (p.next.val === value) p.next = p.next.next; // do not advance: the new p.next is unjudged
+    if (p.next.val === value)
+      p.next = p.next.next; // do not advance: the new p.next is unjudged
     else p = p.next;
   }
   return sentinel.next;

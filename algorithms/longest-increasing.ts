@@ -276,7 +276,8 @@ export function pitfallUpperBoundForStrict(values: NumericArray): Subsequence {
     let [lo, hi] = [0, tails.length];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (values[tails[mid]!]! <= values[i]!) lo = mid + 1; // wrong: `<=` is the non-strict bound
+      if (values[tails[mid]!]! <= values[i]!)
+        lo = mid + 1; // wrong: `<=` is the non-strict bound
       else hi = mid;
     }
     prev[i] = lo > 0 ? tails[lo - 1]! : -1;

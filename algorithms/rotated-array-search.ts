@@ -265,7 +265,8 @@ export function pitfallMinAgainstLeftEnd(nums: readonly number[]): number {
   let hi = nums.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (nums[mid]! >= nums[lo]!) lo = mid + 1; // wrong: compare with nums[hi]
+    if (nums[mid]! >= nums[lo]!)
+      lo = mid + 1; // wrong: compare with nums[hi]
     else hi = mid;
   }
   return nums[lo]!;

@@ -28,17 +28,35 @@ for (let k = 0; k < 3; k++) {
   times.push((performance.now() - t0) / 1000);
 }
 times.sort((a, b) => a - b);
-console.log(`auc: rocAucRadix at n = 10^7: ${times[1]!.toFixed(3)} s (median of 3; runs ${times.map((t) => t.toFixed(3)).join(', ')}), AUC = ${value.toFixed(6)}`);
+console.log(
+  `auc: rocAucRadix at n = 10^7: ${times[1]!.toFixed(3)} s (median of 3; runs ${times.map((t) => t.toFixed(3)).join(', ')}), AUC = ${value.toFixed(6)}`,
+);
 const small = data(1_000_000, 2);
 const gap = Math.abs(rocAucRadix(small.labels, small.scores) - rocAuc(small.labels, small.scores));
 console.log(`auc: |rocAucRadix - rocAuc| at n = 10^6: ${gap.toExponential(2)}`);
 
 describe('auc: n = 10^6, radix vs comparison sort with average ranks', () => {
-  bench('rocAucRadix (radix)', () => void rocAucRadix(small.labels, small.scores), { iterations: 10, time: 0, warmupIterations: 2 });
-  bench('rocAuc (comparison sort)', () => void rocAuc(small.labels, small.scores), { iterations: 3, time: 0, warmupIterations: 1 });
+  bench('rocAucRadix (radix)', () => void rocAucRadix(small.labels, small.scores), {
+    iterations: 10,
+    time: 0,
+    warmupIterations: 2,
+  });
+  bench('rocAuc (comparison sort)', () => void rocAuc(small.labels, small.scores), {
+    iterations: 3,
+    time: 0,
+    warmupIterations: 1,
+  });
 });
 
 describe('auc: n = 10^7, radix vs comparison sort with average ranks', () => {
-  bench('rocAucRadix (radix)', () => void rocAucRadix(big.labels, big.scores), { iterations: 3, time: 0, warmupIterations: 1 });
-  bench('rocAuc (comparison sort)', () => void rocAuc(big.labels, big.scores), { iterations: 1, time: 0, warmupIterations: 0 });
+  bench('rocAucRadix (radix)', () => void rocAucRadix(big.labels, big.scores), {
+    iterations: 3,
+    time: 0,
+    warmupIterations: 1,
+  });
+  bench('rocAuc (comparison sort)', () => void rocAuc(big.labels, big.scores), {
+    iterations: 1,
+    time: 0,
+    warmupIterations: 0,
+  });
 });

@@ -11,7 +11,12 @@
  * the default run well under two minutes.
  */
 import { afterAll, bench, describe } from 'vitest';
-import { flashAttentionFloats, flashAttentionTiled, naiveAttention, naiveAttentionFloats } from '../ml/flash-attention.js';
+import {
+  flashAttentionFloats,
+  flashAttentionTiled,
+  naiveAttention,
+  naiveAttentionFloats,
+} from '../ml/flash-attention.js';
 import { Counter } from '../core/counter.js';
 import { randomMatrix, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
@@ -46,7 +51,13 @@ function measured(version: string, n: number, run: (counter?: Counter) => Matrix
     const ms = performance.now() - t0;
     const grown = process.memoryUsage().arrayBuffers - before;
     const gflops = (2 * counter.get('madds')) / ms / 1e6;
-    memory.push({ n, version, counted: (counter.get('floats') * 8) / 2 ** 20, measured: grown / 2 ** 20, gflops });
+    memory.push({
+      n,
+      version,
+      counted: (counter.get('floats') * 8) / 2 ** 20,
+      measured: grown / 2 ** 20,
+      gflops,
+    });
     void out;
   };
 }
@@ -54,20 +65,44 @@ function measured(version: string, n: number, run: (counter?: Counter) => Matrix
 for (const n of sizes) {
   const r = rng(n);
   const [q, k, v] = [randomMatrix(n, D, r), randomMatrix(n, D, r), randomMatrix(n, D, r)];
-  const options = { iterations: n <= 1024 ? 3 : 1, time: 0, warmupIterations: n <= 1024 ? 1 : 0, warmupTime: 0 };
+  const options = {
+    iterations: n <= 1024 ? 3 : 1,
+    time: 0,
+    warmupIterations: n <= 1024 ? 1 : 0,
+    warmupTime: 0,
+  };
   describe(`flash-attention: n = ${n}, d = ${D}, causal, blocks ${BLOCK} x ${BLOCK}`, () => {
-    bench('naive (n x n weights)', measured('naive', n, (counter) => naiveAttention(q, k, v, { causal: true }, counter)), options);
-    bench('tiled, online softmax', measured('tiled', n, (counter) => flashAttentionTiled(q, k, v, { causal: true, queryBlock: BLOCK, keyBlock: BLOCK }, counter)), options);
+    bench(
+      'naive (n x n weights)',
+      measured('naive', n, (counter) => naiveAttention(q, k, v, { causal: true }, counter)),
+      options,
+    );
+    bench(
+      'tiled, online softmax',
+      measured('tiled', n, (counter) =>
+        flashAttentionTiled(q, k, v, { causal: true, queryBlock: BLOCK, keyBlock: BLOCK }, counter),
+      ),
+      options,
+    );
   });
 }
 
 afterAll(() => {
   // a negative growth means a GC freed earlier buffers during the call: no reading then
   const growth = (mib: number) => (mib < 0 ? '(GC ran)' : `+${mib.toFixed(2)} MiB`);
-  const lines = memory.map((m) => `  n = ${String(m.n).padStart(5)}  ${m.version.padEnd(5)}  counted ${m.counted.toFixed(2).padStart(9)} MiB   arrayBuffers ${growth(m.measured).padStart(13)}   ${m.gflops.toFixed(2)} GFLOPS`);
+  const lines = memory.map(
+    (m) =>
+      `  n = ${String(m.n).padStart(5)}  ${m.version.padEnd(5)}  counted ${m.counted.toFixed(2).padStart(9)} MiB   arrayBuffers ${growth(m.measured).padStart(13)}   ${m.gflops.toFixed(2)} GFLOPS`,
+  );
   if (!sizes.includes(16384)) {
-    lines.push(`  n = 16384  naive  would allocate ${(naiveAttentionFloats(16384, 16384, D) * 8 / GiB).toFixed(3)} GiB (not run; BAGU_BENCH_LARGE=1 runs it)`);
-    lines.push(`  n = 16384  tiled  would allocate ${(flashAttentionFloats(16384, 16384, D, D, BLOCK, BLOCK) * 8 / 2 ** 20).toFixed(2)} MiB`);
+    lines.push(
+      `  n = 16384  naive  would allocate ${((naiveAttentionFloats(16384, 16384, D) * 8) / GiB).toFixed(3)} GiB (not run; BAGU_BENCH_LARGE=1 runs it)`,
+    );
+    lines.push(
+      `  n = 16384  tiled  would allocate ${((flashAttentionFloats(16384, 16384, D, D, BLOCK, BLOCK) * 8) / 2 ** 20).toFixed(2)} MiB`,
+    );
   }
-  process.stdout.write(`\nPeak memory per call (Float64 values allocated x 8 bytes) and GFLOPS (2 FLOPs per counted multiply-add):\n${lines.join('\n')}\n`);
+  process.stdout.write(
+    `\nPeak memory per call (Float64 values allocated x 8 bytes) and GFLOPS (2 FLOPs per counted multiply-add):\n${lines.join('\n')}\n`,
+  );
 });

@@ -7,7 +7,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { bench, describe } from 'vitest';
-import { cycleEntry, cycleEntryCounted, cycleEntryWithSet } from '../algorithms/linked-list-pointers.js';
+import {
+  cycleEntry,
+  cycleEntryCounted,
+  cycleEntryWithSet,
+} from '../algorithms/linked-list-pointers.js';
 import { withCycle } from '../algorithms/support/linked-list.js';
 import { Counter } from '../core/counter.js';
 
@@ -38,5 +42,9 @@ describe('linked-list-pointers: cycle entry in a list of 10^6 nodes', () => {
     time: 0,
     warmupIterations: 1,
   });
-  bench('Set of visited nodes, O(n) memory', () => void cycleEntryWithSet(head), { iterations: 3, time: 0, warmupIterations: 1 });
+  bench('Set of visited nodes, O(n) memory', () => void cycleEntryWithSet(head), {
+    iterations: 3,
+    time: 0,
+    warmupIterations: 1,
+  });
 });

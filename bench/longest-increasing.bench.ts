@@ -16,12 +16,20 @@ const values = rng(4).shuffled(Array.from({ length: N }, (_, i) => i));
 const often = { iterations: 50, time: 0, warmupIterations: 5 };
 
 describe('longest-increasing: LIS of a random permutation, n = 10^4', () => {
-  bench('patience sorting (textbook), O(n log n)', () => {
-    void longestIncreasingSubsequence(values);
-  }, often);
-  bench('patience sorting (engineered, typed arrays)', () => {
-    void longestIncreasingSubsequencePatience(values);
-  }, often);
+  bench(
+    'patience sorting (textbook), O(n log n)',
+    () => {
+      void longestIncreasingSubsequence(values);
+    },
+    often,
+  );
+  bench(
+    'patience sorting (engineered, typed arrays)',
+    () => {
+      void longestIncreasingSubsequencePatience(values);
+    },
+    often,
+  );
   bench('dynamic programming, O(n^2)', () => void longestIncreasingSubsequenceDP(values), {
     iterations: 5,
     time: 0,

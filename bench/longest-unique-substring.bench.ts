@@ -22,18 +22,32 @@ const text = Array.from({ length: N }, character).join('');
 const fast = longestUniqueSubstring(text);
 const naive = longestUniqueSubstringBruteForce(text);
 const agrees = naive.length === fast.length && naive.start === fast.start;
-console.log(`longest-unique-substring: n = ${N}, answer ${fast.length} (brute force agrees: ${agrees})`);
+console.log(
+  `longest-unique-substring: n = ${N}, answer ${fast.length} (brute force agrees: ${agrees})`,
+);
 
 let sink = 0;
 describe('longest-unique-substring: 10^4 characters from a 2,000-character alphabet', () => {
-  bench('sliding window (textbook)', () => {
-    sink += longestUniqueSubstring(text).length;
-  }, { iterations: 200, time: 0, warmupIterations: 10 });
-  bench('sliding window (counted, code points)', () => {
-    sink += longestUniqueSubstringCounted(text, 'codepoint').length;
-  }, { iterations: 200, time: 0, warmupIterations: 10 });
-  bench('brute force (extend from every start)', () => {
-    sink += longestUniqueSubstringBruteForce(text).length;
-  }, { iterations: 20, time: 0, warmupIterations: 2 });
+  bench(
+    'sliding window (textbook)',
+    () => {
+      sink += longestUniqueSubstring(text).length;
+    },
+    { iterations: 200, time: 0, warmupIterations: 10 },
+  );
+  bench(
+    'sliding window (counted, code points)',
+    () => {
+      sink += longestUniqueSubstringCounted(text, 'codepoint').length;
+    },
+    { iterations: 200, time: 0, warmupIterations: 10 },
+  );
+  bench(
+    'brute force (extend from every start)',
+    () => {
+      sink += longestUniqueSubstringBruteForce(text).length;
+    },
+    { iterations: 20, time: 0, warmupIterations: 2 },
+  );
 });
 if (sink < 0) console.log(sink);

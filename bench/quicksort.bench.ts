@@ -51,20 +51,40 @@ const once = { iterations: 3, time: 0, warmupIterations: 1 };
 
 describe('quicksort: 10^6 random doubles', () => {
   let seed = 0;
-  bench('quicksort, the textbook (number[])', () => void quicksort([...randomDoubles], rng(++seed)), once);
-  bench('introsort, engineered (number[])', () => void introsort([...randomDoubles], rng(++seed)), once);
-  bench('introsort, engineered (Float64Array)', () => void introsort(randomTyped.slice(), rng(++seed)), once);
-  bench('Array.prototype.sort((a, b) => a - b)', () => void [...randomDoubles].sort((a, b) => a - b), {
-    iterations: 2,
-    time: 0,
-    warmupIterations: 0,
-  });
+  bench(
+    'quicksort, the textbook (number[])',
+    () => void quicksort([...randomDoubles], rng(++seed)),
+    once,
+  );
+  bench(
+    'introsort, engineered (number[])',
+    () => void introsort([...randomDoubles], rng(++seed)),
+    once,
+  );
+  bench(
+    'introsort, engineered (Float64Array)',
+    () => void introsort(randomTyped.slice(), rng(++seed)),
+    once,
+  );
+  bench(
+    'Array.prototype.sort((a, b) => a - b)',
+    () => void [...randomDoubles].sort((a, b) => a - b),
+    {
+      iterations: 2,
+      time: 0,
+      warmupIterations: 0,
+    },
+  );
   bench('Float64Array.prototype.sort()', () => void randomTyped.slice().sort(), once);
 });
 
 describe('quicksort: sorted input, n = 2 * 10^4', () => {
   let seed = 0;
-  bench('first-element pivot, no introsort (pitfallFirstPivot, quadratic)', () => void pitfallFirstPivot([...sorted]), once);
+  bench(
+    'first-element pivot, no introsort (pitfallFirstPivot, quadratic)',
+    () => void pitfallFirstPivot([...sorted]),
+    once,
+  );
   bench('random pivot (the textbook)', () => void quicksort([...sorted], rng(++seed)), {
     iterations: 50,
     time: 0,

@@ -23,11 +23,17 @@ const b = toArray(reorderListByArray(fromArray(values)));
 const counter = new Counter();
 const c = toArray(reorderListCounted(fromArray(values), counter));
 const equal = a.length === b.length && a.every((v, i) => v === b[i] && v === c[i]);
-console.log(`reorder-list: n = 10^6, the three answers equal: ${equal}; ${counter.get('steps')} pointer steps (3n - 3)`);
+console.log(
+  `reorder-list: n = 10^6, the three answers equal: ${equal}; ${counter.get('steps')} pointer steps (3n - 3)`,
+);
 
 describe('reorder-list: 10^6 nodes (one op = one full reorder)', () => {
   const five = { iterations: 5, time: 0, warmupIterations: 1 };
   bench('reorderList (the textbook), O(1) extra space', () => void reorderList(inPlace), five);
-  bench('reorderListCounted, O(1) extra space', () => void reorderListCounted(counted, new Counter()), five);
+  bench(
+    'reorderListCounted, O(1) extra space',
+    () => void reorderListCounted(counted, new Counter()),
+    five,
+  );
   bench('reorderListByArray, O(n) extra space', () => void reorderListByArray(byArray), five);
 });

@@ -29,18 +29,35 @@ console.log(
 const [bfsBig, dfsBig] = [new Counter(), new Counter()];
 const textbook = rightSideView(complete).join();
 const sameBig =
-  rightSideViewBfs(complete, bfsBig).join() === textbook && rightSideViewDfs(complete, dfsBig).join() === textbook;
+  rightSideViewBfs(complete, bfsBig).join() === textbook &&
+  rightSideViewDfs(complete, dfsBig).join() === textbook;
 console.log(
   `right-side-view: complete tree 2^20 - 1: answers equal ${sameBig}; max frontier BFS ` +
     `${bfsBig.get('maxFrontier')}, DFS ${dfsBig.get('maxFrontier')}`,
 );
 
 describe(`right-side-view: left comb of ${SPINE} levels (n = ${2 * SPINE - 1})`, () => {
-  bench('BFS by level (rightSideView)', () => void rightSideView(comb), { iterations: 50, time: 0, warmupIterations: 2 });
-  bench('naive per-depth search, O(n h)', () => void rightSideViewPerDepth(comb), { iterations: 3, time: 0, warmupIterations: 1 });
+  bench('BFS by level (rightSideView)', () => void rightSideView(comb), {
+    iterations: 50,
+    time: 0,
+    warmupIterations: 2,
+  });
+  bench('naive per-depth search, O(n h)', () => void rightSideViewPerDepth(comb), {
+    iterations: 3,
+    time: 0,
+    warmupIterations: 1,
+  });
 });
 
 describe('right-side-view: complete tree of 2^20 - 1 nodes', () => {
-  bench('BFS by level (rightSideView)', () => void rightSideView(complete), { iterations: 5, time: 0, warmupIterations: 1 });
-  bench('DFS, right child first', () => void rightSideViewDfs(complete), { iterations: 5, time: 0, warmupIterations: 1 });
+  bench('BFS by level (rightSideView)', () => void rightSideView(complete), {
+    iterations: 5,
+    time: 0,
+    warmupIterations: 1,
+  });
+  bench('DFS, right child first', () => void rightSideViewDfs(complete), {
+    iterations: 5,
+    time: 0,
+    warmupIterations: 1,
+  });
 });

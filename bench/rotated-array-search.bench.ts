@@ -17,14 +17,26 @@ const targets = Array.from({ length: 200 }, () => r.integer(0, 2 * N - 1));
 
 let sink = 0;
 describe('rotated-array-search: 200 lookups in a rotated sorted array of 10^6', () => {
-  bench('searchRotated (textbook binary search)', () => {
-    for (const t of targets) sink += searchRotated(nums, t);
-  }, { iterations: 200, time: 0, warmupIterations: 5 });
-  bench('searchRotatedCounted (probed values checked)', () => {
-    for (const t of targets) sink += searchRotatedCounted(nums, t);
-  }, { iterations: 200, time: 0, warmupIterations: 5 });
-  bench('linear scan (indexOf)', () => {
-    for (const t of targets) sink += nums.indexOf(t);
-  }, { iterations: 10, time: 0, warmupIterations: 1 });
+  bench(
+    'searchRotated (textbook binary search)',
+    () => {
+      for (const t of targets) sink += searchRotated(nums, t);
+    },
+    { iterations: 200, time: 0, warmupIterations: 5 },
+  );
+  bench(
+    'searchRotatedCounted (probed values checked)',
+    () => {
+      for (const t of targets) sink += searchRotatedCounted(nums, t);
+    },
+    { iterations: 200, time: 0, warmupIterations: 5 },
+  );
+  bench(
+    'linear scan (indexOf)',
+    () => {
+      for (const t of targets) sink += nums.indexOf(t);
+    },
+    { iterations: 10, time: 0, warmupIterations: 1 },
+  );
 });
 if (sink === Number.MIN_SAFE_INTEGER) console.log(sink);

@@ -8,11 +8,22 @@
  * `npx tsx scripts/attention-speed.ts` prints the same table (and the MHA rows) without vitest.
  */
 import { afterAll, bench, describe } from 'vitest';
-import { attention, attentionMasked, attentionTf, causalMaskTf } from '../ml/scaled-dot-product-attention.js';
+import {
+  attention,
+  attentionMasked,
+  attentionTf,
+  causalMaskTf,
+} from '../ml/scaled-dot-product-attention.js';
 import { tensorBackend, type Tensor } from '../core/backend.js';
 import { randomMatrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
-import { additive, directAttention, formatSpeed, tensorOf, type SpeedRow } from '../scripts/attention-speed.js';
+import {
+  additive,
+  directAttention,
+  formatSpeed,
+  tensorOf,
+  type SpeedRow,
+} from '../scripts/attention-speed.js';
 
 const { tf, name } = await tensorBackend();
 const D = 64;
@@ -37,21 +48,54 @@ for (const n of sizes) {
   const mask = causalMaskTf(tf, n);
   const maskBias = additive(tf, mask);
   const tensorRuns = { iterations: n >= 4096 ? 3 : 7, time: 0, warmupIterations: 1, warmupTime: 0 };
-  const scratchRuns = { iterations: 1, time: 0, warmupIterations: n >= 4096 ? 0 : 1, warmupTime: 0 };
+  const scratchRuns = {
+    iterations: 1,
+    time: 0,
+    warmupIterations: n >= 4096 ? 0 : 1,
+    warmupTime: 0,
+  };
   describe(`scaled-dot-product-attention: n = ${n}, d = ${D}, tensors on ${name}`, () => {
-    bench('no mask: direct tfjs ops', timed(`${n}|no mask: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT))), tensorRuns);
-    bench('no mask: attentionTf', timed(`${n}|no mask: attentionTf`, () => read(attentionTf(tf, qT, kT, vT))), tensorRuns);
-    bench('causal: direct tfjs ops', timed(`${n}|causal: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT, maskBias))), tensorRuns);
-    bench('causal: attentionTf', timed(`${n}|causal: attentionTf`, () => read(attentionTf(tf, qT, kT, vT, { mask }))), tensorRuns);
+    bench(
+      'no mask: direct tfjs ops',
+      timed(`${n}|no mask: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT))),
+      tensorRuns,
+    );
+    bench(
+      'no mask: attentionTf',
+      timed(`${n}|no mask: attentionTf`, () => read(attentionTf(tf, qT, kT, vT))),
+      tensorRuns,
+    );
+    bench(
+      'causal: direct tfjs ops',
+      timed(`${n}|causal: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT, maskBias))),
+      tensorRuns,
+    );
+    bench(
+      'causal: attentionTf',
+      timed(`${n}|causal: attentionTf`, () => read(attentionTf(tf, qT, kT, vT, { mask }))),
+      tensorRuns,
+    );
   });
   describe(`scaled-dot-product-attention: n = ${n}, d = ${D}, from scratch (Float64)`, () => {
-    bench('from scratch: attention (textbook)', timed(`${n}|from scratch: attention (textbook)`, () => void attention(q, k, v)), scratchRuns);
-    bench('from scratch: attentionMasked, causal', timed(`${n}|from scratch: attentionMasked, causal`, () => void attentionMasked(q, k, v, { causal: true })), scratchRuns);
+    bench(
+      'from scratch: attention (textbook)',
+      timed(`${n}|from scratch: attention (textbook)`, () => void attention(q, k, v)),
+      scratchRuns,
+    );
+    bench(
+      'from scratch: attentionMasked, causal',
+      timed(
+        `${n}|from scratch: attentionMasked, causal`,
+        () => void attentionMasked(q, k, v, { causal: true }),
+      ),
+      scratchRuns,
+    );
   });
 }
 
 afterAll(() => {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const median = (xs: number[]) =>
+    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const rows: SpeedRow[] = [];
   for (const n of sizes) {
     const ms = (path: string) => {
@@ -62,11 +106,26 @@ afterAll(() => {
     for (const group of ['no mask', 'causal']) {
       const base = ms(`${group}: direct tfjs ops`);
       const mine = ms(`${group}: attentionTf`);
-      rows.push({ n, path: `${group}: direct tfjs ops`, ms: base }, { n, path: `${group}: attentionTf`, ms: mine, ratio: mine / base });
+      rows.push(
+        { n, path: `${group}: direct tfjs ops`, ms: base },
+        { n, path: `${group}: attentionTf`, ms: mine, ratio: mine / base },
+      );
     }
     const flops = 4 * n * n * D;
-    rows.push({ n, path: 'from scratch: attention (textbook)', ms: ms('from scratch: attention (textbook)'), gflops: flops / ms('from scratch: attention (textbook)') / 1e6 });
-    rows.push({ n, path: 'from scratch: attentionMasked, causal', ms: ms('from scratch: attentionMasked, causal'), gflops: flops / 2 / ms('from scratch: attentionMasked, causal') / 1e6 });
+    rows.push({
+      n,
+      path: 'from scratch: attention (textbook)',
+      ms: ms('from scratch: attention (textbook)'),
+      gflops: flops / ms('from scratch: attention (textbook)') / 1e6,
+    });
+    rows.push({
+      n,
+      path: 'from scratch: attentionMasked, causal',
+      ms: ms('from scratch: attentionMasked, causal'),
+      gflops: flops / 2 / ms('from scratch: attentionMasked, causal') / 1e6,
+    });
   }
-  process.stdout.write(`\nattention on ${name} (medians; ratio = attentionTf / direct ops, goal <= 1.15):\n${formatSpeed(rows)}\n`);
+  process.stdout.write(
+    `\nattention on ${name} (medians; ratio = attentionTf / direct ops, goal <= 1.15):\n${formatSpeed(rows)}\n`,
+  );
 });

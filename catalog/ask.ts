@@ -17,12 +17,18 @@ export interface Match {
   answeredBy: ConceptEntry[];
 }
 
-export type Ranker = (query: string, questions: readonly Question[], catalog: readonly ConceptEntry[]) => Match[];
+export type Ranker = (
+  query: string,
+  questions: readonly Question[],
+  catalog: readonly ConceptEntry[],
+) => Match[];
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]+/gu;
 
 export function tokenize(query: string): { ids: string[]; words: string[]; cjk: string[] } {
-  const ids = [...query.matchAll(/\bq(\d{1,2})\b/gi)].map((m) => `Q${(m[1] as string).padStart(2, '0')}`);
+  const ids = [...query.matchAll(/\bq(\d{1,2})\b/gi)].map(
+    (m) => `Q${(m[1] as string).padStart(2, '0')}`,
+  );
   const rest = query.replace(/\bq\d{1,2}\b/gi, ' ');
   const cjk = [...rest.matchAll(CJK)].map((m) => m[0]);
   const words = rest
@@ -43,7 +49,13 @@ export const simpleRanker: Ranker = (query, questions, catalog) => {
   const matches: Match[] = [];
   for (const question of questions) {
     const answeredBy = catalog.filter((c) => c.questions.includes(question.id));
-    const english = [question.text, ...question.concepts, ...answeredBy.flatMap((c) => [c.id, c.title])].join(' ').toLowerCase();
+    const english = [
+      question.text,
+      ...question.concepts,
+      ...answeredBy.flatMap((c) => [c.id, c.title]),
+    ]
+      .join(' ')
+      .toLowerCase();
     const chinese = [question.zh, ...answeredBy.map((c) => c.titleZh)].join(' ');
     let score = 0;
     for (const id of ids) if (id === question.id) score += 10;
@@ -65,7 +77,13 @@ export const simpleRanker: Ranker = (query, questions, catalog) => {
  * `limit`, each scoring at least half of the best (so 旋转数组, a rotated array, does not bring up
  * RoPE's 旋转).
  */
-export function bestMatches(query: string, questions: readonly Question[], catalog: readonly ConceptEntry[], ranker: Ranker = simpleRanker, limit = 8): Match[] {
+export function bestMatches(
+  query: string,
+  questions: readonly Question[],
+  catalog: readonly ConceptEntry[],
+  ranker: Ranker = simpleRanker,
+  limit = 8,
+): Match[] {
   const ranked = ranker(query, questions, catalog);
   const best = ranked[0]?.score ?? 0;
   return ranked.filter((m) => m.score >= best / 2).slice(0, limit);

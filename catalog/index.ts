@@ -14,7 +14,14 @@ export type { ConceptEntry, FamilyId, QuestionId } from './types.js';
 export { FAMILIES } from './types.js';
 
 /** Families in the order of FAMILIES; within a family, concepts in the order of their first question. */
-export const catalog: readonly ConceptEntry[] = [classicAlgorithms, transformerInternals, llmEfficiency, rag, ranking, evaluation].flatMap((family) =>
+export const catalog: readonly ConceptEntry[] = [
+  classicAlgorithms,
+  transformerInternals,
+  llmEfficiency,
+  rag,
+  ranking,
+  evaluation,
+].flatMap((family) =>
   [...family].sort((a, b) => (a.questions[0] ?? '').localeCompare(b.questions[0] ?? '')),
 );
 

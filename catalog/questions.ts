@@ -26,7 +26,13 @@ export function parseQuestions(markdown: string): Question[] {
     if (heading) section = heading[1] as string;
     const row = /^\| (Q\d\d) \| (.+?) \| (.+?) \| (.+?) \|$/.exec(line);
     if (!row) continue;
-    const [, id, text, zh, concepts] = row as unknown as [string, QuestionId, string, string, string];
+    const [, id, text, zh, concepts] = row as unknown as [
+      string,
+      QuestionId,
+      string,
+      string,
+      string,
+    ];
     out.push({ id, section, text, zh, concepts: concepts.split(',').map((c) => c.trim()) });
   }
   return out;

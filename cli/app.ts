@@ -10,7 +10,13 @@
  * process. Errors are one line on stderr and a non-zero exit, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { catalog, FAMILIES, findConcept, type ConceptEntry, type FamilyId } from '../catalog/index.js';
+import {
+  catalog,
+  FAMILIES,
+  findConcept,
+  type ConceptEntry,
+  type FamilyId,
+} from '../catalog/index.js';
 import { bestMatches, simpleRanker, type Ranker } from '../catalog/ask.js';
 import { questions } from '../catalog/questions.js';
 import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
@@ -37,17 +43,26 @@ function overview(io: Io): void {
   const line = (text: string) => io.out(`${shorten(text, width)}\n`);
   const bank = questions();
   const answered = answeredQuestions();
-  io.out(`bagu: ${catalog.length} concepts answer ${bank.filter((q) => answered.has(q.id)).length} of ${bank.length} questions\n\n`);
+  io.out(
+    `bagu: ${catalog.length} concepts answer ${bank.filter((q) => answered.has(q.id)).length} of ${bank.length} questions\n\n`,
+  );
   const idWidth = Math.max(0, ...catalog.map((c) => c.id.length));
   const qWidth = Math.max(0, ...catalog.map((c) => c.questions.join(' ').length));
-  for (const [family, { title, titleZh }] of Object.entries(FAMILIES) as [FamilyId, { title: string; titleZh: string }][]) {
+  for (const [family, { title, titleZh }] of Object.entries(FAMILIES) as [
+    FamilyId,
+    { title: string; titleZh: string },
+  ][]) {
     const entries = catalog.filter((c) => c.family === family);
     line(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}`);
-    for (const c of entries) line(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title}`);
+    for (const c of entries)
+      line(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title}`);
   }
   const missing = bank.filter((q) => !answered.has(q.id)).map((q) => q.id);
-  if (missing.length) io.out(`\n${wrapLine(`Not answered yet: ${missing.join(' ')}`, width, '', '  ').join('\n')}\n`);
-  io.out(`\n${wrapLine('Next: npm start -- run <id>    npm start -- ask <words>    npm start -- list --json', width, '', '      ').join('\n')}\n`);
+  if (missing.length)
+    io.out(`\n${wrapLine(`Not answered yet: ${missing.join(' ')}`, width, '', '  ').join('\n')}\n`);
+  io.out(
+    `\n${wrapLine('Next: npm start -- run <id>    npm start -- ask <words>    npm start -- list --json', width, '', '      ').join('\n')}\n`,
+  );
 }
 
 function list(io: Io, json: boolean): void {
@@ -57,8 +72,15 @@ function list(io: Io, json: boolean): void {
   }
   const width = widthOf(io);
   for (const c of catalog) {
-    const files = [`module ${c.module}`, `test ${c.test}`, `notebook ${c.notebook}`, ...(c.bench ? [`bench ${c.bench}`] : [])];
-    io.out(`${wrapLine(`${c.id}  [${c.questions.join(', ')}]  ${c.title} (${c.titleZh})`, width, '', '  ').join('\n')}\n`);
+    const files = [
+      `module ${c.module}`,
+      `test ${c.test}`,
+      `notebook ${c.notebook}`,
+      ...(c.bench ? [`bench ${c.bench}`] : []),
+    ];
+    io.out(
+      `${wrapLine(`${c.id}  [${c.questions.join(', ')}]  ${c.title} (${c.titleZh})`, width, '', '  ').join('\n')}\n`,
+    );
     io.out(`${wrapLine(c.summary, width, '  ').join('\n')}\n`);
     io.out(`${wrapLine(files.join('  '), width, '  ').join('\n')}\n`);
   }
@@ -68,7 +90,9 @@ async function run(io: Io, id: string): Promise<void> {
   const entry = findConcept(id);
   if (!entry) {
     const near = catalog.filter((c) => c.id.includes(id) || id.includes(c.id)).map((c) => c.id);
-    throw new UsageError(`unknown concept "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (npm start -- list shows them all)`);
+    throw new UsageError(
+      `unknown concept "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (npm start -- list shows them all)`,
+    );
   }
   const definition = await loadNotebook(entry);
   await definition.run(new TerminalRenderer(io.out, widthOf(io)));
@@ -76,35 +100,57 @@ async function run(io: Io, id: string): Promise<void> {
 
 function ask(io: Io, words: string[], ranker: Ranker): void {
   const query = words.join(' ').trim();
-  if (!query) throw new UsageError('ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组');
+  if (!query)
+    throw new UsageError(
+      'ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组',
+    );
   const matches = bestMatches(query, questions(), catalog, ranker);
   if (!matches.length) throw new UsageError(`no question matches "${query}"`);
   const width = widthOf(io);
   for (const { question, answeredBy } of matches) {
     io.out(`${shorten(`${question.id}  ${question.text} (${question.zh})`, width)}\n`);
-    if (!answeredBy.length) io.out(`${shorten(`     not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`);
+    if (!answeredBy.length)
+      io.out(
+        `${shorten(`     not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`,
+      );
     for (const c of answeredBy) {
       io.out(`${shorten(`     -> npm start -- run ${c.id}`, width)}\n`);
-      io.out(`${wrapLine(`module ${c.module}, answer key ${c.test}`, width, '        ', '        ').join('\n')}\n`);
+      io.out(
+        `${wrapLine(`module ${c.module}, answer key ${c.test}`, width, '        ', '        ').join('\n')}\n`,
+      );
     }
   }
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: readonly string[], io: Io, ranker: Ranker = simpleRanker): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Io,
+  ranker: Ranker = simpleRanker,
+): Promise<number> {
   const program = new Command()
     .name('npm start --')
     .usage('[--verbose] [command]')
-    .description('bagu: interview questions for ML and algorithm engineers, answered by code that runs')
+    .description(
+      'bagu: interview questions for ML and algorithm engineers, answered by code that runs',
+    )
     .option('--verbose', 'also say which tensor backend runs, and why')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err, getOutHelpWidth: () => widthOf(io), getErrHelpWidth: () => widthOf(io) })
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      getOutHelpWidth: () => widthOf(io),
+      getErrHelpWidth: () => widthOf(io),
+    })
     .argument('[command]')
     .hook('preAction', (cmd) => {
       if ((cmd.opts() as { verbose?: boolean }).verbose) process.env['BAGU_VERBOSE'] = '1';
     })
     .action((command?: string) => {
-      if (command !== undefined) throw new UsageError(`unknown command '${command}' (commands: list, run, ask; npm start -- --help)`);
+      if (command !== undefined)
+        throw new UsageError(
+          `unknown command '${command}' (commands: list, run, ask; npm start -- --help)`,
+        );
       overview(io);
     });
   program
@@ -127,7 +173,12 @@ export async function runCli(argv: readonly string[], io: Io, ranker: Ranker = s
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 1; // commander already printed its line
-    const text = error instanceof UsageError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const text =
+      error instanceof UsageError
+        ? error.message
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
     io.err(`error: ${text}\n`);
     return 1;
   }

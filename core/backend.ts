@@ -59,7 +59,11 @@ async function choose(): Promise<TensorBackend> {
   for (const name of candidates) {
     try {
       await activate(tf, name);
-      const reason = forced ? 'forced by BAGU_BACKEND' : skipped.length ? skipped.join('; ') : 'first choice';
+      const reason = forced
+        ? 'forced by BAGU_BACKEND'
+        : skipped.length
+          ? skipped.join('; ')
+          : 'first choice';
       return { tf, name, reason };
     } catch (error) {
       skipped.push(`${name} unavailable (${firstLine(error)})`);
@@ -74,7 +78,9 @@ let chosen: Promise<TensorBackend> | undefined;
 export function tensorBackend(): Promise<TensorBackend> {
   chosen ??= choose().then((backend) => {
     if (process.env['BAGU_VERBOSE'] || (backend.name === 'cpu' && !process.env['BAGU_BACKEND'])) {
-      process.stderr.write(`[bagu] info: tensors run on the ${backend.name} backend (${backend.reason})\n`);
+      process.stderr.write(
+        `[bagu] info: tensors run on the ${backend.name} backend (${backend.reason})\n`,
+      );
     }
     return backend;
   });
@@ -84,8 +90,17 @@ export function tensorBackend(): Promise<TensorBackend> {
 /** Throws unless `tf` is the TensorFlow.js namespace (what `tensorBackend()` returns as `tf`). */
 export function assertTf(argument: string, tf: unknown): asserts tf is Tf {
   const t = tf as Partial<Tf> | null;
-  if (t === null || typeof t !== 'object' || typeof t.matMul !== 'function' || typeof t.tidy !== 'function') {
-    throw new ArgumentTypeError(argument, tf, 'the TensorFlow.js namespace (tf from tensorBackend())');
+  if (
+    t === null ||
+    typeof t !== 'object' ||
+    typeof t.matMul !== 'function' ||
+    typeof t.tidy !== 'function'
+  ) {
+    throw new ArgumentTypeError(
+      argument,
+      tf,
+      'the TensorFlow.js namespace (tf from tensorBackend())',
+    );
   }
 }
 
@@ -93,11 +108,25 @@ export function assertTf(argument: string, tf: unknown): asserts tf is Tf {
 export function assertTensor(argument: string, t: unknown, rank?: number): asserts t is Tensor {
   if (rank !== undefined) assertInteger('rank', rank, { min: 0 });
   const x = t as Partial<Tensor> | null;
-  if (x === null || typeof x !== 'object' || !Array.isArray(x.shape) || typeof x.dataSync !== 'function') {
-    throw new ArgumentTypeError(argument, t, rank === undefined ? 'a tfjs tensor' : `a rank-${rank} tfjs tensor`);
+  if (
+    x === null ||
+    typeof x !== 'object' ||
+    !Array.isArray(x.shape) ||
+    typeof x.dataSync !== 'function'
+  ) {
+    throw new ArgumentTypeError(
+      argument,
+      t,
+      rank === undefined ? 'a tfjs tensor' : `a rank-${rank} tfjs tensor`,
+    );
   }
   if (rank !== undefined && x.rank !== rank) {
-    throw new ArgumentError(argument, t, `a rank-${rank} tensor`, `rank ${x.rank}, shape [${x.shape.join(', ')}]`);
+    throw new ArgumentError(
+      argument,
+      t,
+      `a rank-${rank} tensor`,
+      `rank ${x.rank}, shape [${x.shape.join(', ')}]`,
+    );
   }
 }
 
@@ -111,7 +140,13 @@ export function toTensor2d(tf: Tf, m: Matrix): Tensor2D {
 /** A 2-D tensor back to a Matrix (and disposes the tensor). */
 export async function fromTensor2d(t: Tensor): Promise<Matrix> {
   assertTensor('t', t);
-  if (t.rank !== 2) throw new ArgumentError('t', t, 'a rank-2 tensor', `rank ${t.rank}, shape [${t.shape.join(', ')}]`);
+  if (t.rank !== 2)
+    throw new ArgumentError(
+      't',
+      t,
+      'a rank-2 tensor',
+      `rank ${t.rank}, shape [${t.shape.join(', ')}]`,
+    );
   const [rows, cols] = t.shape as [number, number];
   const data = await t.data();
   t.dispose();
@@ -126,7 +161,10 @@ export async function fromTensor2d(t: Tensor): Promise<Matrix> {
  * @example
  *   const out = await onMatrices((tf, q, k, v) => attentionTf(tf, q, k, v), q, k, v);
  */
-export async function onMatrices(fn: (tf: Tf, ...inputs: Tensor2D[]) => Tensor, ...inputs: Matrix[]): Promise<Matrix> {
+export async function onMatrices(
+  fn: (tf: Tf, ...inputs: Tensor2D[]) => Tensor,
+  ...inputs: Matrix[]
+): Promise<Matrix> {
   assertFunction('fn', fn);
   inputs.forEach((m, i) => assertMatrix(`inputs[${i}]`, m));
   const { tf } = await tensorBackend();

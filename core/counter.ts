@@ -31,7 +31,10 @@ export class Counter {
 }
 
 /** Throws unless `value` is undefined or a `Counter`. */
-export function assertOptionalCounter(argument: string, value: unknown): asserts value is Counter | undefined {
+export function assertOptionalCounter(
+  argument: string,
+  value: unknown,
+): asserts value is Counter | undefined {
   if (value !== undefined && !(value instanceof Counter)) {
     throw new ArgumentTypeError(argument, value, 'a Counter (new Counter()) or undefined');
   }

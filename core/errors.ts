@@ -11,11 +11,14 @@
 
 /** Render a received value compactly for an error message. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  if (ArrayBuffer.isView(value))
+    return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
   return `a ${value.constructor?.name ?? 'object'}`;
@@ -71,12 +74,18 @@ function boundsText({ min, max }: IntegerBounds): string {
 }
 
 /** Throws unless `value` is a safe integer within the optional inclusive bounds. */
-export function assertInteger(argument: string, value: unknown, bounds: IntegerBounds = {}): asserts value is number {
+export function assertInteger(
+  argument: string,
+  value: unknown,
+  bounds: IntegerBounds = {},
+): asserts value is number {
   const expected = boundsText(bounds);
   if (typeof value !== 'number') throw new ArgumentTypeError(argument, value, expected);
   if (!Number.isSafeInteger(value)) throw new ArgumentError(argument, value, expected);
-  if (bounds.min !== undefined && value < bounds.min) throw new ArgumentError(argument, value, expected);
-  if (bounds.max !== undefined && value > bounds.max) throw new ArgumentError(argument, value, expected);
+  if (bounds.min !== undefined && value < bounds.min)
+    throw new ArgumentError(argument, value, expected);
+  if (bounds.max !== undefined && value > bounds.max)
+    throw new ArgumentError(argument, value, expected);
 }
 
 /** Throws unless `value` is an array (typed arrays are not accepted here). */
@@ -85,8 +94,16 @@ export function assertArray(argument: string, value: unknown): asserts value is 
 }
 
 /** Throws unless `value` is an object with a numeric length: an array or a typed array. */
-export function assertArrayLike(argument: string, value: unknown, expected = 'an array of numbers'): asserts value is ArrayLike<unknown> {
-  if (value === null || typeof value !== 'object' || typeof (value as { length?: unknown }).length !== 'number') {
+export function assertArrayLike(
+  argument: string,
+  value: unknown,
+  expected = 'an array of numbers',
+): asserts value is ArrayLike<unknown> {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { length?: unknown }).length !== 'number'
+  ) {
     throw new ArgumentTypeError(argument, value, expected);
   }
 }
@@ -95,7 +112,12 @@ export function assertArrayLike(argument: string, value: unknown, expected = 'an
  * An optional vector such as a bias or a norm's gain: undefined, or an array-like of `length` finite
  * numbers. `expected` says what it must be (e.g. "8 values, one per row of wq [8, 8]").
  */
-export function assertOptionalVector(argument: string, value: unknown, length: number, expected: string): asserts value is ArrayLike<number> | undefined {
+export function assertOptionalVector(
+  argument: string,
+  value: unknown,
+  length: number,
+  expected: string,
+): asserts value is ArrayLike<number> | undefined {
   if (value === undefined) return;
   assertArrayLike(argument, value, expected);
   if (value.length !== length) throw new ArgumentError(argument, value, expected);
@@ -103,7 +125,10 @@ export function assertOptionalVector(argument: string, value: unknown, length: n
 }
 
 /** Throws unless every element of an array-like is a finite number; names the first bad index. */
-export function assertFiniteArray(argument: string, values: unknown): asserts values is ArrayLike<number> {
+export function assertFiniteArray(
+  argument: string,
+  values: unknown,
+): asserts values is ArrayLike<number> {
   assertArrayLike(argument, values);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -126,31 +151,59 @@ export type NumericArray =
   | Uint8Array
   | Uint8ClampedArray;
 
-const NUMERIC_TYPED = [Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray];
+const NUMERIC_TYPED = [
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+];
 
 /**
  * Throws unless `values` is a number array or a numeric typed array whose elements can be ordered:
  * numbers and not NaN (NaN compares false with everything, so a comparison sort or a binary search
  * silently goes wrong on it). +-Infinity is allowed. Names the first bad index.
  */
-export function assertComparableArray(argument: string, values: unknown): asserts values is NumericArray {
+export function assertComparableArray(
+  argument: string,
+  values: unknown,
+): asserts values is NumericArray {
   const typed = NUMERIC_TYPED.some((T) => values instanceof T);
-  if (!Array.isArray(values) && !typed) throw new ArgumentTypeError(argument, values, 'an array of numbers or a numeric typed array');
+  if (!Array.isArray(values) && !typed)
+    throw new ArgumentTypeError(argument, values, 'an array of numbers or a numeric typed array');
   const items = values as ArrayLike<unknown>;
   for (let i = 0; i < items.length; i++) {
     const v = items[i];
     if (typeof v !== 'number') throw new ArgumentTypeError(`${argument}[${i}]`, v, 'a number');
-    if (v !== v) throw new ArgumentError(`${argument}[${i}]`, v, 'a number that is not NaN (NaN cannot be ordered)');
+    if (v !== v)
+      throw new ArgumentError(
+        `${argument}[${i}]`,
+        v,
+        'a number that is not NaN (NaN cannot be ordered)',
+      );
   }
 }
 
 /** Throws unless `value` is a non-null object (not an array): a config, weights or options bag. */
-export function assertObject(argument: string, value: unknown, expected = 'an object'): asserts value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ArgumentTypeError(argument, value, expected);
+export function assertObject(
+  argument: string,
+  value: unknown,
+  expected = 'an object',
+): asserts value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ArgumentTypeError(argument, value, expected);
 }
 
 /** Throws unless `value` is a function. */
-export function assertFunction(argument: string, value: unknown, expected = 'a function'): asserts value is (...args: never[]) => unknown {
+export function assertFunction(
+  argument: string,
+  value: unknown,
+  expected = 'a function',
+): asserts value is (...args: never[]) => unknown {
   if (typeof value !== 'function') throw new ArgumentTypeError(argument, value, expected);
 }
 
@@ -160,14 +213,27 @@ export function assertBoolean(argument: string, value: unknown): asserts value i
 }
 
 /** Throws unless `value` is one of `allowed` (compared with ===), listing them. */
-export function assertOneOf<const T>(argument: string, value: unknown, allowed: readonly T[]): asserts value is T {
+export function assertOneOf<const T>(
+  argument: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
   assertArray('allowed', allowed);
   if (!allowed.includes(value as T)) {
-    throw new ArgumentError(argument, value, `one of ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')}`);
+    throw new ArgumentError(
+      argument,
+      value,
+      `one of ${allowed.map((a) => (typeof a === 'string' ? `'${a}'` : String(a))).join(', ')}`,
+    );
   }
 }
 
 /** Throws unless `value` is iterable (arrays, strings, generators, Sets, ...). */
-export function assertIterable(argument: string, value: unknown, expected = 'an iterable'): asserts value is Iterable<unknown> {
-  if (value == null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new ArgumentTypeError(argument, value, expected);
+export function assertIterable(
+  argument: string,
+  value: unknown,
+  expected = 'an iterable',
+): asserts value is Iterable<unknown> {
+  if (value == null || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function')
+    throw new ArgumentTypeError(argument, value, expected);
 }

@@ -35,8 +35,19 @@ export function assertMatrixShape(argument: string, m: unknown): asserts m is Ma
   if (c === null || typeof c !== 'object' || !(c.data instanceof Float64Array)) {
     throw new ArgumentTypeError(argument, m, 'a Matrix { rows, cols, data: Float64Array }');
   }
-  if (!Number.isSafeInteger(c.rows) || !Number.isSafeInteger(c.cols) || (c.rows as number) < 0 || (c.cols as number) < 0 || (c.rows as number) * (c.cols as number) !== c.data.length) {
-    throw new ArgumentError(argument, m, 'rows x cols = data.length', `rows ${String(c.rows)}, cols ${String(c.cols)}, ${c.data.length} values`);
+  if (
+    !Number.isSafeInteger(c.rows) ||
+    !Number.isSafeInteger(c.cols) ||
+    (c.rows as number) < 0 ||
+    (c.cols as number) < 0 ||
+    (c.rows as number) * (c.cols as number) !== c.data.length
+  ) {
+    throw new ArgumentError(
+      argument,
+      m,
+      'rows x cols = data.length',
+      `rows ${String(c.rows)}, cols ${String(c.cols)}, ${c.data.length} values`,
+    );
   }
 }
 
@@ -44,17 +55,23 @@ export function assertMatrixShape(argument: string, m: unknown): asserts m is Ma
 export function matrix(rows: number, cols: number, data?: ArrayLike<number>): Matrix {
   assertInteger('rows', rows, { min: 0, max: MAX_ELEMENTS });
   assertInteger('cols', cols, { min: 0, max: MAX_ELEMENTS });
-  if (rows * cols > MAX_ELEMENTS) throw new ArgumentError('cols', cols, `rows x cols <= ${MAX_ELEMENTS} (rows = ${rows})`);
+  if (rows * cols > MAX_ELEMENTS)
+    throw new ArgumentError('cols', cols, `rows x cols <= ${MAX_ELEMENTS} (rows = ${rows})`);
   if (data !== undefined) assertArrayLike('data', data);
   if (data !== undefined && data.length !== rows * cols) {
     throw new ArgumentError('data', data, `${rows * cols} values for a ${rows} x ${cols} matrix`);
   }
-  return { rows, cols, data: data === undefined ? new Float64Array(rows * cols) : Float64Array.from(data) };
+  return {
+    rows,
+    cols,
+    data: data === undefined ? new Float64Array(rows * cols) : Float64Array.from(data),
+  };
 }
 
 /** From nested arrays: fromRows([[1, 2], [3, 4]]). Every row must have the same length. */
 export function fromRows(rows: readonly (readonly number[])[]): Matrix {
-  if (!Array.isArray(rows)) throw new ArgumentTypeError('rows', rows, 'an array of equal-length number arrays');
+  if (!Array.isArray(rows))
+    throw new ArgumentTypeError('rows', rows, 'an array of equal-length number arrays');
   const cols = rows[0]?.length ?? 0;
   const out = matrix(rows.length, cols);
   rows.forEach((r, i) => {
@@ -70,7 +87,9 @@ export function fromRows(rows: readonly (readonly number[])[]): Matrix {
 /** Back to nested arrays, e.g. for printing or for tfjs.tensor2d. */
 export function toRows(m: Matrix): number[][] {
   assertMatrixShape('m', m);
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  return Array.from({ length: m.rows }, (_, i) =>
+    Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)),
+  );
 }
 
 /** Element (i, j). */
@@ -89,7 +108,12 @@ export function rowOf(m: Matrix, i: number): Float64Array {
 }
 
 /** A rows x cols matrix of independent draws, standard normal unless another sampler is given. */
-export function randomMatrix(rows: number, cols: number, rng: Rng, sample: () => number = () => rng.normal()): Matrix {
+export function randomMatrix(
+  rows: number,
+  cols: number,
+  rng: Rng,
+  sample: () => number = () => rng.normal(),
+): Matrix {
   assertRng('rng', rng);
   assertFunction('sample', sample);
   const m = matrix(rows, cols);
@@ -102,7 +126,8 @@ export function maxAbsDiff(a: Matrix, b: Matrix): number {
   assertMatrixShape('a', a);
   assertSameShape('b', b, a);
   let worst = 0;
-  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs((a.data[i] as number) - (b.data[i] as number)));
+  for (let i = 0; i < a.data.length; i++)
+    worst = Math.max(worst, Math.abs((a.data[i] as number) - (b.data[i] as number)));
   return worst;
 }
 
@@ -134,7 +159,13 @@ export function matmul(a: Matrix, b: Matrix, counter?: Counter): Matrix {
   assertMatrix('a', a);
   assertMatrix('b', b);
   assertOptionalCounter('counter', counter);
-  if (a.cols !== b.rows) throw new ArgumentError('b', b, `${a.cols} rows to multiply a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
+  if (a.cols !== b.rows)
+    throw new ArgumentError(
+      'b',
+      b,
+      `${a.cols} rows to multiply a ${shapeOf(a)}`,
+      `shape ${shapeOf(b)}`,
+    );
   const { rows: n, cols: k } = a;
   const m = b.cols;
   const out = matrix(n, m);
@@ -143,7 +174,9 @@ export function matmul(a: Matrix, b: Matrix, counter?: Counter): Matrix {
     for (let c = 0; c < k; c++) {
       const aic = a.data[i * k + c] as number;
       const bRow = c * m;
-      for (let j = 0; j < m; j++) out.data[outRow + j] = (out.data[outRow + j] as number) + aic * (b.data[bRow + j] as number);
+      for (let j = 0; j < m; j++)
+        out.data[outRow + j] =
+          (out.data[outRow + j] as number) + aic * (b.data[bRow + j] as number);
     }
   }
   counter?.add('madds', n * k * m);
@@ -159,14 +192,21 @@ export function matmulTransposed(a: Matrix, b: Matrix, counter?: Counter): Matri
   assertMatrix('a', a);
   assertMatrix('b', b);
   assertOptionalCounter('counter', counter);
-  if (a.cols !== b.cols) throw new ArgumentError('b', b, `${a.cols} columns like a ${shapeOf(a)}`, `shape ${shapeOf(b)}`);
+  if (a.cols !== b.cols)
+    throw new ArgumentError(
+      'b',
+      b,
+      `${a.cols} columns like a ${shapeOf(a)}`,
+      `shape ${shapeOf(b)}`,
+    );
   const { rows: n, cols: k } = a;
   const m = b.rows;
   const out = matrix(n, m);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) {
       let s = 0;
-      for (let c = 0; c < k; c++) s += (a.data[i * k + c] as number) * (b.data[j * k + c] as number);
+      for (let c = 0; c < k; c++)
+        s += (a.data[i * k + c] as number) * (b.data[j * k + c] as number);
       out.data[i * m + j] = s;
     }
   }
@@ -179,15 +219,34 @@ export function matmulTransposed(a: Matrix, b: Matrix, counter?: Counter): Matri
  * optional bias of length d_out; y is [n, d_out]. `name` prefixes the argument names in errors
  * (e.g. 'wq' gives "wq: got shape ..."). Counts n d_in d_out multiply-adds into `counter`.
  */
-export function linear(x: Matrix, w: Matrix, bias?: ArrayLike<number>, counter?: Counter, name = 'w'): Matrix {
+export function linear(
+  x: Matrix,
+  w: Matrix,
+  bias?: ArrayLike<number>,
+  counter?: Counter,
+  name = 'w',
+): Matrix {
   if (typeof name !== 'string') throw new ArgumentTypeError('name', name, 'a string');
   assertMatrix('x', x);
   assertMatrix(name, w);
-  if (x.cols !== w.cols) throw new ArgumentError(name, w, `[d_out, ${x.cols}]: d_in = ${x.cols} columns like x ${shapeOf(x)}`, `shape ${shapeOf(w)}`);
-  assertOptionalVector(`${name} bias`, bias, w.rows, `${w.rows} values, one per output of ${name} ${shapeOf(w)}`);
+  if (x.cols !== w.cols)
+    throw new ArgumentError(
+      name,
+      w,
+      `[d_out, ${x.cols}]: d_in = ${x.cols} columns like x ${shapeOf(x)}`,
+      `shape ${shapeOf(w)}`,
+    );
+  assertOptionalVector(
+    `${name} bias`,
+    bias,
+    w.rows,
+    `${w.rows} values, one per output of ${name} ${shapeOf(w)}`,
+  );
   const y = matmulTransposed(x, w, counter);
   if (bias === undefined) return y;
-  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) y.data[i * y.cols + j] = (y.data[i * y.cols + j] as number) + (bias[j] as number);
+  for (let i = 0; i < y.rows; i++)
+    for (let j = 0; j < y.cols; j++)
+      y.data[i * y.cols + j] = (y.data[i * y.cols + j] as number) + (bias[j] as number);
   return y;
 }
 
@@ -196,7 +255,8 @@ export function addMatrices(a: Matrix, b: Matrix): Matrix {
   assertMatrixShape('a', a);
   assertSameShape('b', b, a);
   const out = matrix(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = (a.data[i] as number) + (b.data[i] as number);
+  for (let i = 0; i < out.data.length; i++)
+    out.data[i] = (a.data[i] as number) + (b.data[i] as number);
   return out;
 }
 
@@ -204,6 +264,7 @@ export function addMatrices(a: Matrix, b: Matrix): Matrix {
 export function transpose(m: Matrix): Matrix {
   assertMatrixShape('m', m);
   const out = matrix(m.cols, m.rows);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j] as number;
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.cols; j++) out.data[j * m.rows + i] = m.data[i * m.cols + j] as number;
   return out;
 }

@@ -17,7 +17,15 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { ArgumentError, ArgumentTypeError, assertArray, assertArrayLike, assertFinite, assertFunction, assertInteger } from './errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertArrayLike,
+  assertFinite,
+  assertFunction,
+  assertInteger,
+} from './errors.js';
 
 /** xoroshiro128+ seeded from a small integer starts with a few poor outputs; skip them once. */
 const WARM_UP = 16;
@@ -29,7 +37,12 @@ export class Rng {
 
   private constructor(private readonly gen: RandomGenerator) {
     const g = gen as Partial<RandomGenerator> | null;
-    if (g === null || typeof g !== 'object' || typeof g.next !== 'function' || typeof g.clone !== 'function') {
+    if (
+      g === null ||
+      typeof g !== 'object' ||
+      typeof g.next !== 'function' ||
+      typeof g.clone !== 'function'
+    ) {
       throw new ArgumentTypeError('gen', gen, 'a pure-rand generator (make an Rng with rng(seed))');
     }
   }
@@ -121,7 +134,6 @@ export class Rng {
     return this.shuffle(Array.from(items));
   }
 
-
   /** A Float64Array of `n` draws from `sample`, e.g. `r.array(8, () => r.normal())`. */
   array(n: number, sample: () => number): Float64Array {
     assertInteger('n', n, { min: 0, max: 2 ** 27 });
@@ -139,5 +151,6 @@ export function rng(seed: number): Rng {
 
 /** Throws unless `value` is an `Rng` (made by `rng(seed)`): a plain object with the same keys is not one. */
 export function assertRng(argument: string, value: unknown): asserts value is Rng {
-  if (!(value instanceof Rng)) throw new ArgumentTypeError(argument, value, 'an Rng (from rng(seed))');
+  if (!(value instanceof Rng))
+    throw new ArgumentTypeError(argument, value, 'an Rng (from rng(seed))');
 }

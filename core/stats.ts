@@ -33,7 +33,8 @@ export interface ChiSquareResult {
 
 /** The upper tail P(X >= x) of chi-square(df). */
 export function chiSquareSurvival(x: number, df: number): number {
-  if (typeof x !== 'number' || Number.isNaN(x)) throw new ArgumentError('x', x, 'a number (not NaN)');
+  if (typeof x !== 'number' || Number.isNaN(x))
+    throw new ArgumentError('x', x, 'a number (not NaN)');
   assertInteger('df', df, { min: 1 });
   return 1 - chiSquareCdf(x, df);
 }
@@ -42,7 +43,11 @@ export function chiSquareSurvival(x: number, df: number): number {
  * Pearson's test that `observed` counts come from the `expected` counts (same total).
  * df = categories - 1 - `estimated` (parameters fitted from the same data).
  */
-export function chiSquareTest(observed: ArrayLike<number>, expected: ArrayLike<number>, estimated = 0): ChiSquareResult {
+export function chiSquareTest(
+  observed: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  estimated = 0,
+): ChiSquareResult {
   assertFiniteArray('observed', observed);
   assertFiniteArray('expected', expected);
   if (observed.length !== expected.length) {

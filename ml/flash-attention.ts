@@ -71,7 +71,8 @@ export function flashAttention(q: Matrix, k: Matrix, v: Matrix, blockSize = 64):
       s.forEach((sj, t) => {
         const p = Math.exp(sj - mNew);
         sum += p;
-        for (let c = 0; c < dv; c++) o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
+        for (let c = 0; c < dv; c++)
+          o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
       });
       max = mNew;
     }
@@ -90,7 +91,10 @@ function dot(q: Matrix, i: number, k: Matrix, j: number, dk: number): number {
 
 // ---- Algorithm 1 as engineered: query and key blocks, masks, counted ----
 
-export interface FlashAttentionOptions extends Pick<AttentionOptions, 'causal' | 'keyPadding' | 'scale'> {
+export interface FlashAttentionOptions extends Pick<
+  AttentionOptions,
+  'causal' | 'keyPadding' | 'scale'
+> {
   /** B_r, query rows per block (>= 1). Default 64. */
   queryBlock?: number;
   /** B_c, key rows per block (>= 1). Default 64. */
@@ -99,10 +103,18 @@ export interface FlashAttentionOptions extends Pick<AttentionOptions, 'causal' |
 
 /** Validates the inputs like `attentionMasked` (shapes named on mismatch) and the block sizes. */
 function assertFlashInputs(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions) {
-  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, scale?, queryBlock?, keyBlock? }');
+  assertObject(
+    'options',
+    options as unknown,
+    'an options object { causal?, keyPadding?, scale?, queryBlock?, keyBlock? }',
+  );
   const { visible: _v, bias: _b, ...masks } = options as AttentionOptions;
   if (_v !== undefined || _b !== undefined) {
-    throw new ArgumentError(_v !== undefined ? 'visible' : 'bias', _v ?? _b, 'undefined: the tiled kernel takes causal, keyPadding and scale');
+    throw new ArgumentError(
+      _v !== undefined ? 'visible' : 'bias',
+      _v ?? _b,
+      'undefined: the tiled kernel takes causal, keyPadding and scale',
+    );
   }
   const checked = assertAttentionInputs(q, k, v, masks);
   const { queryBlock = 64, keyBlock = 64 } = options;
@@ -115,7 +127,13 @@ function assertFlashInputs(q: Matrix, k: Matrix, v: Matrix, options: FlashAttent
  * softmax(Q K^T * scale + mask) V by tiles of B_r queries and B_c keys with the online softmax,
  * from scratch. Returns [n, d_v]. Counts 'madds' and 'floats' (every Float64 allocated).
  */
-export function flashAttentionTiled(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}, counter?: Counter): Matrix {
+export function flashAttentionTiled(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: FlashAttentionOptions = {},
+  counter?: Counter,
+): Matrix {
   const { n, m, dk, dv, scale, causal, keyPadding, br, bc } = assertFlashInputs(q, k, v, options);
   assertOptionalCounter('counter', counter);
   const brEff = Math.max(1, Math.min(br, n));
@@ -154,7 +172,8 @@ export function flashAttentionTiled(q: Matrix, k: Matrix, v: Matrix, options: Fl
           let s = Number.NEGATIVE_INFINITY;
           if (c < visibleEnd && keyPadding?.[j0 + c] !== true) {
             let dotRc = 0;
-            for (let t = 0, qt = r * dk, kt = c * dk; t < dk; t++) dotRc += (qTile[qt + t] as number) * (kTile[kt + t] as number);
+            for (let t = 0, qt = r * dk, kt = c * dk; t < dk; t++)
+              dotRc += (qTile[qt + t] as number) * (kTile[kt + t] as number);
             madds += dk;
             s = dotRc * scale;
           }
@@ -175,7 +194,8 @@ export function flashAttentionTiled(q: Matrix, k: Matrix, v: Matrix, options: Fl
           const p = Math.exp((scores[r * bcEff + c] as number) - mNew);
           if (p === 0) continue; // masked (or underflowed) keys contribute nothing
           sum += p;
-          for (let t = 0, vt = c * dv; t < dv; t++) o[t] = (o[t] as number) + p * (vTile[vt + t] as number);
+          for (let t = 0, vt = c * dv; t < dv; t++)
+            o[t] = (o[t] as number) + p * (vTile[vt + t] as number);
           madds += dv;
         }
         rowSum[r] = alpha * (rowSum[r] as number) + sum;
@@ -198,7 +218,13 @@ export function flashAttentionTiled(q: Matrix, k: Matrix, v: Matrix, options: Fl
  * allocations counted as 'floats': the [n, m] weight matrix, the [n, d_v] output and one logits
  * row of length m (read off that implementation). Returns the output only, like `flashAttention`.
  */
-export function naiveAttention(q: Matrix, k: Matrix, v: Matrix, options: Pick<FlashAttentionOptions, 'causal' | 'keyPadding' | 'scale'> = {}, counter?: Counter): Matrix {
+export function naiveAttention(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: Pick<FlashAttentionOptions, 'causal' | 'keyPadding' | 'scale'> = {},
+  counter?: Counter,
+): Matrix {
   assertOptionalCounter('counter', counter);
   const { output, weights } = attentionMasked(q, k, v, options, counter);
   counter?.add('floats', weights.data.length + output.data.length + k.rows);
@@ -207,13 +233,31 @@ export function naiveAttention(q: Matrix, k: Matrix, v: Matrix, options: Pick<Fl
 
 /** Floats `naiveAttention` allocates for n queries, m keys and width d_v: n m + n d_v + m. */
 export function naiveAttentionFloats(n: number, m: number, dv: number): number {
-  for (const [name, x] of [['n', n], ['m', m], ['dv', dv]] as const) assertInteger(name, x, { min: 0, max: 2 ** 31 });
+  for (const [name, x] of [
+    ['n', n],
+    ['m', m],
+    ['dv', dv],
+  ] as const)
+    assertInteger(name, x, { min: 0, max: 2 ** 31 });
   return n * m + n * dv + m;
 }
 
 /** Floats `flashAttentionTiled` allocates: n d_v + B_r (2 + d_k) + B_c (d_k + d_v) + B_r B_c (blocks clipped to n and m). */
-export function flashAttentionFloats(n: number, m: number, dk: number, dv: number, queryBlock = 64, keyBlock = 64): number {
-  for (const [name, x] of [['n', n], ['m', m], ['dk', dk], ['dv', dv]] as const) assertInteger(name, x, { min: 0, max: 2 ** 31 });
+export function flashAttentionFloats(
+  n: number,
+  m: number,
+  dk: number,
+  dv: number,
+  queryBlock = 64,
+  keyBlock = 64,
+): number {
+  for (const [name, x] of [
+    ['n', n],
+    ['m', m],
+    ['dk', dk],
+    ['dv', dv],
+  ] as const)
+    assertInteger(name, x, { min: 0, max: 2 ** 31 });
   assertInteger('queryBlock', queryBlock, { min: 1, max: 2 ** 31 });
   assertInteger('keyBlock', keyBlock, { min: 1, max: 2 ** 31 });
   const br = Math.max(1, Math.min(queryBlock, n));
@@ -240,30 +284,54 @@ export interface FlashAttentionTfOptions {
  * a running max, sum and output as tensors, updated key block by key block; the mask ([n, m],
  * [1, m] or [n, 1], bool) is sliced per tile. The oracle for `flashAttentionTiled`.
  */
-export function flashAttentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: FlashAttentionTfOptions = {}): Tensor {
+export function flashAttentionTf(
+  tf: Tf,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: FlashAttentionTfOptions = {},
+): Tensor {
   assertTf('tf', tf);
-  for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
+  for (const [name, t] of [
+    ['q', q],
+    ['k', k],
+    ['v', v],
+  ] as const) {
     assertTensor(name, t, 2);
   }
-  assertObject('options', options as unknown, 'an options object { mask?, scale?, queryBlock?, keyBlock? }');
+  assertObject(
+    'options',
+    options as unknown,
+    'an options object { mask?, scale?, queryBlock?, keyBlock? }',
+  );
   const [n, dk] = q.shape as [number, number];
   const [m] = k.shape as [number, number];
   const dv = v.shape[1] as number;
-  if (k.shape[1] !== dk) throw new ArgumentError('k', k, `d_k = ${dk} columns like q`, `shape [${k.shape.join(', ')}]`);
-  if (v.shape[0] !== m) throw new ArgumentError('v', v, `m = ${m} rows like k`, `shape [${v.shape.join(', ')}]`);
+  if (k.shape[1] !== dk)
+    throw new ArgumentError('k', k, `d_k = ${dk} columns like q`, `shape [${k.shape.join(', ')}]`);
+  if (v.shape[0] !== m)
+    throw new ArgumentError('v', v, `m = ${m} rows like k`, `shape [${v.shape.join(', ')}]`);
   if (dk === 0) throw new ArgumentError('q', q, 'd_k >= 1', `shape [${q.shape.join(', ')}]`);
   const { mask, scale = 1 / Math.sqrt(dk), queryBlock = 64, keyBlock = 64 } = options;
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new ArgumentError('scale', scale, 'a finite number');
+  if (typeof scale !== 'number' || !Number.isFinite(scale))
+    throw new ArgumentError('scale', scale, 'a finite number');
   assertInteger('queryBlock', queryBlock, { min: 1 });
   assertInteger('keyBlock', keyBlock, { min: 1 });
   if (mask !== undefined) assertVisible('mask', mask, [n, m]);
   return tf.tidy(() => {
     // the mask as [n or 1, m or 1], sliced per tile along the axes it has
-    const mask2 = mask === undefined ? undefined : tf.reshape(mask, [...Array(2 - mask.rank).fill(1), ...mask.shape]);
+    const mask2 =
+      mask === undefined
+        ? undefined
+        : tf.reshape(mask, [...Array(2 - mask.rank).fill(1), ...mask.shape]);
     const tileOf = (i0: number, rows: number, j0: number, cols: number) => {
       if (mask2 === undefined) return undefined;
       const [mr, mc] = mask2.shape as [number, number];
-      return tf.slice(mask2, [mr === 1 ? 0 : i0, mc === 1 ? 0 : j0], [mr === 1 ? 1 : rows, mc === 1 ? 1 : cols]);
+      return tf.slice(
+        mask2,
+        [mr === 1 ? 0 : i0, mc === 1 ? 0 : j0],
+        [mr === 1 ? 1 : rows, mc === 1 ? 1 : cols],
+      );
     };
     const qs = tf.mul(q, tf.scalar(scale));
     const blocks: Tensor[] = [];
@@ -278,7 +346,8 @@ export function flashAttentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, option
         // S = Q_i K_j^T * scale, masked to -Infinity: [rows, cols]
         const scores = tf.matMul(qi, tf.slice(k, [j0, 0], [cols, -1]), false, true);
         const tile = tileOf(i0, rows, j0, cols);
-        const s = tile === undefined ? scores : tf.where(tile, scores, tf.scalar(Number.NEGATIVE_INFINITY));
+        const s =
+          tile === undefined ? scores : tf.where(tile, scores, tf.scalar(Number.NEGATIVE_INFINITY));
         const newMax = tf.maximum(runMax, tf.max(s, 1, true));
         // rows still fully masked keep max -Infinity: use 0 as the shift there so no exp(-inf - -inf) = NaN
         const shift = tf.where(tf.isFinite(newMax), newMax, tf.zerosLike(newMax));
@@ -296,15 +365,37 @@ export function flashAttentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, option
 }
 
 /** `flashAttentionTiled(...)` computed by `flashAttentionTf` in float32 (the Matrix-level wrapper). */
-export async function flashAttentionTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: FlashAttentionOptions = {}): Promise<Matrix> {
+export async function flashAttentionTfMatrix(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: FlashAttentionOptions = {},
+): Promise<Matrix> {
   const { n, m, scale, causal, keyPadding, br, bc } = assertFlashInputs(q, k, v, options);
-  return onMatrices((tf, qT, kT, vT) => {
-    const masks: Tensor[] = [];
-    if (causal) masks.push(causalMaskTf(tf, n, m));
-    if (keyPadding) masks.push(paddingMaskTf(tf, keyPadding.map((p) => p === true)));
-    const mask = masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
-    return flashAttentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, { scale, queryBlock: br, keyBlock: bc, ...(mask && { mask }) });
-  }, q, k, v);
+  return onMatrices(
+    (tf, qT, kT, vT) => {
+      const masks: Tensor[] = [];
+      if (causal) masks.push(causalMaskTf(tf, n, m));
+      if (keyPadding)
+        masks.push(
+          paddingMaskTf(
+            tf,
+            keyPadding.map((p) => p === true),
+          ),
+        );
+      const mask =
+        masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
+      return flashAttentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, {
+        scale,
+        queryBlock: br,
+        keyBlock: bc,
+        ...(mask && { mask }),
+      });
+    },
+    q,
+    k,
+    v,
+  );
 }
 
 // ---- Pitfalls: common wrong answers, kept to be rejected ----
@@ -313,7 +404,12 @@ export async function flashAttentionTfMatrix(q: Matrix, k: Matrix, v: Matrix, op
  * Pitfall: the online softmax without the exp(m_old - m_new) rescaling of the running sum and
  * output when a later block raises the max. Right only when the max never grows after block one.
  */
-export function pitfallOnlineSoftmaxWithoutRescale(q: Matrix, k: Matrix, v: Matrix, blockSize = 64): Matrix {
+export function pitfallOnlineSoftmaxWithoutRescale(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  blockSize = 64,
+): Matrix {
   const { n, m, dk, dv, scale } = assertAttentionInputs(q, k, v);
   assertInteger('blockSize', blockSize, { min: 1 });
   const output = matrix(n, dv);
@@ -329,7 +425,8 @@ export function pitfallOnlineSoftmaxWithoutRescale(q: Matrix, k: Matrix, v: Matr
       s.forEach((sj, t) => {
         const p = Math.exp(sj - mNew);
         sum += p;
-        for (let c = 0; c < dv; c++) o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
+        for (let c = 0; c < dv; c++)
+          o[c] = (o[c] as number) + p * (v.data[(j0 + t) * dv + c] as number);
       });
       max = mNew;
     }

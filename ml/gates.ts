@@ -23,7 +23,14 @@
  */
 import { ArgumentError, ArgumentTypeError } from '../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
-import { assertMatrix, matmulTransposed, matrix, rowOf, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  assertMatrix,
+  matmulTransposed,
+  matrix,
+  rowOf,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertTensor, assertTf, type Tensor, type Tensor2D, type Tf } from '../core/backend.js';
 import { maskedSoftmaxTf, rowEntropies, softmaxRows } from './softmax.js';
 
@@ -54,33 +61,66 @@ interface Shape2d {
 }
 
 const shapeText = (s: Shape2d) => `[${s.rows}, ${s.cols}]`;
-const tensorShape = (t: Tensor): Shape2d => ({ rows: t.shape[0] as number, cols: t.shape[1] as number });
+const tensorShape = (t: Tensor): Shape2d => ({
+  rows: t.shape[0] as number,
+  cols: t.shape[1] as number,
+});
 
 /** Throws unless a gate of shape [E, d] can score inputs [B, d]: E >= 1 and the widths agree. */
 function assertGateShape(x: Shape2d, gate: Shape2d, xValue: unknown, gateValue: unknown): void {
   if (gate.rows === 0) {
-    throw new ArgumentError('gate', gateValue, 'at least one expert (one row of W_g per expert)', `shape ${shapeText(gate)}`);
+    throw new ArgumentError(
+      'gate',
+      gateValue,
+      'at least one expert (one row of W_g per expert)',
+      `shape ${shapeText(gate)}`,
+    );
   }
   if (x.cols !== gate.cols) {
-    throw new ArgumentError('x', xValue, `${gate.cols} columns, the input width of gate ${shapeText(gate)}`, `shape ${shapeText(x)}`);
+    throw new ArgumentError(
+      'x',
+      xValue,
+      `${gate.cols} columns, the input width of gate ${shapeText(gate)}`,
+      `shape ${shapeText(x)}`,
+    );
   }
 }
 
 /** Throws unless `experts` is an array of E outputs of one shape [B, d_e] for weights [B, E]. */
-function assertExpertShapes(weights: Shape2d, expertsValue: unknown, shapeOfExpert: (e: unknown, i: number) => Shape2d): void {
-  if (!Array.isArray(expertsValue)) throw new ArgumentTypeError('experts', expertsValue, 'an array of expert outputs');
-  if (expertsValue.length === 0) throw new ArgumentError('experts', expertsValue, 'at least one expert output');
+function assertExpertShapes(
+  weights: Shape2d,
+  expertsValue: unknown,
+  shapeOfExpert: (e: unknown, i: number) => Shape2d,
+): void {
+  if (!Array.isArray(expertsValue))
+    throw new ArgumentTypeError('experts', expertsValue, 'an array of expert outputs');
+  if (expertsValue.length === 0)
+    throw new ArgumentError('experts', expertsValue, 'at least one expert output');
   if (expertsValue.length !== weights.cols) {
-    throw new ArgumentError('experts', expertsValue, `${weights.cols} expert outputs, one per gate weight column of ${shapeText(weights)}`);
+    throw new ArgumentError(
+      'experts',
+      expertsValue,
+      `${weights.cols} expert outputs, one per gate weight column of ${shapeText(weights)}`,
+    );
   }
   const shapes = expertsValue.map(shapeOfExpert);
   const first = shapes[0] as Shape2d;
   if (first.rows !== weights.rows) {
-    throw new ArgumentError('experts[0]', expertsValue[0], `${weights.rows} rows, one per input like the gate weights ${shapeText(weights)}`, `shape ${shapeText(first)}`);
+    throw new ArgumentError(
+      'experts[0]',
+      expertsValue[0],
+      `${weights.rows} rows, one per input like the gate weights ${shapeText(weights)}`,
+      `shape ${shapeText(first)}`,
+    );
   }
   shapes.forEach((e, i) => {
     if (e.rows !== first.rows || e.cols !== first.cols) {
-      throw new ArgumentError(`experts[${i}]`, expertsValue[i], `shape ${shapeText(first)} like experts[0]`, `shape ${shapeText(e)}`);
+      throw new ArgumentError(
+        `experts[${i}]`,
+        expertsValue[i],
+        `shape ${shapeText(first)} like experts[0]`,
+        `shape ${shapeText(e)}`,
+      );
     }
   });
 }
@@ -151,7 +191,12 @@ export function mixExpertsTf(tf: Tf, weights: Tensor, experts: readonly Tensor[]
  * The softmax gate on tfjs tensors (float32), for models that train; valid inside `tf.tidy`.
  * Composed of `gateWeightsTf` and `mixExpertsTf`; checks the same shapes as `softmaxGate`.
  */
-export function softmaxGateTf(tf: Tf, x: Tensor, gate: Tensor, experts: readonly Tensor[]): { weights: Tensor2D; output: Tensor2D } {
+export function softmaxGateTf(
+  tf: Tf,
+  x: Tensor,
+  gate: Tensor,
+  experts: readonly Tensor[],
+): { weights: Tensor2D; output: Tensor2D } {
   const weights = gateWeightsTf(tf, x, gate);
   return { weights, output: mixExpertsTf(tf, weights, experts) };
 }
@@ -164,11 +209,13 @@ export function gateEntropies(weights: Matrix): number[] {
 /** The mean gate distribution over a batch: [E] weights that still sum to 1. */
 export function meanGate(weights: Matrix): Float64Array {
   assertMatrix('weights', weights);
-  if (weights.rows === 0) throw new ArgumentError('weights', weights, 'at least one row', `shape ${shapeOf(weights)}`);
+  if (weights.rows === 0)
+    throw new ArgumentError('weights', weights, 'at least one row', `shape ${shapeOf(weights)}`);
   const out = new Float64Array(weights.cols);
   for (let i = 0; i < weights.rows; i++) {
     const row = rowOf(weights, i);
-    for (let e = 0; e < weights.cols; e++) out[e] = (out[e] as number) + (row[e] as number) / weights.rows;
+    for (let e = 0; e < weights.cols; e++)
+      out[e] = (out[e] as number) + (row[e] as number) / weights.rows;
   }
   return out;
 }
@@ -177,7 +224,11 @@ export function meanGate(weights: Matrix): Float64Array {
  * Pitfall: normalizes the scores by their plain sum instead of a softmax, weights_e = s_e / sum_j s_j;
  * scores can be negative (so can the weights) or sum to about zero (the weights blow up).
  */
-export function pitfallSumNormalizedGate(x: Matrix, gate: Matrix, experts: readonly Matrix[]): GateResult {
+export function pitfallSumNormalizedGate(
+  x: Matrix,
+  gate: Matrix,
+  experts: readonly Matrix[],
+): GateResult {
   const logits = gateLogits(x, gate);
   const weights = matrix(logits.rows, logits.cols);
   for (let i = 0; i < logits.rows; i++) {

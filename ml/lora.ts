@@ -34,12 +34,34 @@
  *   const layer = initLora(randomMatrix(3, 4, rng(1)), { r: 2, alpha: 4 }, rng(2)); // B = 0
  *   loraForward(layer, x)   // equals x W^T exactly until B is trained
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertFinite, assertInteger, assertObject } from '../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertFinite,
+  assertInteger,
+  assertObject,
+} from '../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
-import { assertMatrix, matmul, matmulTransposed, matrix, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  assertMatrix,
+  matmul,
+  matmulTransposed,
+  matrix,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertRng, type Rng } from '../core/random.js';
 import type { Scalar } from '@tensorflow/tfjs';
-import { assertTensor, assertTf, onMatrices, tensorBackend, toTensor2d, type Tensor, type Tf } from '../core/backend.js';
+import {
+  assertTensor,
+  assertTf,
+  onMatrices,
+  tensorBackend,
+  toTensor2d,
+  type Tensor,
+  type Tf,
+} from '../core/backend.js';
 
 /**
  * The adapted layer on a batch of row vectors x [n, d_in] -> [n, d_out]: the row form of
@@ -94,20 +116,38 @@ export function assertLoraLayer(layer: unknown): { dIn: number; dOut: number; sc
   assertMatrix('a', a);
   assertMatrix('b', b);
   if (a.rows !== r || a.cols !== w.cols) {
-    throw new ArgumentError('a', a, `shape [${r}, ${w.cols}] (r x d_in, d_in from w ${shapeOf(w)})`, `shape ${shapeOf(a)}`);
+    throw new ArgumentError(
+      'a',
+      a,
+      `shape [${r}, ${w.cols}] (r x d_in, d_in from w ${shapeOf(w)})`,
+      `shape ${shapeOf(a)}`,
+    );
   }
   if (b.rows !== w.rows || b.cols !== r) {
-    throw new ArgumentError('b', b, `shape [${w.rows}, ${r}] (d_out x r, d_out from w ${shapeOf(w)})`, `shape ${shapeOf(b)}`);
+    throw new ArgumentError(
+      'b',
+      b,
+      `shape [${w.rows}, ${r}] (d_out x r, d_out from w ${shapeOf(w)})`,
+      `shape ${shapeOf(b)}`,
+    );
   }
   return { dIn: w.cols, dOut: w.rows, scale: alpha / r };
 }
 
 /** The layer's checks plus x [n, d_in]; bounds the work of one forward. */
-function assertLoraInput(layer: LoraLayer, x: Matrix): { dIn: number; dOut: number; scale: number } {
+function assertLoraInput(
+  layer: LoraLayer,
+  x: Matrix,
+): { dIn: number; dOut: number; scale: number } {
   const shape = assertLoraLayer(layer);
   assertMatrix('x', x);
   if (x.cols !== shape.dIn) {
-    throw new ArgumentError('x', x, `d_in = ${shape.dIn} columns like w ${shapeOf(layer.w)}`, `shape ${shapeOf(x)}`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `d_in = ${shape.dIn} columns like w ${shapeOf(layer.w)}`,
+      `shape ${shapeOf(x)}`,
+    );
   }
   if (x.rows * shape.dIn * (shape.dOut + layer.r) > MAX_WORK) {
     throw new ArgumentError('x', x, `n d_in (d_out + r) <= ${MAX_WORK}`, `shape ${shapeOf(x)}`);
@@ -137,8 +177,10 @@ export function initLora(w: Matrix, options: LoraOptions, rng: Rng): LoraLayer {
   assertRank(r);
   assertFinite('alpha', alpha);
   assertRng('rng', rng);
-  if (w.rows === 0 || w.cols === 0) throw new ArgumentError('w', w, 'a non-empty matrix', `shape ${shapeOf(w)}`);
-  if (r * (w.rows + w.cols) > MAX_WORK) throw new ArgumentError('r', r, `r (d_in + d_out) <= ${MAX_WORK}`);
+  if (w.rows === 0 || w.cols === 0)
+    throw new ArgumentError('w', w, 'a non-empty matrix', `shape ${shapeOf(w)}`);
+  if (r * (w.rows + w.cols) > MAX_WORK)
+    throw new ArgumentError('r', r, `r (d_in + d_out) <= ${MAX_WORK}`);
   const bound = 1 / Math.sqrt(w.cols);
   const a = matrix(r, w.cols);
   for (let i = 0; i < a.data.length; i++) a.data[i] = (2 * rng.uniform() - 1) * bound;
@@ -148,7 +190,8 @@ export function initLora(w: Matrix, options: LoraOptions, rng: Rng): LoraLayer {
 /** ΔW = (alpha / r) B A, [d_out, r] x [r, d_in] -> [d_out, d_in]: the update merging adds to W. */
 export function loraDelta(layer: LoraLayer): Matrix {
   const { dIn, dOut, scale } = assertLoraLayer(layer);
-  if (dIn * dOut * layer.r > MAX_WORK) throw new ArgumentError('layer', layer, `d_in d_out r <= ${MAX_WORK}`);
+  if (dIn * dOut * layer.r > MAX_WORK)
+    throw new ArgumentError('layer', layer, `d_in d_out r <= ${MAX_WORK}`);
   const delta = matmul(layer.b, layer.a);
   for (let i = 0; i < delta.data.length; i++) delta.data[i] = scale * delta.data[i]!;
   return delta;
@@ -158,7 +201,12 @@ export function loraDelta(layer: LoraLayer): Matrix {
 export function mergeLora(layer: LoraLayer): LoraLayer {
   assertLoraLayer(layer);
   if (layer.merged) {
-    throw new ArgumentError('layer', layer, 'an unmerged layer (merging twice would add B A twice)', 'a merged layer');
+    throw new ArgumentError(
+      'layer',
+      layer,
+      'an unmerged layer (merging twice would add B A twice)',
+      'a merged layer',
+    );
   }
   const delta = loraDelta(layer);
   const w = matrix(layer.w.rows, layer.w.cols, layer.w.data);
@@ -221,7 +269,10 @@ export interface TransformerConfig {
 }
 
 /** The shapes of every adapted matrix of a model: `layers` copies of each target. */
-export function adaptedShapes(config: TransformerConfig, targets: readonly LoraTarget[]): LinearShape[] {
+export function adaptedShapes(
+  config: TransformerConfig,
+  targets: readonly LoraTarget[],
+): LinearShape[] {
   const given: unknown = config;
   assertObject('config', given, 'a model config { layers, dModel, dFf?, dKv? }');
   assertInteger('config.layers', config.layers, { min: 1, max: 10_000 });
@@ -240,7 +291,11 @@ export function adaptedShapes(config: TransformerConfig, targets: readonly LoraT
     down: { name: 'W_down', dIn: dFf, dOut: d },
   };
   if (!Array.isArray(targets) || targets.length === 0 || targets.length > 64) {
-    throw new ArgumentError('targets', targets, `a non-empty array of ${Object.keys(one).join(', ')}`);
+    throw new ArgumentError(
+      'targets',
+      targets,
+      `a non-empty array of ${Object.keys(one).join(', ')}`,
+    );
   }
   targets.forEach((t) => {
     if (typeof t !== 'string' || !Object.hasOwn(one, t)) {
@@ -273,21 +328,36 @@ export function formatMillions(count: number): string {
  * x W^T + scale (x A^T) B^T, [n, d_out]. Pass the merged W' and b = undefined for a merged layer.
  * Synchronous, valid inside tf.tidy.
  */
-export function loraForwardTf(tf: Tf, x: Tensor, w: Tensor, a?: Tensor, b?: Tensor, scale = 1): Tensor {
+export function loraForwardTf(
+  tf: Tf,
+  x: Tensor,
+  w: Tensor,
+  a?: Tensor,
+  b?: Tensor,
+  scale = 1,
+): Tensor {
   assertTf('tf', tf);
   assertTensor('x', x, 2);
   assertTensor('w', w, 2);
   assertFinite('scale', scale);
   const [dOut, dIn] = w.shape as [number, number];
-  if (x.shape[1] !== dIn) throw new ArgumentError('x', x, `d_in = ${dIn} columns like w [${dOut}, ${dIn}]`, `shape [${x.shape.join(', ')}]`);
+  if (x.shape[1] !== dIn)
+    throw new ArgumentError(
+      'x',
+      x,
+      `d_in = ${dIn} columns like w [${dOut}, ${dIn}]`,
+      `shape [${x.shape.join(', ')}]`,
+    );
   // base: [n, d_in] x [d_in, d_out]
   const base = tf.matMul(x, w, false, true);
   if (a === undefined && b === undefined) return base;
   assertTensor('a', a, 2);
   assertTensor('b', b, 2);
   const r = a.shape[0] as number;
-  if (a.shape[1] !== dIn) throw new ArgumentError('a', a, `shape [r, ${dIn}]`, `shape [${a.shape.join(', ')}]`);
-  if (b.shape[0] !== dOut || b.shape[1] !== r) throw new ArgumentError('b', b, `shape [${dOut}, ${r}]`, `shape [${b.shape.join(', ')}]`);
+  if (a.shape[1] !== dIn)
+    throw new ArgumentError('a', a, `shape [r, ${dIn}]`, `shape [${a.shape.join(', ')}]`);
+  if (b.shape[0] !== dOut || b.shape[1] !== r)
+    throw new ArgumentError('b', b, `shape [${dOut}, ${r}]`, `shape [${b.shape.join(', ')}]`);
   // update: [n, d_in] x [d_in, r] x [r, d_out], scaled by alpha / r
   const update = tf.matMul(tf.matMul(x, a, false, true), b, false, true);
   return tf.add(base, tf.mul(update, scale));
@@ -297,7 +367,13 @@ export function loraForwardTf(tf: Tf, x: Tensor, w: Tensor, a?: Tensor, b?: Tens
 export async function loraForwardTfMatrix(layer: LoraLayer, x: Matrix): Promise<Matrix> {
   const { scale } = assertLoraInput(layer, x);
   if (layer.merged) return onMatrices((tf, xt, wt) => loraForwardTf(tf, xt, wt), x, layer.w);
-  return onMatrices((tf, xt, wt, at, bt) => loraForwardTf(tf, xt, wt, at, bt, scale), x, layer.w, layer.a, layer.b);
+  return onMatrices(
+    (tf, xt, wt, at, bt) => loraForwardTf(tf, xt, wt, at, bt, scale),
+    x,
+    layer.w,
+    layer.a,
+    layer.b,
+  );
 }
 
 export interface LowRankFitOptions {
@@ -319,7 +395,12 @@ export interface LowRankFit {
  * ||target||_F^2 (alpha = r), the adapted layer's squared output error on isotropic inputs. The best
  * possible value is the Eckart-Young tail sqrt(sum_{i > r} sigma_i^2 / sum_i sigma_i^2).
  */
-export async function fitLowRankUpdate(target: Matrix, r: number, rng: Rng, options: LowRankFitOptions = {}): Promise<LowRankFit> {
+export async function fitLowRankUpdate(
+  target: Matrix,
+  r: number,
+  rng: Rng,
+  options: LowRankFitOptions = {},
+): Promise<LowRankFit> {
   assertMatrix('target', target);
   assertRank(r);
   assertRng('rng', rng);
@@ -329,7 +410,8 @@ export async function fitLowRankUpdate(target: Matrix, r: number, rng: Rng, opti
   assertInteger('steps', steps, { min: 1, max: 100_000 });
   assertFinite('learningRate', learningRate);
   const targetNorm2 = target.data.reduce((s, x) => s + x * x, 0);
-  if (targetNorm2 === 0 || !Number.isFinite(targetNorm2)) throw new ArgumentError('target', target, 'a non-zero update');
+  if (targetNorm2 === 0 || !Number.isFinite(targetNorm2))
+    throw new ArgumentError('target', target, 'a non-zero update');
   if (steps * target.rows * target.cols * r > MAX_WORK) {
     throw new ArgumentError('steps', steps, `steps d_out d_in r <= ${MAX_WORK}`);
   }
@@ -361,10 +443,17 @@ export function numericalRank(m: Matrix, relTol = 1e-9): number {
   if (relTol < 0) throw new ArgumentError('relTol', relTol, 'a tolerance >= 0');
   const { rows, cols } = m;
   if (rows * cols * Math.min(rows, cols) > MAX_WORK) {
-    throw new ArgumentError('m', m, `rows cols min(rows, cols) <= ${MAX_WORK}`, `shape ${shapeOf(m)}`);
+    throw new ArgumentError(
+      'm',
+      m,
+      `rows cols min(rows, cols) <= ${MAX_WORK}`,
+      `shape ${shapeOf(m)}`,
+    );
   }
   // columns as separate vectors
-  const v = Array.from({ length: cols }, (_, j) => Float64Array.from({ length: rows }, (_, i) => m.data[i * cols + j] as number));
+  const v = Array.from({ length: cols }, (_, j) =>
+    Float64Array.from({ length: rows }, (_, i) => m.data[i * cols + j] as number),
+  );
   const norm = (x: Float64Array) => Math.sqrt(x.reduce((s, y) => s + y * y, 0));
   const scaleRef = Math.max(0, ...v.map(norm));
   if (scaleRef === 0) return 0;

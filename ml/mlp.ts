@@ -20,11 +20,34 @@
  *   mlpForward([layer], fromRows([[1, 2, 3]])); // [1, 2], every entry >= 0 (ReLU)
  */
 import type { Rank, Variable } from '@tensorflow/tfjs';
-import { ArgumentError, ArgumentTypeError, assertBoolean, assertFunction, assertInteger, assertObject } from '../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertBoolean,
+  assertFunction,
+  assertInteger,
+  assertObject,
+} from '../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
-import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  assertMatrix,
+  linear,
+  matrix,
+  randomMatrix,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertRng, type Rng } from '../core/random.js';
-import { assertTensor, assertTf, fromTensor2d, tensorBackend, toTensor2d, type Tensor, type Tensor2D, type Tf } from '../core/backend.js';
+import {
+  assertTensor,
+  assertTf,
+  fromTensor2d,
+  tensorBackend,
+  toTensor2d,
+  type Tensor,
+  type Tensor2D,
+  type Tf,
+} from '../core/backend.js';
 
 /** One dense layer: weight [d_out, d_in], bias [1, d_out]. `T` is Matrix from scratch, Tensor2D in tfjs. */
 export interface Dense<T = Matrix> {
@@ -45,7 +68,13 @@ export function mlpForward(
 }
 
 /** x W^T + b, then ReLU if asked. x [B, d_in] -> [B, d_out]. */
-export function denseForward(layer: Dense, x: Matrix, relu: boolean, name = 'layer', counter?: Counter): Matrix {
+export function denseForward(
+  layer: Dense,
+  x: Matrix,
+  relu: boolean,
+  name = 'layer',
+  counter?: Counter,
+): Matrix {
   assertObject(name, layer, 'a dense layer { weight, bias }');
   assertMatrix('x', x);
   assertMatrix(`${name}.weight`, layer.weight);
@@ -54,15 +83,26 @@ export function denseForward(layer: Dense, x: Matrix, relu: boolean, name = 'lay
   assertOptionalCounter('counter', counter);
   const { weight, bias } = layer;
   if (x.cols !== weight.cols) {
-    throw new ArgumentError('x', x, `${weight.cols} columns, the input width of ${name}.weight ${shapeOf(weight)}`, `shape ${shapeOf(x)}`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `${weight.cols} columns, the input width of ${name}.weight ${shapeOf(weight)}`,
+      `shape ${shapeOf(x)}`,
+    );
   }
   if (bias.rows !== 1 || bias.cols !== weight.rows) {
-    throw new ArgumentError(`${name}.bias`, bias, `shape [1, ${weight.rows}]`, `shape ${shapeOf(bias)}`);
+    throw new ArgumentError(
+      `${name}.bias`,
+      bias,
+      `shape [1, ${weight.rows}]`,
+      `shape ${shapeOf(bias)}`,
+    );
   }
   // y = x W^T + b: [B, d_in] x [d_in, d_out] -> [B, d_out]
   const out = linear(x, weight, bias.data, undefined, `${name}.weight`);
   counter?.add('madds', x.rows * weight.cols * weight.rows);
-  if (relu) for (let i = 0; i < out.data.length; i++) out.data[i] = Math.max(0, out.data[i] as number);
+  if (relu)
+    for (let i = 0; i < out.data.length; i++) out.data[i] = Math.max(0, out.data[i] as number);
   return out;
 }
 
@@ -74,7 +114,8 @@ export function glorotUniform(rows: number, cols: number, rng: Rng): Matrix {
   assertInteger('rows', rows, { min: 1 });
   assertInteger('cols', cols, { min: 1 });
   assertRng('rng', rng);
-  if (rows * cols > MAX_ENTRIES) throw new ArgumentError('rows', rows, `rows * cols <= ${MAX_ENTRIES} (cols = ${cols})`);
+  if (rows * cols > MAX_ENTRIES)
+    throw new ArgumentError('rows', rows, `rows * cols <= ${MAX_ENTRIES} (cols = ${cols})`);
   const limit = Math.sqrt(6 / (rows + cols));
   return randomMatrix(rows, cols, rng, () => (2 * rng.uniform() - 1) * limit);
 }
@@ -89,7 +130,8 @@ export function initDense(dIn: number, dOut: number, rng: Rng): Dense {
 /** Layers dIn -> units[0] -> units[1] -> ... (an empty `units` gives no layer: the identity). */
 export function initMlp(dIn: number, units: readonly number[], rng: Rng): Dense[] {
   assertInteger('dIn', dIn, { min: 1 });
-  if (!Array.isArray(units)) throw new ArgumentTypeError('units', units, 'an array of layer widths');
+  if (!Array.isArray(units))
+    throw new ArgumentTypeError('units', units, 'an array of layer widths');
   assertRng('rng', rng);
   units.forEach((u, i) => assertInteger(`units[${i}]`, u, { min: 1 }));
   const layers: Dense[] = [];
@@ -104,7 +146,8 @@ export function initMlp(dIn: number, units: readonly number[], rng: Rng): Dense[
 /** The output width of an MLP on inputs of width dIn. */
 export function mlpWidth(dIn: number, layers: readonly Dense[]): number {
   assertInteger('dIn', dIn, { min: 0 });
-  if (!Array.isArray(layers)) throw new ArgumentTypeError('layers', layers, 'an array of dense layers');
+  if (!Array.isArray(layers))
+    throw new ArgumentTypeError('layers', layers, 'an array of dense layers');
   if (layers.length === 0) return dIn;
   const last = layers.at(-1) as Dense;
   assertObject(`layers[${layers.length - 1}]`, last, 'a dense layer { weight, bias }');
@@ -127,7 +170,12 @@ export function denseForwardTf(tf: Tf, layer: Dense<Tensor>, x: Tensor, relu: bo
   assertBoolean('relu', relu);
   const [dOut, dIn] = layer.weight.shape;
   if (x.shape[1] !== dIn) {
-    throw new ArgumentError('x', x, `${dIn} columns, the input width of layer.weight [${dOut}, ${dIn}]`, `shape [${x.shape.join(', ')}]`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `${dIn} columns, the input width of layer.weight [${dOut}, ${dIn}]`,
+      `shape [${x.shape.join(', ')}]`,
+    );
   }
   // [B, d_in] x [d_in, d_out] + [1, d_out]
   const y = tf.add(tf.matMul(x as Tensor2D, layer.weight, false, true), layer.bias) as Tensor2D;
@@ -137,7 +185,8 @@ export function denseForwardTf(tf: Tf, layer: Dense<Tensor>, x: Tensor, relu: bo
 /** The tfjs twin of `mlpForward`: ReLU after every layer. */
 export function mlpForwardTf(tf: Tf, layers: readonly Dense<Tensor>[], x: Tensor): Tensor2D {
   assertTf('tf', tf);
-  if (!Array.isArray(layers)) throw new ArgumentTypeError('layers', layers, 'an array of dense layers');
+  if (!Array.isArray(layers))
+    throw new ArgumentTypeError('layers', layers, 'an array of dense layers');
   assertTensor('x', x, 2);
   return layers.reduce<Tensor2D>((h, layer) => denseForwardTf(tf, layer, h, true), x as Tensor2D);
 }
@@ -150,30 +199,50 @@ export async function mlpForwardTfMatrix(layers: readonly Dense[], x: Matrix): P
 }
 
 /** A tree of parameters: leaves are matrices (or tensors), inner nodes arrays and plain objects. */
-export type ParamTree<T> = T | undefined | readonly ParamTree<T>[] | { readonly [key: string]: ParamTree<T> };
+export type ParamTree<T> =
+  T | undefined | readonly ParamTree<T>[] | { readonly [key: string]: ParamTree<T> };
 
 /** Replaces every matrix type in a parameter tree type by `T` (Matrix -> Tensor2D). */
-export type Swap<P, T> = P extends Matrix ? T : P extends readonly (infer U)[] ? Swap<U, T>[] : P extends object ? { [K in keyof P]: Swap<P[K], T> } : P;
+export type Swap<P, T> = P extends Matrix
+  ? T
+  : P extends readonly (infer U)[]
+    ? Swap<U, T>[]
+    : P extends object
+      ? { [K in keyof P]: Swap<P[K], T> }
+      : P;
 
-const isMatrix = (v: unknown): v is Matrix => typeof v === 'object' && v !== null && (v as Matrix).data instanceof Float64Array;
+const isMatrix = (v: unknown): v is Matrix =>
+  typeof v === 'object' && v !== null && (v as Matrix).data instanceof Float64Array;
 
 /** Deeper than this, a parameter tree is a cycle or junk, not a model. */
 const MAX_DEPTH = 64;
 
 /** Maps every leaf of a parameter tree, keeping its shape (arrays stay arrays, objects objects). */
-export function mapParams<A, B>(tree: unknown, isLeaf: (v: unknown) => v is A, f: (leaf: A) => B): unknown {
+export function mapParams<A, B>(
+  tree: unknown,
+  isLeaf: (v: unknown) => v is A,
+  f: (leaf: A) => B,
+): unknown {
   assertFunction('isLeaf', isLeaf);
   assertFunction('f', f);
   return mapTree(tree, isLeaf, f, 0);
 }
 
-function mapTree<A, B>(tree: unknown, isLeaf: (v: unknown) => v is A, f: (leaf: A) => B, depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new ArgumentError('params', tree, `a tree at most ${MAX_DEPTH} levels deep (no cycles)`);
+function mapTree<A, B>(
+  tree: unknown,
+  isLeaf: (v: unknown) => v is A,
+  f: (leaf: A) => B,
+  depth: number,
+): unknown {
+  if (depth > MAX_DEPTH)
+    throw new ArgumentError('params', tree, `a tree at most ${MAX_DEPTH} levels deep (no cycles)`);
   if (tree === undefined) return undefined;
   if (isLeaf(tree)) return f(tree);
   if (Array.isArray(tree)) return tree.map((t) => mapTree(t, isLeaf, f, depth + 1));
   if (typeof tree === 'object' && tree !== null) {
-    return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, mapTree(v, isLeaf, f, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(tree).map(([k, v]) => [k, mapTree(v, isLeaf, f, depth + 1)]),
+    );
   }
   throw new ArgumentTypeError('params', tree, 'a tree of matrices, arrays and objects');
 }
@@ -206,13 +275,22 @@ export function toTensors<P>(tf: Tf, params: P): Swap<P, Tensor2D> {
 export function toVariables<P>(tf: Tf, params: P): Swap<P, Variable<Rank.R2>> {
   assertTf('tf', tf);
   assertParamTree(params);
-  return mapParams(params, isMatrix, (m) => tf.variable(toTensor2d(tf, m))) as Swap<P, Variable<Rank.R2>>;
+  return mapParams(params, isMatrix, (m) => tf.variable(toTensor2d(tf, m))) as Swap<
+    P,
+    Variable<Rank.R2>
+  >;
 }
 
-const isTensor = (v: unknown): v is Tensor2D => typeof v === 'object' && v !== null && typeof (v as Tensor2D).dataSync === 'function' && Array.isArray((v as Tensor2D).shape);
+const isTensor = (v: unknown): v is Tensor2D =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Tensor2D).dataSync === 'function' &&
+  Array.isArray((v as Tensor2D).shape);
 
 /** The values of a tree of tensors back as matrices (the tensors are disposed). */
-export async function fromVariables<P>(tree: Swap<P, Variable<Rank.R2>> | Swap<P, Tensor2D>): Promise<P> {
+export async function fromVariables<P>(
+  tree: Swap<P, Variable<Rank.R2>> | Swap<P, Tensor2D>,
+): Promise<P> {
   const tensors = leaves(tree, isTensor);
   const values = new Map<Tensor2D, Matrix>();
   for (const t of tensors) values.set(t, await fromTensor2d(t));

@@ -36,8 +36,23 @@
  *   // output [5, 8]; weights: 4 matrices [5, 5], one per query head
  *   mhaParamCount({ dModel: 512, numHeads: 8 })   // 1_048_576 = 4 * 512^2
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertFunction, assertInteger, assertObject, assertOptionalVector } from '../core/errors.js';
-import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertFunction,
+  assertInteger,
+  assertObject,
+  assertOptionalVector,
+} from '../core/errors.js';
+import {
+  assertMatrix,
+  linear,
+  matrix,
+  randomMatrix,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { assertRng, type Rng } from '../core/random.js';
 import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
@@ -143,24 +158,44 @@ export function multiHeadAttention(x: Matrix, weights: MhaWeights, config: MhaCo
 
 /** Throws if a textbook function got a fourth argument: options belong to the engineered one. */
 function assertNoOptions(count: number, alternative: string): void {
-  if (count > 3) throw new ArgumentError('options', count, `no options here: use ${alternative} for masks and hooks`);
+  if (count > 3)
+    throw new ArgumentError(
+      'options',
+      count,
+      `no options here: use ${alternative} for masks and hooks`,
+    );
 }
 
 /** Validates x, the weights, the config and the options; returns the sizes and the key source. */
 function assertMhaInputs(x: Matrix, weights: MhaWeights, config: MhaConfig, options: MhaOptions) {
   const dims = mhaDims(weights, config);
   assertMatrix('x', x);
-  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, context?, transformQK? }');
+  assertObject(
+    'options',
+    options as unknown,
+    'an options object { causal?, keyPadding?, context?, transformQK? }',
+  );
   const { context, transformQK } = options;
   if (context !== undefined) assertMatrix('context', context);
   const source = context ?? x;
   if (x.cols !== dims.dModel) {
-    throw new ArgumentError('x', x, `d_model = ${dims.dModel} columns like wq ${shapeOf(weights.wq)}`, `shape ${shapeOf(x)}`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `d_model = ${dims.dModel} columns like wq ${shapeOf(weights.wq)}`,
+      `shape ${shapeOf(x)}`,
+    );
   }
   if (source.cols !== dims.dModel) {
-    throw new ArgumentError('context', source, `d_model = ${dims.dModel} columns like x ${shapeOf(x)}`, `shape ${shapeOf(source)}`);
+    throw new ArgumentError(
+      'context',
+      source,
+      `d_model = ${dims.dModel} columns like x ${shapeOf(x)}`,
+      `shape ${shapeOf(source)}`,
+    );
   }
-  if (transformQK !== undefined) assertFunction('transformQK', transformQK as unknown, 'a function (x, role, head) => Matrix');
+  if (transformQK !== undefined)
+    assertFunction('transformQK', transformQK as unknown, 'a function (x, role, head) => Matrix');
   return { ...dims, source };
 }
 
@@ -169,7 +204,13 @@ function assertMhaInputs(x: Matrix, weights: MhaWeights, config: MhaConfig, opti
  * cross-attention (`context`), the per-head hook `transformQK` (RoPE) and a Counter of
  * multiply-adds ('madds'). Equal to `multiHeadAttention` with no options.
  */
-export function multiHeadAttentionMasked(x: Matrix, weights: MhaWeights, config: MhaConfig, options: MhaOptions = {}, counter?: Counter): MhaResult {
+export function multiHeadAttentionMasked(
+  x: Matrix,
+  weights: MhaWeights,
+  config: MhaConfig,
+  options: MhaOptions = {},
+  counter?: Counter,
+): MhaResult {
   const { numHeads, numKvHeads, source } = assertMhaInputs(x, weights, config, options);
   assertOptionalCounter('counter', counter);
   const { transformQK } = options;
@@ -183,7 +224,12 @@ export function multiHeadAttentionMasked(x: Matrix, weights: MhaWeights, config:
         const out = transformQK(head, role, i);
         if (out?.rows !== head.rows || out.cols !== head.cols) {
           const shown = out?.rows === undefined ? undefined : `shape ${shapeOf(out)}`;
-          throw new ArgumentError('transformQK', out, `a ${role} head of shape ${shapeOf(head)}`, shown);
+          throw new ArgumentError(
+            'transformQK',
+            out,
+            `a ${role} head of shape ${shapeOf(head)}`,
+            shown,
+          );
         }
         return out;
       });
@@ -192,7 +238,10 @@ export function multiHeadAttentionMasked(x: Matrix, weights: MhaWeights, config:
   }
   // per head: softmax(q_i k_g(i)^T / sqrt(d_head) + mask) v_g(i) -> h x [n, d_head]
   const { causal, keyPadding } = options;
-  const masks: AttentionOptions = { ...(causal ? { causal: true } : {}), ...(keyPadding ? { keyPadding } : {}) };
+  const masks: AttentionOptions = {
+    ...(causal ? { causal: true } : {}),
+    ...(keyPadding ? { keyPadding } : {}),
+  };
   const attended = attendHeads(q, k, v, masks, counter);
   // merge and project back: h x [n, d_head] -> [n, h d_head] -> [n, d_model]
   const output = linear(mergeHeads(attended.outputs), weights.wo, weights.bo, counter, 'wo');
@@ -201,18 +250,27 @@ export function multiHeadAttentionMasked(x: Matrix, weights: MhaWeights, config:
 
 /** h and h_kv from a config, validated: h_kv must divide h. */
 function headCounts(config: MhaConfig): { numHeads: number; numKvHeads: number } {
-  if (config === null || typeof config !== 'object') throw new ArgumentTypeError('config', config, 'an object { numHeads, numKvHeads? }');
+  if (config === null || typeof config !== 'object')
+    throw new ArgumentTypeError('config', config, 'an object { numHeads, numKvHeads? }');
   const { numHeads, numKvHeads = numHeads } = config;
   assertInteger('numHeads', numHeads, { min: 1 });
   assertInteger('numKvHeads', numKvHeads, { min: 1 });
   if (numHeads % numKvHeads !== 0) {
-    throw new ArgumentError('numKvHeads', numKvHeads, `a divisor of numHeads = ${numHeads}, so every key/value head serves the same number of query heads`);
+    throw new ArgumentError(
+      'numKvHeads',
+      numKvHeads,
+      `a divisor of numHeads = ${numHeads}, so every key/value head serves the same number of query heads`,
+    );
   }
   return { numHeads, numKvHeads };
 }
 
 function headDimOf(shape: MhaShape): number {
-  assertObject('shape', shape as unknown, 'an object { dModel, numHeads, numKvHeads?, headDim?, bias? }');
+  assertObject(
+    'shape',
+    shape as unknown,
+    'an object { dModel, numHeads, numKvHeads?, headDim?, bias? }',
+  );
   assertInteger('dModel', shape.dModel, { min: 1 });
   const { numHeads } = headCounts(shape);
   if (shape.headDim !== undefined) {
@@ -220,13 +278,22 @@ function headDimOf(shape: MhaShape): number {
     return shape.headDim;
   }
   if (shape.dModel % numHeads !== 0) {
-    throw new ArgumentError('numHeads', numHeads, `a divisor of dModel = ${shape.dModel} (or pass headDim), since d_head = d_model / h`);
+    throw new ArgumentError(
+      'numHeads',
+      numHeads,
+      `a divisor of dModel = ${shape.dModel} (or pass headDim), since d_head = d_model / h`,
+    );
   }
   return shape.dModel / numHeads;
 }
 
 function assertBias(name: string, b: ArrayLike<number> | undefined, w: Matrix): void {
-  assertOptionalVector(name, b, w.rows, `${w.rows} values, one per row of ${name.replace('b', 'w')} ${shapeOf(w)}`);
+  assertOptionalVector(
+    name,
+    b,
+    w.rows,
+    `${w.rows} values, one per row of ${name.replace('b', 'w')} ${shapeOf(w)}`,
+  );
 }
 
 /**
@@ -235,23 +302,47 @@ function assertBias(name: string, b: ArrayLike<number> | undefined, w: Matrix): 
  */
 export function mhaDims(weights: MhaWeights, config: MhaConfig): MhaDims {
   const { numHeads, numKvHeads } = headCounts(config);
-  if (weights === null || typeof weights !== 'object') throw new ArgumentTypeError('weights', weights, 'an object { wq, wk, wv, wo }');
+  if (weights === null || typeof weights !== 'object')
+    throw new ArgumentTypeError('weights', weights, 'an object { wq, wk, wv, wo }');
   const { wq, wk, wv, wo } = weights;
   assertMatrix('wq', wq);
   assertMatrix('wk', wk);
   assertMatrix('wv', wv);
   assertMatrix('wo', wo);
   const dModel = wq.cols;
-  if (wq.rows % numHeads !== 0) throw new ArgumentError('wq', wq, `h d_head rows with h = numHeads = ${numHeads} dividing them`, `shape ${shapeOf(wq)}`);
+  if (wq.rows % numHeads !== 0)
+    throw new ArgumentError(
+      'wq',
+      wq,
+      `h d_head rows with h = numHeads = ${numHeads} dividing them`,
+      `shape ${shapeOf(wq)}`,
+    );
   const headDim = wq.rows / numHeads;
   if (headDim === 0) throw new ArgumentError('wq', wq, 'd_head >= 1', `shape ${shapeOf(wq)}`);
   // d_k of the queries (wq rows / h) must equal d_k of the keys (wk rows / h_kv)
   const kvRows = numKvHeads * headDim;
   if (wk.rows !== kvRows || wk.cols !== dModel) {
-    throw new ArgumentError('wk', wk, `[h_kv d_head, d_model] = [${numKvHeads} * ${headDim}, ${dModel}], d_k = ${headDim} like wq ${shapeOf(wq)} split in ${numHeads} heads`, `shape ${shapeOf(wk)}`);
+    throw new ArgumentError(
+      'wk',
+      wk,
+      `[h_kv d_head, d_model] = [${numKvHeads} * ${headDim}, ${dModel}], d_k = ${headDim} like wq ${shapeOf(wq)} split in ${numHeads} heads`,
+      `shape ${shapeOf(wk)}`,
+    );
   }
-  if (wv.rows !== kvRows || wv.cols !== dModel) throw new ArgumentError('wv', wv, `shape [${kvRows}, ${dModel}] like wk ${shapeOf(wk)}`, `shape ${shapeOf(wv)}`);
-  if (wo.rows !== dModel || wo.cols !== wq.rows) throw new ArgumentError('wo', wo, `[d_model, h d_head] = [${dModel}, ${wq.rows}] to map the concatenated heads of wq ${shapeOf(wq)} back`, `shape ${shapeOf(wo)}`);
+  if (wv.rows !== kvRows || wv.cols !== dModel)
+    throw new ArgumentError(
+      'wv',
+      wv,
+      `shape [${kvRows}, ${dModel}] like wk ${shapeOf(wk)}`,
+      `shape ${shapeOf(wv)}`,
+    );
+  if (wo.rows !== dModel || wo.cols !== wq.rows)
+    throw new ArgumentError(
+      'wo',
+      wo,
+      `[d_model, h d_head] = [${dModel}, ${wq.rows}] to map the concatenated heads of wq ${shapeOf(wq)} back`,
+      `shape ${shapeOf(wo)}`,
+    );
   assertBias('bq', weights.bq, wq);
   assertBias('bk', weights.bk, wk);
   assertBias('bv', weights.bv, wv);
@@ -268,8 +359,10 @@ export function initMultiHeadAttention(shape: MhaShape, rng: Rng): MhaWeights {
   const { dModel, bias = false } = shape;
   if (typeof bias !== 'boolean') throw new ArgumentTypeError('bias', bias, 'true or false');
   assertRng('rng', rng);
-  if (mhaParamCount(shape) > 2 ** 27) throw new ArgumentError('shape', shape, 'at most 2^27 parameters');
-  const init = (rows: number, cols: number) => randomMatrix(rows, cols, rng, () => rng.normal(0, 1 / Math.sqrt(cols)));
+  if (mhaParamCount(shape) > 2 ** 27)
+    throw new ArgumentError('shape', shape, 'at most 2^27 parameters');
+  const init = (rows: number, cols: number) =>
+    randomMatrix(rows, cols, rng, () => rng.normal(0, 1 / Math.sqrt(cols)));
   const weights: MhaWeights = {
     wq: init(numHeads * headDim, dModel),
     wk: init(numKvHeads * headDim, dModel),
@@ -298,26 +391,41 @@ export function mhaParamCount(shape: MhaShape): number {
 export function splitHeads(x: Matrix, numHeads: number): Matrix[] {
   assertMatrix('x', x);
   assertInteger('numHeads', numHeads, { min: 1 });
-  if (x.cols % numHeads !== 0) throw new ArgumentError('x', x, `a width divisible by numHeads = ${numHeads}`, `shape ${shapeOf(x)}`);
+  if (x.cols % numHeads !== 0)
+    throw new ArgumentError(
+      'x',
+      x,
+      `a width divisible by numHeads = ${numHeads}`,
+      `shape ${shapeOf(x)}`,
+    );
   const dh = x.cols / numHeads;
   return Array.from({ length: numHeads }, (_, c) => {
     const head = matrix(x.rows, dh);
     // head[t] = x[t, c dh : (c+1) dh]
-    for (let t = 0; t < x.rows; t++) head.data.set(x.data.subarray(t * x.cols + c * dh, t * x.cols + (c + 1) * dh), t * dh);
+    for (let t = 0; t < x.rows; t++)
+      head.data.set(x.data.subarray(t * x.cols + c * dh, t * x.cols + (c + 1) * dh), t * dh);
     return head;
   });
 }
 
 /** h matrices [n, d_head] -> [n, h d_head], head c in columns c d_head .. (c+1) d_head - 1 (Concat). */
 export function mergeHeads(heads: readonly Matrix[]): Matrix {
-  if (!Array.isArray(heads) || heads.length === 0) throw new ArgumentTypeError('heads', heads, 'a non-empty array of [n, d_head] matrices');
+  if (!Array.isArray(heads) || heads.length === 0)
+    throw new ArgumentTypeError('heads', heads, 'a non-empty array of [n, d_head] matrices');
   assertMatrix('heads[0]', heads[0]);
   const { rows: n, cols: dh } = heads[0] as Matrix;
   const out = matrix(n, heads.length * dh);
   heads.forEach((head, c) => {
     assertMatrix(`heads[${c}]`, head);
-    if (head.rows !== n || head.cols !== dh) throw new ArgumentError(`heads[${c}]`, head, `shape [${n}, ${dh}] like heads[0]`, `shape ${shapeOf(head)}`);
-    for (let t = 0; t < n; t++) out.data.set(head.data.subarray(t * dh, (t + 1) * dh), t * out.cols + c * dh);
+    if (head.rows !== n || head.cols !== dh)
+      throw new ArgumentError(
+        `heads[${c}]`,
+        head,
+        `shape [${n}, ${dh}] like heads[0]`,
+        `shape ${shapeOf(head)}`,
+      );
+    for (let t = 0; t < n; t++)
+      out.data.set(head.data.subarray(t * dh, (t + 1) * dh), t * out.cols + c * dh);
   });
   return out;
 }
@@ -333,19 +441,36 @@ export function kvHeadOf(head: number, numHeads: number, numKvHeads: number): nu
  * Scaled dot-product attention per query head, each reading its group's key/value head.
  * q: h heads [n, d_head]; k, v: h_kv heads [m, d_head]. Returns h outputs [n, d_head] and weights [n, m].
  */
-export function attendHeads(q: readonly Matrix[], k: readonly Matrix[], v: readonly Matrix[], options: AttentionOptions = {}, counter?: Counter): { outputs: Matrix[]; weights: Matrix[] } {
+export function attendHeads(
+  q: readonly Matrix[],
+  k: readonly Matrix[],
+  v: readonly Matrix[],
+  options: AttentionOptions = {},
+  counter?: Counter,
+): { outputs: Matrix[]; weights: Matrix[] } {
   assertArray('q', q);
   assertArray('k', k);
   assertArray('v', v);
   if (k.length === 0 || k.length !== v.length || q.length % k.length !== 0) {
-    throw new ArgumentError('k', k, `as many key heads as value heads (${v.length}), dividing the ${q.length} query heads`, `${k.length} heads`);
+    throw new ArgumentError(
+      'k',
+      k,
+      `as many key heads as value heads (${v.length}), dividing the ${q.length} query heads`,
+      `${k.length} heads`,
+    );
   }
   assertOptionalCounter('counter', counter);
   const outputs: Matrix[] = [];
   const weights: Matrix[] = [];
   q.forEach((qi, i) => {
     const g = kvHeadOf(i, q.length, k.length);
-    const r: AttentionResult = attentionMasked(qi, k[g] as Matrix, v[g] as Matrix, options, counter);
+    const r: AttentionResult = attentionMasked(
+      qi,
+      k[g] as Matrix,
+      v[g] as Matrix,
+      options,
+      counter,
+    );
     outputs.push(r.output);
     weights.push(r.weights);
   });
@@ -377,18 +502,29 @@ export interface MhaTfConfig extends MhaConfig {
   rotary?: (tf: Tf, t: Tensor, role: 'q' | 'k') => Tensor;
 }
 
-function assertWeightTensor(name: string, t: unknown, rows: number | undefined, cols: number): asserts t is Tensor {
+function assertWeightTensor(
+  name: string,
+  t: unknown,
+  rows: number | undefined,
+  cols: number,
+): asserts t is Tensor {
   assertTensor(name, t, 2);
   const [r, c] = t.shape as [number, number];
   if ((rows !== undefined && r !== rows) || c !== cols || r === 0) {
-    throw new ArgumentError(name, t, `shape [${rows ?? 'h d_head'}, ${cols}]`, `shape [${t.shape.join(', ')}]`);
+    throw new ArgumentError(
+      name,
+      t,
+      `shape [${rows ?? 'h d_head'}, ${cols}]`,
+      `shape [${t.shape.join(', ')}]`,
+    );
   }
 }
 
 function assertBiasTensor(name: string, b: unknown, length: number): void {
   if (b === undefined) return;
   assertTensor(name, b, 1);
-  if (b.shape[0] !== length) throw new ArgumentError(name, b, `${length} values`, `shape [${b.shape.join(', ')}]`);
+  if (b.shape[0] !== length)
+    throw new ArgumentError(name, b, `${length} values`, `shape [${b.shape.join(', ')}]`);
 }
 
 /**
@@ -397,16 +533,33 @@ function assertBiasTensor(name: string, b: unknown, length: number): void {
  * reshapes the query heads to [..., h_kv, h / h_kv, n, d_head] against key/value heads
  * [..., h_kv, 1, m, d_head], so each group reads its own key/value head by broadcasting.
  */
-export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeights, config: MhaTfConfig): Tensor {
+export function multiHeadAttentionTf(
+  tf: Tf,
+  x: Tensor,
+  weights: MhaTensorWeights,
+  config: MhaTfConfig,
+): Tensor {
   assertTf('tf', tf);
   assertTensor('x', x);
-  if (x.rank < 2) throw new ArgumentError('x', x, 'a tensor [..., n, d_model] of rank >= 2', `shape [${x.shape.join(', ')}]`);
+  if (x.rank < 2)
+    throw new ArgumentError(
+      'x',
+      x,
+      'a tensor [..., n, d_model] of rank >= 2',
+      `shape [${x.shape.join(', ')}]`,
+    );
   const { numHeads: h, numKvHeads: hkv } = headCounts(config);
   assertObject('weights', weights as unknown, 'an object { wq, wk, wv, wo } of tensors');
   const dModel = x.shape[x.rank - 1] as number;
   assertWeightTensor('wq', weights.wq, undefined, dModel);
   const qRows = weights.wq.shape[0] as number;
-  if (qRows % h !== 0) throw new ArgumentError('wq', weights.wq, `h d_head rows with h = numHeads = ${h} dividing them`, `shape [${weights.wq.shape.join(', ')}]`);
+  if (qRows % h !== 0)
+    throw new ArgumentError(
+      'wq',
+      weights.wq,
+      `h d_head rows with h = numHeads = ${h} dividing them`,
+      `shape [${weights.wq.shape.join(', ')}]`,
+    );
   const dh = qRows / h;
   assertWeightTensor('wk', weights.wk, hkv * dh, dModel);
   assertWeightTensor('wv', weights.wv, hkv * dh, dModel);
@@ -420,7 +573,12 @@ export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeight
   if (context !== undefined) {
     assertTensor('context', context, x.rank);
     if (context.shape[context.rank - 1] !== dModel) {
-      throw new ArgumentError('context', context, `d_model = ${dModel} values per token like x`, `shape [${context.shape.join(', ')}]`);
+      throw new ArgumentError(
+        'context',
+        context,
+        `d_model = ${dModel} values per token like x`,
+        `shape [${context.shape.join(', ')}]`,
+      );
     }
   }
   const source = context ?? x;
@@ -428,7 +586,8 @@ export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeight
   const n = x.shape[x.rank - 2] as number;
   const m = source.shape[source.rank - 2] as number;
   if (mask !== undefined) assertVisible('mask', mask, [...batch, n, m]);
-  if (rotary !== undefined) assertFunction('rotary', rotary as unknown, 'a function (tf, t, role) => Tensor');
+  if (rotary !== undefined)
+    assertFunction('rotary', rotary as unknown, 'a function (tf, t, role) => Tensor');
   return tf.tidy(() => {
     // y = x W^T + b
     const proj = (t: Tensor, w: Tensor, b?: Tensor) => {
@@ -459,12 +618,17 @@ export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeight
       const full = tf.reshape(mask, [...Array(x.rank - mask.rank).fill(1), ...mask.shape]);
       masks.push(tf.reshape(full, [...full.shape.slice(0, -2), 1, 1, ...full.shape.slice(-2)]));
     }
-    const visible = masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
+    const visible =
+      masks.length === 2 ? tf.logicalAnd(masks[0] as Tensor, masks[1] as Tensor) : masks[0];
     const attended = attentionTf(tf, q5, k5, v5, visible === undefined ? {} : { mask: visible });
     // [..., h_kv, g, n, d_head] -> [..., h, n, d_head] -> [..., n, h, d_head] -> [..., n, h d_head]
     const r = batch.length + 3;
     const perm = [...Array.from({ length: r - 3 }, (_, i) => i), r - 2, r - 3, r - 1];
-    const merged = tf.reshape(tf.transpose(tf.reshape(attended, [...batch, h, n, dh]), perm), [...batch, n, h * dh]);
+    const merged = tf.reshape(tf.transpose(tf.reshape(attended, [...batch, h, n, dh]), perm), [
+      ...batch,
+      n,
+      h * dh,
+    ]);
     return proj(merged, weights.wo, weights.bo);
   });
 }
@@ -473,24 +637,66 @@ export function multiHeadAttentionTf(tf: Tf, x: Tensor, weights: MhaTensorWeight
  * `multiHeadAttentionMasked(...).output` computed by `multiHeadAttentionTf` in float32: the
  * Matrix-level wrapper for the agreement properties (no transformQK; use `rotary` on tensors).
  */
-export async function multiHeadAttentionTfMatrix(x: Matrix, weights: MhaWeights, config: MhaConfig, options: Omit<MhaOptions, 'transformQK'> = {}): Promise<Matrix> {
+export async function multiHeadAttentionTfMatrix(
+  x: Matrix,
+  weights: MhaWeights,
+  config: MhaConfig,
+  options: Omit<MhaOptions, 'transformQK'> = {},
+): Promise<Matrix> {
   const { numHeads, numKvHeads, source } = assertMhaInputs(x, weights, config, options);
   const { causal = false, keyPadding, context } = options;
   if (causal && x.rows > source.rows) {
-    throw new ArgumentError('x', x, `at most ${source.rows} queries for a causal mask over ${source.rows} keys`, `shape ${shapeOf(x)}`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `at most ${source.rows} queries for a causal mask over ${source.rows} keys`,
+      `shape ${shapeOf(x)}`,
+    );
   }
-  if (keyPadding !== undefined && (!Array.isArray(keyPadding) || keyPadding.length !== source.rows)) {
-    throw new ArgumentError('keyPadding', keyPadding, `an array of ${source.rows} booleans, one per key`);
+  if (
+    keyPadding !== undefined &&
+    (!Array.isArray(keyPadding) || keyPadding.length !== source.rows)
+  ) {
+    throw new ArgumentError(
+      'keyPadding',
+      keyPadding,
+      `an array of ${source.rows} booleans, one per key`,
+    );
   }
   const { wq, wk, wv, wo } = weights;
   const inputs = context === undefined ? [x, wq, wk, wv, wo] : [x, wq, wk, wv, wo, context];
-  return onMatrices((tf, xT, wqT, wkT, wvT, woT, contextT) => {
-    const bias = (b: ArrayLike<number> | undefined) => (b === undefined ? undefined : tf.tensor1d(Float32Array.from(b)));
-    const [bq, bk, bv, bo] = [weights.bq, weights.bk, weights.bv, weights.bo].map(bias);
-    const w = { wq: wqT, wk: wkT, wv: wvT, wo: woT, ...(bq && { bq }), ...(bk && { bk }), ...(bv && { bv }), ...(bo && { bo }) } as MhaTensorWeights;
-    const mask = keyPadding === undefined ? undefined : paddingMaskTf(tf, keyPadding.map((p) => p === true));
-    return multiHeadAttentionTf(tf, xT as Tensor, w, { numHeads, numKvHeads, causal, ...(mask && { mask }), ...(contextT && { context: contextT }) });
-  }, ...inputs);
+  return onMatrices(
+    (tf, xT, wqT, wkT, wvT, woT, contextT) => {
+      const bias = (b: ArrayLike<number> | undefined) =>
+        b === undefined ? undefined : tf.tensor1d(Float32Array.from(b));
+      const [bq, bk, bv, bo] = [weights.bq, weights.bk, weights.bv, weights.bo].map(bias);
+      const w = {
+        wq: wqT,
+        wk: wkT,
+        wv: wvT,
+        wo: woT,
+        ...(bq && { bq }),
+        ...(bk && { bk }),
+        ...(bv && { bv }),
+        ...(bo && { bo }),
+      } as MhaTensorWeights;
+      const mask =
+        keyPadding === undefined
+          ? undefined
+          : paddingMaskTf(
+              tf,
+              keyPadding.map((p) => p === true),
+            );
+      return multiHeadAttentionTf(tf, xT as Tensor, w, {
+        numHeads,
+        numKvHeads,
+        causal,
+        ...(mask && { mask }),
+        ...(contextT && { context: contextT }),
+      });
+    },
+    ...inputs,
+  );
 }
 
 // ---- Pitfalls: common wrong answers, kept to be rejected ----
@@ -502,21 +708,42 @@ export async function multiHeadAttentionTfMatrix(x: Matrix, weights: MhaWeights,
 export function pitfallSplitHeadsWithoutTranspose(y: Matrix, numHeads: number): Matrix[] {
   assertMatrix('y', y);
   assertInteger('numHeads', numHeads, { min: 1 });
-  if (y.cols % numHeads !== 0) throw new ArgumentError('y', y, `a width divisible by numHeads = ${numHeads}`, `shape ${shapeOf(y)}`);
+  if (y.cols % numHeads !== 0)
+    throw new ArgumentError(
+      'y',
+      y,
+      `a width divisible by numHeads = ${numHeads}`,
+      `shape ${shapeOf(y)}`,
+    );
   const d = y.cols / numHeads;
-  return Array.from({ length: numHeads }, (_, c) => matrix(y.rows, d, y.data.subarray(c * y.rows * d, (c + 1) * y.rows * d)));
+  return Array.from({ length: numHeads }, (_, c) =>
+    matrix(y.rows, d, y.data.subarray(c * y.rows * d, (c + 1) * y.rows * d)),
+  );
 }
 
 /**
  * Pitfall: GQA groups tiled, query head i reading key/value head i mod h_kv instead of
  * floor(i / (h / h_kv)): wrong for weights laid out like HF's repeat_kv.
  */
-export function pitfallTiledKvGroups(q: readonly Matrix[], k: readonly Matrix[], v: readonly Matrix[], options: AttentionOptions = {}): { outputs: Matrix[]; weights: Matrix[] } {
+export function pitfallTiledKvGroups(
+  q: readonly Matrix[],
+  k: readonly Matrix[],
+  v: readonly Matrix[],
+  options: AttentionOptions = {},
+): { outputs: Matrix[]; weights: Matrix[] } {
   assertArray('q', q);
   assertArray('k', k);
   assertArray('v', v);
-  if (k.length === 0 || k.length !== v.length) throw new ArgumentError('k', k, `as many key heads as value heads (${v.length}), at least 1`, `${k.length} heads`);
-  const results = q.map((qi, i) => attentionMasked(qi, k[i % k.length] as Matrix, v[i % v.length] as Matrix, options));
+  if (k.length === 0 || k.length !== v.length)
+    throw new ArgumentError(
+      'k',
+      k,
+      `as many key heads as value heads (${v.length}), at least 1`,
+      `${k.length} heads`,
+    );
+  const results = q.map((qi, i) =>
+    attentionMasked(qi, k[i % k.length] as Matrix, v[i % v.length] as Matrix, options),
+  );
   return { outputs: results.map((r) => r.output), weights: results.map((r) => r.weights) };
 }
 

@@ -32,7 +32,13 @@
  *   layerNorm(fromRows([[1, 2, 3]]), undefined, undefined, 0);   // [[-1.2247, 0, 1.2247]]
  *   rmsNorm(fromRows([[3, 4]]), undefined, 0);                    // [[0.8485, 1.1314]]
  */
-import { ArgumentError, assertFinite, assertFunction, assertObject, assertOptionalVector } from '../core/errors.js';
+import {
+  ArgumentError,
+  assertFinite,
+  assertFunction,
+  assertObject,
+  assertOptionalVector,
+} from '../core/errors.js';
 import { addMatrices, assertMatrix, matrix, shapeOf, type Matrix } from '../core/matrix.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
@@ -43,7 +49,12 @@ export const LAYER_NORM_EPS = 1e-5;
 export const RMS_NORM_EPS = 1e-6;
 
 /** LayerNorm over each row of x [n, d]: (x - mu) / sqrt(sigma^2 + eps) * gamma + beta. */
-export function layerNorm(x: Matrix, gamma?: ArrayLike<number>, beta?: ArrayLike<number>, eps = LAYER_NORM_EPS): Matrix {
+export function layerNorm(
+  x: Matrix,
+  gamma?: ArrayLike<number>,
+  beta?: ArrayLike<number>,
+  eps = LAYER_NORM_EPS,
+): Matrix {
   assertNormArguments(x, { gamma, beta }, eps);
   const { rows: n, cols: d } = x;
   const y = matrix(n, d);
@@ -84,7 +95,8 @@ export function rmsNorm(x: Matrix, gain?: ArrayLike<number>, eps = RMS_NORM_EPS)
 /** x is a finite matrix with at least one column. */
 function assertNormInput(x: unknown): asserts x is Matrix {
   assertMatrix('x', x);
-  if (x.cols === 0) throw new ArgumentError('x', x, 'at least one column (d >= 1)', `shape ${shapeOf(x)}`);
+  if (x.cols === 0)
+    throw new ArgumentError('x', x, 'at least one column (d >= 1)', `shape ${shapeOf(x)}`);
 }
 
 function assertEps(eps: unknown): asserts eps is number {
@@ -93,7 +105,11 @@ function assertEps(eps: unknown): asserts eps is number {
 }
 
 /** x, each named per-feature vector (undefined or d finite numbers) and eps, checked at entry. */
-function assertNormArguments(x: unknown, vectors: Record<string, unknown>, eps: unknown): asserts x is Matrix {
+function assertNormArguments(
+  x: unknown,
+  vectors: Record<string, unknown>,
+  eps: unknown,
+): asserts x is Matrix {
   assertNormInput(x);
   for (const [name, v] of Object.entries(vectors)) {
     assertOptionalVector(name, v, x.cols, `${x.cols} values, one per column of x ${shapeOf(x)}`);
@@ -103,7 +119,8 @@ function assertNormArguments(x: unknown, vectors: Record<string, unknown>, eps: 
 
 /** 1 / sqrt(s), refusing to divide by zero (only possible when eps = 0). `where` is "row 3" etc. */
 function inverseRoot(x: Matrix, s: number, where: string, what: string): number {
-  if (s === 0) throw new ArgumentError('x', x, `every ${what} > 0 when eps = 0`, `${where} with ${what} 0`);
+  if (s === 0)
+    throw new ArgumentError('x', x, `every ${what} > 0 when eps = 0`, `${where} with ${what} 0`);
   return 1 / Math.sqrt(s);
 }
 
@@ -140,7 +157,13 @@ function assertBatchNormArguments(x: unknown, options: unknown): asserts x is Ma
     }
   }
   assertEps(eps);
-  if (x.rows === 0) throw new ArgumentError('x', x, 'at least one row to take batch statistics over', `shape ${shapeOf(x)}`);
+  if (x.rows === 0)
+    throw new ArgumentError(
+      'x',
+      x,
+      'at least one row to take batch statistics over',
+      `shape ${shapeOf(x)}`,
+    );
 }
 
 /**
@@ -200,7 +223,11 @@ export interface RmsNormOptions {
  * row elements, one per element per operation) and 'reductions' (passes that sum a row). Equals
  * `layerNorm`.
  */
-export function layerNormCounted(x: Matrix, options: LayerNormOptions = {}, counter?: Counter): Matrix {
+export function layerNormCounted(
+  x: Matrix,
+  options: LayerNormOptions = {},
+  counter?: Counter,
+): Matrix {
   assertObject('options', options, 'LayerNorm options { gamma?, beta?, eps? }');
   const { gamma, beta, eps = LAYER_NORM_EPS } = options as LayerNormOptions;
   assertNormArguments(x, { gamma, beta }, eps);
@@ -295,7 +322,12 @@ function assertTfInput(tf: unknown, x: unknown): number {
   assertTensor('x', x);
   const d = x.shape[x.rank - 1];
   if (x.rank < 1 || d === undefined || d < 1) {
-    throw new ArgumentError('x', x, 'a tensor [..., d] with d >= 1', `shape [${x.shape.join(', ')}]`);
+    throw new ArgumentError(
+      'x',
+      x,
+      'a tensor [..., d] with d >= 1',
+      `shape [${x.shape.join(', ')}]`,
+    );
   }
   return d;
 }
@@ -304,7 +336,12 @@ function assertFeatureVector(argument: string, v: unknown, d: number): void {
   if (v === undefined) return;
   if (isTensor(v)) {
     if (v.rank !== 1 || v.shape[0] !== d) {
-      throw new ArgumentError(argument, v, `a tensor of shape [${d}]`, `shape [${v.shape.join(', ')}]`);
+      throw new ArgumentError(
+        argument,
+        v,
+        `a tensor of shape [${d}]`,
+        `shape [${v.shape.join(', ')}]`,
+      );
     }
     return;
   }
@@ -318,7 +355,13 @@ function featureTensor(tf: Tf, v: FeatureVector | undefined, d: number, fill: nu
 }
 
 /** LayerNorm in tfjs: tf.moments over the last axis (biased variance), eps inside tf.rsqrt. */
-export function layerNormTf(tf: Tf, x: Tensor, gamma?: FeatureVector, beta?: FeatureVector, eps = LAYER_NORM_EPS): Tensor {
+export function layerNormTf(
+  tf: Tf,
+  x: Tensor,
+  gamma?: FeatureVector,
+  beta?: FeatureVector,
+  eps = LAYER_NORM_EPS,
+): Tensor {
   const d = assertTfInput(tf, x);
   assertFeatureVector('gamma', gamma, d);
   assertFeatureVector('beta', beta, d);
@@ -327,7 +370,10 @@ export function layerNormTf(tf: Tf, x: Tensor, gamma?: FeatureVector, beta?: Fea
     // [..., d] -> mean, variance [..., 1]
     const { mean, variance } = tf.moments(x, -1, true);
     const normalized = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-    return tf.add(tf.mul(normalized, featureTensor(tf, gamma, d, 1)), featureTensor(tf, beta, d, 0));
+    return tf.add(
+      tf.mul(normalized, featureTensor(tf, gamma, d, 1)),
+      featureTensor(tf, beta, d, 0),
+    );
   });
 }
 
@@ -351,25 +397,46 @@ export function batchNormTf(tf: Tf, x: Tensor, options: BatchNormOptions = {}): 
   assertTensor('x', x, 2);
   const [n, d] = x.shape as [number, number];
   assertBatchNormArguments(matrix(Math.min(n, 1), d), options);
-  if (n === 0) throw new ArgumentError('x', x, 'at least one row to take batch statistics over', `shape [${n}, ${d}]`);
+  if (n === 0)
+    throw new ArgumentError(
+      'x',
+      x,
+      'at least one row to take batch statistics over',
+      `shape [${n}, ${d}]`,
+    );
   const { eps = LAYER_NORM_EPS, running } = options;
   return tf.tidy(() => {
     const stats = running
-      ? { mean: tf.tensor1d(Float32Array.from(running.mean)), variance: tf.tensor1d(Float32Array.from(running.variance)) }
+      ? {
+          mean: tf.tensor1d(Float32Array.from(running.mean)),
+          variance: tf.tensor1d(Float32Array.from(running.variance)),
+        }
       : tf.moments(x, 0);
-    const [beta, gamma] = [featureTensor(tf, options.beta, d, 0), featureTensor(tf, options.gamma, d, 1)];
+    const [beta, gamma] = [
+      featureTensor(tf, options.beta, d, 0),
+      featureTensor(tf, options.gamma, d, 1),
+    ];
     return tf.batchNorm(x, stats.mean, stats.variance, beta, gamma, eps);
   });
 }
 
 /** `layerNormTf` on a Matrix: the edge for Matrix code and the agreement properties. */
-export function layerNormTfMatrix(x: Matrix, gamma?: ArrayLike<number>, beta?: ArrayLike<number>, eps = LAYER_NORM_EPS): Promise<Matrix> {
+export function layerNormTfMatrix(
+  x: Matrix,
+  gamma?: ArrayLike<number>,
+  beta?: ArrayLike<number>,
+  eps = LAYER_NORM_EPS,
+): Promise<Matrix> {
   assertNormArguments(x, { gamma, beta }, eps);
   return onMatrices((tf, t) => layerNormTf(tf, t, gamma, beta, eps), x);
 }
 
 /** `rmsNormTf` on a Matrix. */
-export function rmsNormTfMatrix(x: Matrix, gain?: ArrayLike<number>, eps = RMS_NORM_EPS): Promise<Matrix> {
+export function rmsNormTfMatrix(
+  x: Matrix,
+  gain?: ArrayLike<number>,
+  eps = RMS_NORM_EPS,
+): Promise<Matrix> {
   assertNormArguments(x, { gain }, eps);
   return onMatrices((tf, t) => rmsNormTf(tf, t, gain, eps), x);
 }
@@ -411,7 +478,13 @@ export function pitfallLayerNormUnbiasedVariance(
   beta?: ArrayLike<number>,
   eps = LAYER_NORM_EPS,
 ): Matrix {
-  return normalizeRows(x, gamma, beta, eps, (variance, d, e) => 1 / Math.sqrt((variance * d) / Math.max(d - 1, 1) + e));
+  return normalizeRows(
+    x,
+    gamma,
+    beta,
+    eps,
+    (variance, d, e) => 1 / Math.sqrt((variance * d) / Math.max(d - 1, 1) + e),
+  );
 }
 
 /** Pitfall: eps added outside the square root, (x - mu) / (sqrt(var) + eps). */
@@ -423,13 +496,18 @@ export function pitfallLayerNormEpsOutsideRoot(
 ): Matrix {
   return normalizeRows(x, gamma, beta, eps, (variance, _d, e) => {
     const root = Math.sqrt(variance) + e;
-    if (root === 0) throw new ArgumentError('x', x, 'every variance > 0 when eps = 0', 'a row with variance 0');
+    if (root === 0)
+      throw new ArgumentError('x', x, 'every variance > 0 when eps = 0', 'a row with variance 0');
     return 1 / root;
   });
 }
 
 /** Pitfall: an "RMSNorm" that subtracts the row mean first: that is LayerNorm without beta. */
-export function pitfallRmsNormSubtractingMean(x: Matrix, gain?: ArrayLike<number>, eps = RMS_NORM_EPS): Matrix {
+export function pitfallRmsNormSubtractingMean(
+  x: Matrix,
+  gain?: ArrayLike<number>,
+  eps = RMS_NORM_EPS,
+): Matrix {
   return layerNorm(x, gain, undefined, eps);
 }
 

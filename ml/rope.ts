@@ -80,9 +80,7 @@ const LAYOUTS: readonly RopeLayout[] = ['interleaved', 'half'];
 
 /** No scaling, position interpolation (HF rope_type 'linear'), or NTK-aware base scaling. */
 export type RopeScaling =
-  | { kind: 'none' }
-  | { kind: 'linear'; factor: number }
-  | { kind: 'ntk'; factor: number };
+  { kind: 'none' } | { kind: 'linear'; factor: number } | { kind: 'ntk'; factor: number };
 
 export interface RopeFrequencyOptions {
   /** Default 10000. */
@@ -129,7 +127,8 @@ export function ntkScaledBase(base: number, factor: number, d: number): number {
   assertFinite('base', base);
   assertFinite('factor', factor);
   assertHeadDim('d', d);
-  if (d === 2) throw new ArgumentError('d', d, 'd >= 4 for NTK scaling (d / (d - 2) is undefined at d = 2)');
+  if (d === 2)
+    throw new ArgumentError('d', d, 'd >= 4 for NTK scaling (d / (d - 2) is undefined at d = 2)');
   return base * factor ** (d / (d - 2));
 }
 
@@ -145,7 +144,11 @@ export function ropeFrequencies(d: number, options: RopeFrequencyOptions = {}): 
   if (scaling.kind !== 'none') {
     assertFinite('scaling.factor', scaling.factor);
     if (scaling.factor < 1) {
-      throw new ArgumentError('scaling.factor', scaling.factor, 'a factor >= 1 (s = target length / trained length)');
+      throw new ArgumentError(
+        'scaling.factor',
+        scaling.factor,
+        'a factor >= 1 (s = target length / trained length)',
+      );
     }
   }
   const b = scaling.kind === 'ntk' ? ntkScaledBase(base, scaling.factor, d) : base;
@@ -243,11 +246,15 @@ export function ropeTf(tf: Tf, x: Tensor, options: RopeOptions = {}): Tensor {
   for (let t = 0; t < T; t++) {
     for (let i = 0; i < d / 2; i++) {
       const angle = (positions[t] as number) * (theta[i] as number);
-      for (const j of pairOf(i, d, layout)) [cos[t * d + j], sin[t * d + j]] = [Math.cos(angle), Math.sin(angle)];
+      for (const j of pairOf(i, d, layout))
+        [cos[t * d + j], sin[t * d + j]] = [Math.cos(angle), Math.sin(angle)];
     }
   }
   return tf.tidy(() => {
-    const rotated = tf.mul(tf.gather(x, tf.tensor1d(partner, 'int32'), x.rank - 1), tf.tensor1d(sign));
+    const rotated = tf.mul(
+      tf.gather(x, tf.tensor1d(partner, 'int32'), x.rank - 1),
+      tf.tensor1d(sign),
+    );
     // [T, d] tables broadcast over the leading axes of x
     return tf.add(tf.mul(x, tf.tensor2d(cos, [T, d])), tf.mul(rotated, tf.tensor2d(sin, [T, d])));
   });
@@ -261,7 +268,11 @@ export async function ropeTfMatrix(x: Matrix, options: RopeOptions = {}): Promis
 }
 
 /** One vector at one position. */
-export function rotate(v: ArrayLike<number>, position: number, options: RopeVectorOptions = {}): Float64Array {
+export function rotate(
+  v: ArrayLike<number>,
+  position: number,
+  options: RopeVectorOptions = {},
+): Float64Array {
   assertArrayLike('v', v);
   assertFiniteArray('v', v);
   assertFinite('position', position);
@@ -315,7 +326,8 @@ export function interleavedToHalf(x: Matrix): Matrix {
   const p = permutation(x.cols);
   const out = matrix(x.rows, x.cols);
   for (let t = 0; t < x.rows; t++) {
-    for (let j = 0; j < x.cols; j++) out.data[t * x.cols + j] = x.data[t * x.cols + (p[j] as number)] as number;
+    for (let j = 0; j < x.cols; j++)
+      out.data[t * x.cols + j] = x.data[t * x.cols + (p[j] as number)] as number;
   }
   return out;
 }
@@ -326,7 +338,8 @@ export function halfToInterleaved(x: Matrix): Matrix {
   const p = permutation(x.cols);
   const out = matrix(x.rows, x.cols);
   for (let t = 0; t < x.rows; t++) {
-    for (let j = 0; j < x.cols; j++) out.data[t * x.cols + (p[j] as number)] = x.data[t * x.cols + j] as number;
+    for (let j = 0; j < x.cols; j++)
+      out.data[t * x.cols + (p[j] as number)] = x.data[t * x.cols + j] as number;
   }
   return out;
 }
@@ -336,7 +349,12 @@ function assertHeadRows(w: unknown, numHeads: unknown): number {
   assertMatrix('w', w);
   assertInteger('numHeads', numHeads, { min: 1 });
   if (w.rows % numHeads !== 0) {
-    throw new ArgumentError('w', w, `rows divisible by numHeads = ${numHeads}`, `shape ${shapeOf(w)}`);
+    throw new ArgumentError(
+      'w',
+      w,
+      `rows divisible by numHeads = ${numHeads}`,
+      `shape ${shapeOf(w)}`,
+    );
   }
   const d = w.rows / numHeads;
   assertHeadDim('w', d, `shape ${shapeOf(w)} (head dimension ${d} with ${numHeads} heads)`);
@@ -369,7 +387,11 @@ export function permuteRopeWeights(w: Matrix, numHeads: number): Matrix {
  * `relativeDecayBound` returns the distance-only factor (1 / (d/2)) sum_j |S_j|, which decays (with
  * oscillations) as |r| grows: the paper's Figure 2.
  */
-export function relativeDecayBound(d: number, distance: number, options: RopeFrequencyOptions = {}): number {
+export function relativeDecayBound(
+  d: number,
+  distance: number,
+  options: RopeFrequencyOptions = {},
+): number {
   const theta = ropeFrequencies(d, options);
   assertFinite('distance', distance);
   let re = 0;
@@ -454,7 +476,10 @@ export function angleOvershoot(
 // Pitfalls: common wrong answers, rejected by the properties the right ones pass.
 
 /** Pitfall: interleaved pairs read the half layout's cos / sin table: a pair turns by 2 angles. */
-export function pitfallMixedLayoutRope(x: Matrix, options: Omit<RopeOptions, 'layout'> = {}): Matrix {
+export function pitfallMixedLayoutRope(
+  x: Matrix,
+  options: Omit<RopeOptions, 'layout'> = {},
+): Matrix {
   assertRopeInput(x);
   const { theta, positions } = ropeSettings(x.rows, x.cols, { ...options, layout: 'interleaved' });
   const d = x.cols;

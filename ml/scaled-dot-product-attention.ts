@@ -29,12 +29,36 @@
  *   const { output, weights } = attention(fromRows([[1, 0]]), fromRows([[1, 0], [0, 1]]), fromRows([[1], [2]]));
  *   // weights [[0.670, 0.330]] = softmax([1, 0] / sqrt 2); output [[1.330]]
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertFinite, assertFunction, assertInteger, assertObject } from '../core/errors.js';
-import { assertMatrix, matmul, matmulTransposed, matrix, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertFinite,
+  assertFunction,
+  assertInteger,
+  assertObject,
+} from '../core/errors.js';
+import {
+  assertMatrix,
+  matmul,
+  matmulTransposed,
+  matrix,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { assertRng, type Rng } from '../core/random.js';
 import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
-import { anyVisibleTf, assertBroadcastable, assertVisible, maskLogitsTf, maskedSoftmaxTf, rowEntropies, softmaxInto, softmaxRows } from './softmax.js';
+import {
+  anyVisibleTf,
+  assertBroadcastable,
+  assertVisible,
+  maskLogitsTf,
+  maskedSoftmaxTf,
+  rowEntropies,
+  softmaxInto,
+  softmaxRows,
+} from './softmax.js';
 
 export interface AttentionResult {
   /** [n, d_v] */
@@ -73,7 +97,12 @@ export interface AttentionOptions {
 
 /** Masks and options belong to `attentionMasked`: the textbook call takes exactly q, k, v. */
 function noOptions(count: number): AttentionOptions {
-  if (count > 3) throw new ArgumentError('options', count, 'no options: attentionMasked takes masks, bias and scale');
+  if (count > 3)
+    throw new ArgumentError(
+      'options',
+      count,
+      'no options: attentionMasked takes masks, bias and scale',
+    );
   return {};
 }
 
@@ -85,39 +114,84 @@ const MAX_ELEMENTS = 2 ** 27;
  * the tiled FlashAttention, the biased attention of ALiBi). Returns n, m, d_k, d_v, the scale and
  * `sees(i, j)`, whether query i may see key j under every mask given.
  */
-export function assertAttentionInputs(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}) {
+export function assertAttentionInputs(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: AttentionOptions = {},
+) {
   assertMatrix('q', q);
   assertMatrix('k', k);
   assertMatrix('v', v);
-  assertObject('options', options as unknown, 'an options object { causal?, keyPadding?, visible?, bias?, scale? }');
-  if (q.cols !== k.cols) throw new ArgumentError('k', k, `d_k = ${q.cols} columns like q ${shapeOf(q)}`, `shape ${shapeOf(k)}`);
-  if (v.rows !== k.rows) throw new ArgumentError('v', v, `${k.rows} rows, one per key of k ${shapeOf(k)}`, `shape ${shapeOf(v)}`);
+  assertObject(
+    'options',
+    options as unknown,
+    'an options object { causal?, keyPadding?, visible?, bias?, scale? }',
+  );
+  if (q.cols !== k.cols)
+    throw new ArgumentError(
+      'k',
+      k,
+      `d_k = ${q.cols} columns like q ${shapeOf(q)}`,
+      `shape ${shapeOf(k)}`,
+    );
+  if (v.rows !== k.rows)
+    throw new ArgumentError(
+      'v',
+      v,
+      `${k.rows} rows, one per key of k ${shapeOf(k)}`,
+      `shape ${shapeOf(v)}`,
+    );
   if (q.cols === 0) throw new ArgumentError('q', q, 'd_k >= 1', `shape ${shapeOf(q)}`);
   if (q.rows * k.rows > MAX_ELEMENTS) {
-    throw new ArgumentError('q', q, `n m <= 2^27 query-key pairs with k ${shapeOf(k)}`, `shape ${shapeOf(q)}`);
+    throw new ArgumentError(
+      'q',
+      q,
+      `n m <= 2^27 query-key pairs with k ${shapeOf(k)}`,
+      `shape ${shapeOf(q)}`,
+    );
   }
   const { causal = false, keyPadding, visible, bias } = options;
   if (typeof causal !== 'boolean') throw new ArgumentTypeError('causal', causal, 'true or false');
   if (keyPadding !== undefined) {
     assertArray('keyPadding', keyPadding);
     if (keyPadding.length !== k.rows) {
-      throw new ArgumentError('keyPadding', keyPadding, `an array of ${k.rows} booleans, one per key`);
+      throw new ArgumentError(
+        'keyPadding',
+        keyPadding,
+        `an array of ${k.rows} booleans, one per key`,
+      );
     }
   }
   if (causal && q.rows > k.rows) {
-    throw new ArgumentError('q', q, `at most ${k.rows} queries for a causal mask over ${k.rows} keys`, `shape ${shapeOf(q)}`);
+    throw new ArgumentError(
+      'q',
+      q,
+      `at most ${k.rows} queries for a causal mask over ${k.rows} keys`,
+      `shape ${shapeOf(q)}`,
+    );
   }
-  if (visible !== undefined) assertFunction('visible', visible as unknown, 'a function (i, j) => boolean');
+  if (visible !== undefined)
+    assertFunction('visible', visible as unknown, 'a function (i, j) => boolean');
   if (bias !== undefined) {
     assertMatrix('bias', bias);
     if (bias.rows !== q.rows || bias.cols !== k.rows) {
-      throw new ArgumentError('bias', bias, `shape [${q.rows}, ${k.rows}] (queries x keys)`, `shape ${shapeOf(bias)}`);
+      throw new ArgumentError(
+        'bias',
+        bias,
+        `shape [${q.rows}, ${k.rows}] (queries x keys)`,
+        `shape ${shapeOf(bias)}`,
+      );
     }
   }
   const scale = options.scale ?? 1 / Math.sqrt(q.cols);
   assertFinite('scale', scale);
   const sees = (i: number, j: number) =>
-    !((causal && j > i) || keyPadding?.[j] === true || (visible !== undefined && visible(i, j) !== true));
+    !(
+      (causal && j > i) ||
+      keyPadding?.[j] === true ||
+      (visible !== undefined && visible(i, j) !== true)
+    );
   return { n: q.rows, m: k.rows, dk: q.cols, dv: v.cols, scale, causal, keyPadding, sees, bias };
 }
 
@@ -125,7 +199,13 @@ export function assertAttentionInputs(q: Matrix, k: Matrix, v: Matrix, options: 
  * softmax(Q K^T * scale + bias + mask) V, from scratch on Float64Arrays: the textbook `attention`
  * with masks, a bias and a counter of multiply-adds ('madds'). Equal to `attention` with no options.
  */
-export function attentionMasked(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}, counter?: Counter): AttentionResult {
+export function attentionMasked(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: AttentionOptions = {},
+  counter?: Counter,
+): AttentionResult {
   const { n, m, dk, dv, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
   assertOptionalCounter('counter', counter);
   const weights = matrix(n, m);
@@ -140,7 +220,8 @@ export function attentionMasked(q: Matrix, k: Matrix, v: Matrix, options: Attent
         continue;
       }
       let dot = 0;
-      for (let c = 0; c < dk; c++) dot += (q.data[i * dk + c] as number) * (k.data[j * dk + c] as number);
+      for (let c = 0; c < dk; c++)
+        dot += (q.data[i * dk + c] as number) * (k.data[j * dk + c] as number);
       madds += dk;
       logits[j] = dot * scale + (bias === undefined ? 0 : (bias.data[i * m + j] as number));
     }
@@ -152,7 +233,8 @@ export function attentionMasked(q: Matrix, k: Matrix, v: Matrix, options: Attent
     for (let j = 0; j < m; j++) {
       const w = row[j] as number;
       if (w === 0) continue; // masked (or underflowed) keys contribute nothing
-      for (let c = 0, vj = j * dv; c < dv; c++) out[c] = (out[c] as number) + w * (v.data[vj + c] as number);
+      for (let c = 0, vj = j * dv; c < dv; c++)
+        out[c] = (out[c] as number) + w * (v.data[vj + c] as number);
       madds += dv;
     }
   }
@@ -172,7 +254,13 @@ export interface AttentionTfOptions {
 }
 
 /** Shapes of q [..., n, d_k], k [..., m, d_k] and v [..., m, d_v] checked against each other. */
-function assertAttentionTensors(tf: unknown, q: unknown, k: unknown, v: unknown | undefined, options: unknown) {
+function assertAttentionTensors(
+  tf: unknown,
+  q: unknown,
+  k: unknown,
+  v: unknown | undefined,
+  options: unknown,
+) {
   assertTf('tf', tf);
   assertTensor('q', q);
   assertTensor('k', k);
@@ -184,19 +272,31 @@ function assertAttentionTensors(tf: unknown, q: unknown, k: unknown, v: unknown 
   const dk = q.shape[q.rank - 1] as number;
   const n = q.shape[q.rank - 2] as number;
   const m = k.shape[k.rank - 2] as number;
-  if (k.shape[k.rank - 1] !== dk) throw new ArgumentError('k', k, `d_k = ${dk} like q ${shape(q)}`, shape(k));
+  if (k.shape[k.rank - 1] !== dk)
+    throw new ArgumentError('k', k, `d_k = ${dk} like q ${shape(q)}`, shape(k));
   if (dk === 0) throw new ArgumentError('q', q, 'd_k >= 1', shape(q));
   const batch = q.shape.slice(0, -2);
-  const batchOk = (t: Tensor) => t.shape.slice(0, -2).every((s, i) => s === batch[i] || s === 1 || batch[i] === 1);
-  if (!batchOk(k)) throw new ArgumentError('k', k, `batch dimensions broadcastable with q ${shape(q)}`, shape(k));
+  const batchOk = (t: Tensor) =>
+    t.shape.slice(0, -2).every((s, i) => s === batch[i] || s === 1 || batch[i] === 1);
+  if (!batchOk(k))
+    throw new ArgumentError('k', k, `batch dimensions broadcastable with q ${shape(q)}`, shape(k));
   if (v !== undefined) {
     if (v.rank !== q.rank) throw new ArgumentError('v', v, `rank ${q.rank} like q`, shape(v));
-    if (v.shape[v.rank - 2] !== m) throw new ArgumentError('v', v, `m = ${m} rows like k ${shape(k)}`, shape(v));
-    if (!batchOk(v)) throw new ArgumentError('v', v, `batch dimensions broadcastable with q ${shape(q)}`, shape(v));
+    if (v.shape[v.rank - 2] !== m)
+      throw new ArgumentError('v', v, `m = ${m} rows like k ${shape(k)}`, shape(v));
+    if (!batchOk(v))
+      throw new ArgumentError(
+        'v',
+        v,
+        `batch dimensions broadcastable with q ${shape(q)}`,
+        shape(v),
+      );
   }
   const { mask, bias, scale = 1 / Math.sqrt(dk) } = options as AttentionTfOptions;
   // the broadcast batch shape of q, k and v
-  const outer = batch.map((s, i) => Math.max(s, k.shape[i] as number, v === undefined ? 1 : (v.shape[i] as number)));
+  const outer = batch.map((s, i) =>
+    Math.max(s, k.shape[i] as number, v === undefined ? 1 : (v.shape[i] as number)),
+  );
   const scores = [...outer, n, m];
   if (mask !== undefined) assertVisible('mask', mask, scores);
   if (bias !== undefined) {
@@ -217,9 +317,16 @@ function withBatch(tf: Tf, t: Tensor, outer: readonly number[]): Tensor {
 }
 
 /** The attention weights only: maskedSoftmax(Q K^T * scale + bias, mask), [..., n, m]. */
-export function attentionWeightsTf(tf: Tf, q: Tensor, k: Tensor, options: AttentionTfOptions = {}): Tensor {
+export function attentionWeightsTf(
+  tf: Tf,
+  q: Tensor,
+  k: Tensor,
+  options: AttentionTfOptions = {},
+): Tensor {
   const { mask, bias, scale, outer } = assertAttentionTensors(tf, q, k, undefined, options);
-  return tf.tidy(() => weightsUnchecked(tf, withBatch(tf, q, outer), withBatch(tf, k, outer), mask, bias, scale));
+  return tf.tidy(() =>
+    weightsUnchecked(tf, withBatch(tf, q, outer), withBatch(tf, k, outer), mask, bias, scale),
+  );
 }
 
 /** (Q * scale) K^T + bias: the logits [..., n, m], the scale folded into Q (an [n, d_k] op, not [n, m]). */
@@ -229,7 +336,14 @@ function logitsOf(tf: Tf, q: Tensor, k: Tensor, bias: Tensor | undefined, scale:
   return bias === undefined ? scores : tf.add(scores, bias);
 }
 
-function weightsUnchecked(tf: Tf, q: Tensor, k: Tensor, mask: Tensor | undefined, bias: Tensor | undefined, scale: number): Tensor {
+function weightsUnchecked(
+  tf: Tf,
+  q: Tensor,
+  k: Tensor,
+  mask: Tensor | undefined,
+  bias: Tensor | undefined,
+  scale: number,
+): Tensor {
   return tf.tidy(() => maskedSoftmaxTf(tf, logitsOf(tf, q, k, bias, scale), mask));
 }
 
@@ -238,7 +352,13 @@ function weightsUnchecked(tf: Tf, q: Tensor, k: Tensor, mask: Tensor | undefined
  * (leading batch / head dimensions broadcast) -> [..., n, d_v]. Synchronous, valid in tf.tidy.
  * Without a mask it is exactly the three ops (q * scale) K^T, softmax, x V.
  */
-export function attentionTf(tf: Tf, q: Tensor, k: Tensor, v: Tensor, options: AttentionTfOptions = {}): Tensor {
+export function attentionTf(
+  tf: Tf,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  options: AttentionTfOptions = {},
+): Tensor {
   const { mask, bias, scale, outer } = assertAttentionTensors(tf, q, k, v, options);
   return tf.tidy(() => {
     const [qb, kb, vb] = [q, k, v].map((t) => withBatch(tf, t, outer)) as [Tensor, Tensor, Tensor];
@@ -292,14 +412,25 @@ export function paddingMaskTf(tf: Tf, keyPadding: Tensor | readonly boolean[]): 
   assertTf('tf', tf);
   if (Array.isArray(keyPadding)) {
     keyPadding.forEach((b, j) => {
-      if (typeof b !== 'boolean') throw new ArgumentTypeError(`keyPadding[${j}]`, b, 'true or false');
+      if (typeof b !== 'boolean')
+        throw new ArgumentTypeError(`keyPadding[${j}]`, b, 'true or false');
     });
-    if (keyPadding.length > MAX_ELEMENTS) throw new ArgumentError('keyPadding', keyPadding, 'at most 2^27 flags');
-    return tf.tidy(() => tf.reshape(tf.logicalNot(tf.tensor1d(keyPadding as boolean[], 'bool')), [1, keyPadding.length]));
+    if (keyPadding.length > MAX_ELEMENTS)
+      throw new ArgumentError('keyPadding', keyPadding, 'at most 2^27 flags');
+    return tf.tidy(() =>
+      tf.reshape(tf.logicalNot(tf.tensor1d(keyPadding as boolean[], 'bool')), [
+        1,
+        keyPadding.length,
+      ]),
+    );
   }
   assertTensor('keyPadding', keyPadding);
   if (keyPadding.dtype !== 'bool' || keyPadding.rank < 1) {
-    throw new ArgumentTypeError('keyPadding', keyPadding, 'a bool tensor [..., m] or an array of booleans');
+    throw new ArgumentTypeError(
+      'keyPadding',
+      keyPadding,
+      'a bool tensor [..., m] or an array of booleans',
+    );
   }
   const t = keyPadding;
   return tf.tidy(() => tf.expandDims(tf.logicalNot(t), -2));
@@ -308,37 +439,76 @@ export function paddingMaskTf(tf: Tf, keyPadding: Tensor | readonly boolean[]): 
 // ---- Matrix-level twins: thin wrappers for the agreement properties ----
 
 /** The masks of `AttentionOptions` as one bool tensor [n, m] (undefined when nothing is masked). */
-function maskOf(tf: Tf, n: number, m: number, options: AttentionOptions, sees: (i: number, j: number) => boolean): Tensor | undefined {
+function maskOf(
+  tf: Tf,
+  n: number,
+  m: number,
+  options: AttentionOptions,
+  sees: (i: number, j: number) => boolean,
+): Tensor | undefined {
   const masks: Tensor[] = [];
   if (options.causal) masks.push(causalMaskTf(tf, n, m));
-  if (options.keyPadding) masks.push(paddingMaskTf(tf, options.keyPadding.map((b) => b === true)));
+  if (options.keyPadding)
+    masks.push(
+      paddingMaskTf(
+        tf,
+        options.keyPadding.map((b) => b === true),
+      ),
+    );
   if (options.visible) {
     // a JavaScript predicate can only be asked pair by pair: the one loop over n m, at the Matrix edge
     const flags = new Uint8Array(n * m);
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) flags[i * m + j] = sees(i, j) ? 1 : 0;
     masks.push(tf.tensor2d(flags, [n, m], 'bool'));
   }
-  return masks.reduce<Tensor | undefined>((all, x) => (all === undefined ? x : tf.logicalAnd(all, x)), undefined);
+  return masks.reduce<Tensor | undefined>(
+    (all, x) => (all === undefined ? x : tf.logicalAnd(all, x)),
+    undefined,
+  );
 }
 
 /** `attentionMasked(...).output` computed by `attentionTf` in float32 (async: reads the result back). */
-export async function attentionTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<Matrix> {
+export async function attentionTfMatrix(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: AttentionOptions = {},
+): Promise<Matrix> {
   const { n, m, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
   const inputs = bias === undefined ? [q, k, v] : [q, k, v, bias];
-  return onMatrices((tf, qT, kT, vT, biasT) => {
-    const mask = maskOf(tf, n, m, options, sees);
-    return attentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, { scale, ...(mask ? { mask } : {}), ...(biasT ? { bias: biasT } : {}) });
-  }, ...inputs);
+  return onMatrices(
+    (tf, qT, kT, vT, biasT) => {
+      const mask = maskOf(tf, n, m, options, sees);
+      return attentionTf(tf, qT as Tensor, kT as Tensor, vT as Tensor, {
+        scale,
+        ...(mask ? { mask } : {}),
+        ...(biasT ? { bias: biasT } : {}),
+      });
+    },
+    ...inputs,
+  );
 }
 
 /** `attentionMasked(...).weights` computed by `attentionWeightsTf` in float32. */
-export async function attentionWeightsTfMatrix(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): Promise<Matrix> {
+export async function attentionWeightsTfMatrix(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: AttentionOptions = {},
+): Promise<Matrix> {
   const { n, m, scale, sees, bias } = assertAttentionInputs(q, k, v, options);
   const inputs = bias === undefined ? [q, k] : [q, k, bias];
-  return onMatrices((tf, qT, kT, biasT) => {
-    const mask = maskOf(tf, n, m, options, sees);
-    return attentionWeightsTf(tf, qT as Tensor, kT as Tensor, { scale, ...(mask ? { mask } : {}), ...(biasT ? { bias: biasT } : {}) });
-  }, ...inputs);
+  return onMatrices(
+    (tf, qT, kT, biasT) => {
+      const mask = maskOf(tf, n, m, options, sees);
+      return attentionWeightsTf(tf, qT as Tensor, kT as Tensor, {
+        scale,
+        ...(mask ? { mask } : {}),
+        ...(biasT ? { bias: biasT } : {}),
+      });
+    },
+    ...inputs,
+  );
 }
 
 // ---- Q12 as an experiment ----
@@ -358,21 +528,35 @@ export interface ScalingPoint {
  * Q12 as an experiment: for each d_k draw q and `keys` keys with iid N(0, 1) entries, and measure
  * the variance of the dot products and the softmax entropy with and without 1/sqrt(d_k).
  */
-export function scalingExperiment(dks: readonly number[], keys: number, trials: number, rng: Rng): ScalingPoint[] {
+export function scalingExperiment(
+  dks: readonly number[],
+  keys: number,
+  trials: number,
+  rng: Rng,
+): ScalingPoint[] {
   assertArray('dks', dks);
   dks.forEach((dk, i) => assertInteger(`dks[${i}]`, dk, { min: 1, max: 4096 }));
   assertInteger('keys', keys, { min: 2, max: 4096 });
   assertInteger('trials', trials, { min: 2, max: 10_000 });
   assertRng('rng', rng);
   const work = dks.reduce((s, dk) => s + dk, 0) * keys * trials;
-  if (work > MAX_ELEMENTS) throw new ArgumentError('trials', trials, `sum(dks) keys trials <= 2^27 (got ${work})`);
+  if (work > MAX_ELEMENTS)
+    throw new ArgumentError('trials', trials, `sum(dks) keys trials <= 2^27 (got ${work})`);
   return dks.map((dk) => {
     const dots: number[] = [];
     let hUnscaled = 0;
     let hScaled = 0;
     for (let t = 0; t < trials; t++) {
-      const q = matrix(1, dk, rng.array(dk, () => rng.normal()));
-      const k = matrix(keys, dk, rng.array(keys * dk, () => rng.normal()));
+      const q = matrix(
+        1,
+        dk,
+        rng.array(dk, () => rng.normal()),
+      );
+      const k = matrix(
+        keys,
+        dk,
+        rng.array(keys * dk, () => rng.normal()),
+      );
       const v = matrix(keys, 1);
       hUnscaled += rowEntropies(pitfallUnscaledAttention(q, k, v).weights)[0] as number;
       hScaled += rowEntropies(attention(q, k, v).weights)[0] as number;
@@ -406,10 +590,16 @@ export function pitfallUnscaledAttention(q: Matrix, k: Matrix, v: Matrix): Atten
  * Pitfall: masks applied after the softmax (masked weights set to 0, rows not renormalized), so a
  * query's weights no longer sum to 1 and hidden keys still shape the visible weights.
  */
-export function pitfallMaskAfterSoftmax(q: Matrix, k: Matrix, v: Matrix, options: AttentionOptions = {}): AttentionResult {
+export function pitfallMaskAfterSoftmax(
+  q: Matrix,
+  k: Matrix,
+  v: Matrix,
+  options: AttentionOptions = {},
+): AttentionResult {
   const { n, m, sees } = assertAttentionInputs(q, k, v, options);
   const { causal: _c, keyPadding: _p, visible: _v, ...unmasked } = options;
   const { weights } = attentionMasked(q, k, v, unmasked);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (!sees(i, j)) weights.data[i * m + j] = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) if (!sees(i, j)) weights.data[i * m + j] = 0;
   return { output: matmul(weights, v), weights };
 }

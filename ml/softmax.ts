@@ -21,7 +21,13 @@
  *   entropy([0.5, 0.5])      // ln 2 = 0.693
  *   crossEntropy([2, 0], 0)  // -ln softmax([2, 0])_0 = 0.127
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertArrayLike, assertInteger } from '../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertArrayLike,
+  assertInteger,
+} from '../core/errors.js';
 import { assertMatrix, matrix, type Matrix } from '../core/matrix.js';
 import { assertTensor, assertTf, type Tensor, type Tf } from '../core/backend.js';
 
@@ -93,7 +99,8 @@ function softmaxRowInto(logits: ArrayLike<number>, out: Float64Array): number {
  * Returns the row sum of exp(x - max) before normalizing (0 for an empty or fully masked row).
  */
 export function softmaxInto(logits: Float64Array, out: Float64Array): number {
-  if (!(logits instanceof Float64Array)) throw new ArgumentTypeError('logits', logits, 'a Float64Array');
+  if (!(logits instanceof Float64Array))
+    throw new ArgumentTypeError('logits', logits, 'a Float64Array');
   if (!(out instanceof Float64Array)) throw new ArgumentTypeError('out', out, 'a Float64Array');
   if (out.length !== logits.length) {
     throw new ArgumentError('out', out, `a Float64Array of ${logits.length} values like logits`);
@@ -183,7 +190,8 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 function assertLogitsTensor(tf: unknown, logits: unknown): asserts logits is Tensor {
   assertTf('tf', tf);
   assertTensor('logits', logits);
-  if (logits.rank === 0) throw new ArgumentError('logits', logits, 'a tensor of rank >= 1', 'rank 0');
+  if (logits.rank === 0)
+    throw new ArgumentError('logits', logits, 'a tensor of rank >= 1', 'rank 0');
 }
 
 /** log-softmax over the last axis: x - logsumexp(x), stable for large logits. */
@@ -208,7 +216,11 @@ function assertLogits(argument: string, values: unknown): asserts values is Arra
 
 function assertMatrixOfLogits(argument: string, m: unknown): asserts m is Matrix {
   const candidate = m as Partial<Matrix> | null;
-  if (candidate === null || typeof candidate !== 'object' || !(candidate.data instanceof Float64Array)) {
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    !(candidate.data instanceof Float64Array)
+  ) {
     throw new ArgumentTypeError(argument, m, 'a Matrix { rows, cols, data: Float64Array }');
   }
   const { rows, cols, data } = candidate as Matrix;
@@ -223,12 +235,17 @@ function assertProbabilities(argument: string, p: unknown): asserts p is ArrayLi
   for (let i = 0; i < p.length; i++) {
     const x = p[i];
     if (typeof x !== 'number') throw new ArgumentTypeError(`${argument}[${i}]`, x, 'a number');
-    if (!(x >= 0 && x <= 1)) throw new ArgumentError(`${argument}[${i}]`, x, 'a probability in [0, 1]');
+    if (!(x >= 0 && x <= 1))
+      throw new ArgumentError(`${argument}[${i}]`, x, 'a probability in [0, 1]');
   }
 }
 
 /** Throws unless `visible` is a bool tensor broadcastable to `shape`. */
-export function assertVisible(argument: string, visible: unknown, shape: readonly number[]): asserts visible is Tensor {
+export function assertVisible(
+  argument: string,
+  visible: unknown,
+  shape: readonly number[],
+): asserts visible is Tensor {
   assertTensor(argument, visible);
   assertArray('shape', shape);
   if (visible.dtype !== 'bool') {
@@ -245,7 +262,12 @@ export function assertBroadcastable(argument: string, t: Tensor, shape: readonly
     t.rank <= shape.length &&
     t.shape.every((size, i) => size === 1 || size === shape[shape.length - t.rank + i]);
   if (!ok) {
-    throw new ArgumentError(argument, t, `a shape broadcastable to [${shape.join(', ')}]`, `shape [${t.shape.join(', ')}]`);
+    throw new ArgumentError(
+      argument,
+      t,
+      `a shape broadcastable to [${shape.join(', ')}]`,
+      `shape [${t.shape.join(', ')}]`,
+    );
   }
 }
 

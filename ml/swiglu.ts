@@ -46,7 +46,14 @@ import {
   assertOneOf,
   assertOptionalVector,
 } from '../core/errors.js';
-import { assertMatrix, linear, matrix, randomMatrix, shapeOf, type Matrix } from '../core/matrix.js';
+import {
+  assertMatrix,
+  linear,
+  matrix,
+  randomMatrix,
+  shapeOf,
+  type Matrix,
+} from '../core/matrix.js';
 import { assertRng, type Rng } from '../core/random.js';
 import { assertOptionalCounter, type Counter } from '../core/counter.js';
 import { assertTensor, assertTf, onMatrices, type Tensor, type Tf } from '../core/backend.js';
@@ -60,7 +67,8 @@ export function swiglu(x: Matrix, weights: GatedFfnWeights): Matrix {
   const up = linear(x, wUp);
   // h = SiLU(gate) ⊙ up, elementwise on [n, hidden]
   const h = matrix(gate.rows, gate.cols);
-  for (let i = 0; i < h.data.length; i++) h.data[i] = siluOf(gate.data[i] as number) * (up.data[i] as number);
+  for (let i = 0; i < h.data.length; i++)
+    h.data[i] = siluOf(gate.data[i] as number) * (up.data[i] as number);
   // [n, hidden] -> [n, d]: y = h W_down^T
   return linear(h, wDown);
 }
@@ -114,7 +122,8 @@ function erf(z: number): number {
 
 const siluOf = (z: number) => z / (1 + Math.exp(-z));
 const geluErfOf = (z: number) => 0.5 * z * (1 + erf(z / Math.SQRT2));
-const geluTanhOf = (z: number) => 0.5 * z * (1 + Math.tanh(SQRT_2_OVER_PI * (z + 0.044715 * z ** 3)));
+const geluTanhOf = (z: number) =>
+  0.5 * z * (1 + Math.tanh(SQRT_2_OVER_PI * (z + 0.044715 * z ** 3)));
 const reluOf = (z: number) => Math.max(0, z);
 
 /** SiLU = Swish_1: z * sigmoid(z) = z / (1 + e^-z). */
@@ -146,7 +155,13 @@ export function relu(z: number): number {
 /**
  * Checks x [n, d] against an up weight [hidden, d] and a down weight [d, hidden]; returns hidden.
  */
-function assertShapes(x: unknown, up: unknown, upName: string, down: unknown, downName: string): number {
+function assertShapes(
+  x: unknown,
+  up: unknown,
+  upName: string,
+  down: unknown,
+  downName: string,
+): number {
   assertMatrix('x', x);
   assertMatrix(upName, up);
   assertMatrix(downName, down);
@@ -168,7 +183,12 @@ function assertGatedFfn(x: unknown, weights: unknown): asserts weights is GatedF
   assertMatrix('weights.w3', w.w3);
   const [w1, w3] = [w.w1 as Matrix, w.w3];
   if (w3.rows !== w1.rows || w3.cols !== w1.cols) {
-    throw new ArgumentError('weights.w3', w3, `shape ${shapeOf(w1)} like weights.w1`, `shape ${shapeOf(w3)}`);
+    throw new ArgumentError(
+      'weights.w3',
+      w3,
+      `shape ${shapeOf(w1)} like weights.w1`,
+      `shape ${shapeOf(w3)}`,
+    );
   }
 }
 
@@ -187,7 +207,12 @@ function assertReluFfn(x: unknown, weights: unknown): asserts weights is ReluFfn
  * The generic gated FFN (GLU family): (act(x W1^T) ⊙ x W3^T) W2^T, from scratch, counting its
  * multiply-adds as 'madds'. `swiglu` and `geglu` are this with act = SiLU and act = GELU.
  */
-export function gatedFfn(x: Matrix, weights: GatedFfnWeights, act: (z: number) => number, counter?: Counter): Matrix {
+export function gatedFfn(
+  x: Matrix,
+  weights: GatedFfnWeights,
+  act: (z: number) => number,
+  counter?: Counter,
+): Matrix {
   assertGatedFfn(x, weights);
   if (typeof act !== 'function') throw new ArgumentError('act', act, 'an activation z => number');
   assertOptionalCounter('counter', counter);
@@ -196,13 +221,19 @@ export function gatedFfn(x: Matrix, weights: GatedFfnWeights, act: (z: number) =
   const up = linear(x, weights.w3, undefined, counter);
   // h = act(gate) ⊙ up, elementwise on [n, hidden]
   const h = matrix(gate.rows, gate.cols);
-  for (let i = 0; i < h.data.length; i++) h.data[i] = act(gate.data[i] as number) * (up.data[i] as number);
+  for (let i = 0; i < h.data.length; i++)
+    h.data[i] = act(gate.data[i] as number) * (up.data[i] as number);
   // [n, hidden] x [d, hidden]^T -> [n, d]
   return linear(h, weights.w2, undefined, counter);
 }
 
 /** GeGLU FFN: (GELU(x W1^T) ⊙ x W3^T) W2^T, exact erf GELU unless approximate = 'tanh'. */
-export function geglu(x: Matrix, weights: GatedFfnWeights, approximate: GeluApproximation = 'none', counter?: Counter): Matrix {
+export function geglu(
+  x: Matrix,
+  weights: GatedFfnWeights,
+  approximate: GeluApproximation = 'none',
+  counter?: Counter,
+): Matrix {
   assertOneOf('approximate', approximate, APPROXIMATIONS);
   return gatedFfn(x, weights, approximate === 'tanh' ? geluTanhOf : geluErfOf, counter);
 }
@@ -210,11 +241,20 @@ export function geglu(x: Matrix, weights: GatedFfnWeights, approximate: GeluAppr
 /** The two-matrix FFN's activation: ReLU (original), exact GELU (BERT), tanh GELU (GPT-2). */
 export type DenseActivation = 'relu' | 'gelu' | 'gelu-tanh';
 
-const DENSE_ACTIVATIONS: Record<DenseActivation, (z: number) => number> = { relu: reluOf, gelu: geluErfOf, 'gelu-tanh': geluTanhOf };
+const DENSE_ACTIVATIONS: Record<DenseActivation, (z: number) => number> = {
+  relu: reluOf,
+  gelu: geluErfOf,
+  'gelu-tanh': geluTanhOf,
+};
 const DENSE_NAMES = Object.keys(DENSE_ACTIVATIONS) as DenseActivation[];
 
 /** The two-matrix FFN: act(x W1^T + b1) W2^T + b2, x [n, d] -> [n, d]; act ReLU by default. */
-export function denseFfn(x: Matrix, weights: ReluFfnWeights, activation: DenseActivation = 'relu', counter?: Counter): Matrix {
+export function denseFfn(
+  x: Matrix,
+  weights: ReluFfnWeights,
+  activation: DenseActivation = 'relu',
+  counter?: Counter,
+): Matrix {
   assertReluFfn(x, weights);
   assertOneOf('activation', activation, DENSE_NAMES);
   assertOptionalCounter('counter', counter);
@@ -239,7 +279,9 @@ const MAX_SIZE = 2 ** 30;
 /** At most this many floats per initialized matrix. */
 const MAX_WEIGHTS = 2 ** 25;
 
-function assertSizeOptions(options: unknown): asserts options is { multipleOf?: number; ffnDimMultiplier?: number } {
+function assertSizeOptions(
+  options: unknown,
+): asserts options is { multipleOf?: number; ffnDimMultiplier?: number } {
   assertObject('options', options, '{ multipleOf?, ffnDimMultiplier? }');
 }
 
@@ -248,7 +290,10 @@ function assertSizeOptions(options: unknown): asserts options is { multipleOf?: 
  * to a multiple of `multipleOf`. 4096 -> 11008 (Llama 7B); 8192 with 1.3 and 4096 -> 28672
  * (Llama 2 70B).
  */
-export function llamaHiddenSize(d: number, options: { multipleOf?: number; ffnDimMultiplier?: number } = {}): number {
+export function llamaHiddenSize(
+  d: number,
+  options: { multipleOf?: number; ffnDimMultiplier?: number } = {},
+): number {
   assertInteger('d', d, { min: 1, max: MAX_SIZE });
   assertSizeOptions(options);
   const { multipleOf = 256, ffnDimMultiplier } = options;
@@ -265,7 +310,12 @@ export function llamaHiddenSize(d: number, options: { multipleOf?: number; ffnDi
 }
 
 /** Parameters of one FFN: gated = 3 d h; relu = 2 d h, plus h + d with biases. */
-export function ffnParamCount(kind: 'gated' | 'relu', d: number, hidden: number, options: { bias?: boolean } = {}): number {
+export function ffnParamCount(
+  kind: 'gated' | 'relu',
+  d: number,
+  hidden: number,
+  options: { bias?: boolean } = {},
+): number {
   assertOneOf('kind', kind, ['gated', 'relu']);
   assertInteger('d', d, { min: 1, max: MAX_SIZE });
   assertInteger('hidden', hidden, { min: 1, max: MAX_SIZE });
@@ -281,7 +331,8 @@ export function ffnParamCount(kind: 'gated' | 'relu', d: number, hidden: number,
 function assertInit(d: unknown, hidden: unknown, rng: unknown, std: unknown): number {
   assertInteger('d', d, { min: 1, max: MAX_WEIGHTS });
   assertInteger('hidden', hidden, { min: 1, max: MAX_WEIGHTS });
-  if (d * hidden > MAX_WEIGHTS) throw new ArgumentError('hidden', hidden, `d * hidden <= ${MAX_WEIGHTS} (d = ${d})`);
+  if (d * hidden > MAX_WEIGHTS)
+    throw new ArgumentError('hidden', hidden, `d * hidden <= ${MAX_WEIGHTS} (d = ${d})`);
   assertRng('rng', rng);
   if (std === undefined) return 1 / Math.sqrt(d);
   assertFinite('std', std);
@@ -293,14 +344,28 @@ function assertInit(d: unknown, hidden: unknown, rng: unknown, std: unknown): nu
 export function initGatedFfn(d: number, hidden: number, rng: Rng, std?: number): GatedFfnWeights {
   const sd = assertInit(d, hidden, rng, std);
   const sample = () => rng.normal(0, sd);
-  return { w1: randomMatrix(hidden, d, rng, sample), w3: randomMatrix(hidden, d, rng, sample), w2: randomMatrix(d, hidden, rng, sample) };
+  return {
+    w1: randomMatrix(hidden, d, rng, sample),
+    w3: randomMatrix(hidden, d, rng, sample),
+    w2: randomMatrix(d, hidden, rng, sample),
+  };
 }
 
 /** Random ReLU FFN weights and biases, N(0, std^2) entries (default std = 1 / sqrt(d)). */
-export function initReluFfn(d: number, hidden: number, rng: Rng, std?: number): Required<ReluFfnWeights> {
+export function initReluFfn(
+  d: number,
+  hidden: number,
+  rng: Rng,
+  std?: number,
+): Required<ReluFfnWeights> {
   const sd = assertInit(d, hidden, rng, std);
   const sample = () => rng.normal(0, sd);
-  return { w1: randomMatrix(hidden, d, rng, sample), b1: rng.array(hidden, sample), w2: randomMatrix(d, hidden, rng, sample), b2: rng.array(d, sample) };
+  return {
+    w1: randomMatrix(hidden, d, rng, sample),
+    b1: rng.array(hidden, sample),
+    w2: randomMatrix(d, hidden, rng, sample),
+    b2: rng.array(d, sample),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,11 +398,17 @@ function assertTfFfnInput(tf: unknown, x: unknown): number {
   assertTf('tf', tf);
   assertTensor('x', x);
   const d = x.shape[x.rank - 1];
-  if (x.rank < 1 || d === undefined || d < 1) throw new ArgumentError('x', x, 'a tensor [..., d] with d >= 1', shapeText(x));
+  if (x.rank < 1 || d === undefined || d < 1)
+    throw new ArgumentError('x', x, 'a tensor [..., d] with d >= 1', shapeText(x));
   return d;
 }
 
-function assertWeightTensor(argument: string, w: unknown, rows: number | undefined, cols: number): Tensor {
+function assertWeightTensor(
+  argument: string,
+  w: unknown,
+  rows: number | undefined,
+  cols: number,
+): Tensor {
   assertTensor(argument, w, 2);
   const [r, c] = w.shape as [number, number];
   if ((rows !== undefined && r !== rows) || c !== cols) {
@@ -349,7 +420,8 @@ function assertWeightTensor(argument: string, w: unknown, rows: number | undefin
 function assertBiasTensor(argument: string, b: unknown, length: number): void {
   if (b === undefined) return;
   if (isTensor(b)) {
-    if (b.rank !== 1 || b.shape[0] !== length) throw new ArgumentError(argument, b, `a tensor of shape [${length}]`, shapeText(b));
+    if (b.rank !== 1 || b.shape[0] !== length)
+      throw new ArgumentError(argument, b, `a tensor of shape [${length}]`, shapeText(b));
     return;
   }
   assertOptionalVector(argument, b, length, `${length} values (or a tensor [${length}])`);
@@ -361,7 +433,10 @@ function linearTf(tf: Tf, x: Tensor, w: Tensor, bias?: Tensor | ArrayLike<number
   const d = x.shape[x.rank - 1] as number;
   // [..., d] -> [m, d] x [d_out, d]^T -> [m, d_out] -> [..., d_out]
   const y = tf.matMul(tf.reshape(x, [-1, d]), w, false, true);
-  const withBias = bias === undefined ? y : tf.add(y, isTensor(bias) ? bias : tf.tensor1d(Float32Array.from(bias)));
+  const withBias =
+    bias === undefined
+      ? y
+      : tf.add(y, isTensor(bias) ? bias : tf.tensor1d(Float32Array.from(bias)));
   return tf.reshape(withBias, [...lead, w.shape[0] as number]);
 }
 
@@ -374,7 +449,11 @@ function geluTf(tf: Tf, z: Tensor, approximate: GeluApproximation): Tensor {
   return tf.mul(tf.mul(z, 0.5), tf.add(1, tf.erf(tf.div(z, Math.SQRT2))));
 }
 
-function assertGatedTensors(tf: unknown, x: unknown, weights: unknown): asserts weights is GatedFfnTensors {
+function assertGatedTensors(
+  tf: unknown,
+  x: unknown,
+  weights: unknown,
+): asserts weights is GatedFfnTensors {
   const d = assertTfFfnInput(tf, x);
   assertObject('weights', weights, 'gated FFN weight tensors { w1, w3, w2 }');
   const w1 = assertWeightTensor('weights.w1', weights['w1'], undefined, d);
@@ -383,7 +462,12 @@ function assertGatedTensors(tf: unknown, x: unknown, weights: unknown): asserts 
   assertWeightTensor('weights.w2', weights['w2'], d, hidden);
 }
 
-function gatedFfnTf(tf: Tf, x: Tensor, weights: GatedFfnTensors, gate: 'silu' | GeluApproximation): Tensor {
+function gatedFfnTf(
+  tf: Tf,
+  x: Tensor,
+  weights: GatedFfnTensors,
+  gate: 'silu' | GeluApproximation,
+): Tensor {
   return tf.tidy(() => {
     const g = linearTf(tf, x, weights.w1);
     const activated = gate === 'silu' ? tf.mul(g, tf.sigmoid(g)) : geluTf(tf, g, gate);
@@ -398,14 +482,24 @@ export function swigluTf(tf: Tf, x: Tensor, weights: GatedFfnTensors): Tensor {
 }
 
 /** GeGLU in tfjs, exact (tf.erf) or tanh GELU. x [..., d] -> [..., d]. */
-export function gegluTf(tf: Tf, x: Tensor, weights: GatedFfnTensors, approximate: GeluApproximation = 'none'): Tensor {
+export function gegluTf(
+  tf: Tf,
+  x: Tensor,
+  weights: GatedFfnTensors,
+  approximate: GeluApproximation = 'none',
+): Tensor {
   assertGatedTensors(tf, x, weights);
   assertOneOf('approximate', approximate, APPROXIMATIONS);
   return gatedFfnTf(tf, x, weights, approximate);
 }
 
 /** The two-matrix FFN in tfjs (tf.relu, or GELU with tf.erf / tf.tanh). x [..., d] -> [..., d]. */
-export function denseFfnTf(tf: Tf, x: Tensor, weights: ReluFfnTensors, activation: DenseActivation = 'relu'): Tensor {
+export function denseFfnTf(
+  tf: Tf,
+  x: Tensor,
+  weights: ReluFfnTensors,
+  activation: DenseActivation = 'relu',
+): Tensor {
   const d = assertTfFfnInput(tf, x);
   assertObject('weights', weights, 'FFN weight tensors { w1, b1?, w2, b2? }');
   const w1 = assertWeightTensor('weights.w1', weights.w1, undefined, d);
@@ -416,7 +510,10 @@ export function denseFfnTf(tf: Tf, x: Tensor, weights: ReluFfnTensors, activatio
   assertOneOf('activation', activation, DENSE_NAMES);
   return tf.tidy(() => {
     const z = linearTf(tf, x, weights.w1, weights.b1);
-    const h = activation === 'relu' ? tf.relu(z) : geluTf(tf, z, activation === 'gelu-tanh' ? 'tanh' : 'none');
+    const h =
+      activation === 'relu'
+        ? tf.relu(z)
+        : geluTf(tf, z, activation === 'gelu-tanh' ? 'tanh' : 'none');
     return linearTf(tf, h, weights.w2, weights.b2);
   });
 }
@@ -429,24 +526,49 @@ export function reluFfnTf(tf: Tf, x: Tensor, weights: ReluFfnTensors): Tensor {
 /** `swigluTf` on matrices: the edge for Matrix code and the agreement properties. */
 export function swigluTfMatrix(x: Matrix, weights: GatedFfnWeights): Promise<Matrix> {
   assertGatedFfn(x, weights);
-  return onMatrices((tf, t, w1, w3, w2) => swigluTf(tf, t, { w1, w3, w2 } as GatedFfnTensors), x, weights.w1, weights.w3, weights.w2);
+  return onMatrices(
+    (tf, t, w1, w3, w2) => swigluTf(tf, t, { w1, w3, w2 } as GatedFfnTensors),
+    x,
+    weights.w1,
+    weights.w3,
+    weights.w2,
+  );
 }
 
 /** `gegluTf` on matrices. */
-export function gegluTfMatrix(x: Matrix, weights: GatedFfnWeights, approximate: GeluApproximation = 'none'): Promise<Matrix> {
+export function gegluTfMatrix(
+  x: Matrix,
+  weights: GatedFfnWeights,
+  approximate: GeluApproximation = 'none',
+): Promise<Matrix> {
   assertGatedFfn(x, weights);
   assertOneOf('approximate', approximate, APPROXIMATIONS);
-  return onMatrices((tf, t, w1, w3, w2) => gegluTf(tf, t, { w1, w3, w2 } as GatedFfnTensors, approximate), x, weights.w1, weights.w3, weights.w2);
+  return onMatrices(
+    (tf, t, w1, w3, w2) => gegluTf(tf, t, { w1, w3, w2 } as GatedFfnTensors, approximate),
+    x,
+    weights.w1,
+    weights.w3,
+    weights.w2,
+  );
 }
 
 /** `denseFfnTf` on matrices (biases as arrays). */
-export function denseFfnTfMatrix(x: Matrix, weights: ReluFfnWeights, activation: DenseActivation = 'relu'): Promise<Matrix> {
+export function denseFfnTfMatrix(
+  x: Matrix,
+  weights: ReluFfnWeights,
+  activation: DenseActivation = 'relu',
+): Promise<Matrix> {
   assertReluFfn(x, weights);
   assertOneOf('activation', activation, DENSE_NAMES);
   const { b1, b2 } = weights;
   const run = (tf: Tf, t: Tensor, w1: Tensor, w2: Tensor) =>
     denseFfnTf(tf, t, { w1, w2, ...(b1 ? { b1 } : {}), ...(b2 ? { b2 } : {}) }, activation);
-  return onMatrices((tf, t, w1, w2) => run(tf, t, w1 as Tensor, w2 as Tensor), x, weights.w1, weights.w2);
+  return onMatrices(
+    (tf, t, w1, w2) => run(tf, t, w1 as Tensor, w2 as Tensor),
+    x,
+    weights.w1,
+    weights.w2,
+  );
 }
 
 /** `reluFfnTf` on matrices. */
@@ -462,7 +584,11 @@ export function pitfallSwigluGateAfterProduct(x: Matrix, weights: GatedFfnWeight
   assertGatedFfn(x, weights);
   const gate = linear(x, weights.w1);
   const up = linear(x, weights.w3);
-  const h = matrix(gate.rows, gate.cols, gate.data.map((g, i) => siluOf(g * (up.data[i] as number))));
+  const h = matrix(
+    gate.rows,
+    gate.cols,
+    gate.data.map((g, i) => siluOf(g * (up.data[i] as number))),
+  );
   return linear(h, weights.w2);
 }
 

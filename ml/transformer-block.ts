@@ -93,7 +93,12 @@ import { applyRope, ropeTf, type RopeOptions } from './rope.js';
  *   post-norm (original):     h = Norm1(x + Attn(x)),  out = Norm2(h + FFN(h))
  * with Attn, FFN and the norms the parts this config picks (`blockSublayers`).
  */
-export function blockForward(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+export function blockForward(
+  x: Matrix,
+  weights: BlockWeights,
+  config: BlockConfig,
+  options: BlockForwardOptions = {},
+): Matrix {
   const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
   assertBlockInput(x, config);
   if (config.placement === 'pre') {
@@ -195,11 +200,20 @@ export interface BlockForwardOptions {
 // ---------------------------------------------------------------------------------------------
 // The configurations.
 
-type Sizes = Pick<BlockConfig, 'dModel' | 'numHeads' | 'ffnHidden'> & Partial<Pick<BlockConfig, 'numKvHeads' | 'headDim'>>;
+type Sizes = Pick<BlockConfig, 'dModel' | 'numHeads' | 'ffnHidden'> &
+  Partial<Pick<BlockConfig, 'numKvHeads' | 'headDim'>>;
 
 /** The original block: post-LayerNorm, ReLU FFN with biases, MHA with biases, no RoPE. */
 export function originalBlockConfig(sizes: Sizes): BlockConfig {
-  return { ...sizes, placement: 'post', norm: 'layer', ffn: 'relu', attentionBias: 'all', ffnBias: true, rope: false };
+  return {
+    ...sizes,
+    placement: 'post',
+    norm: 'layer',
+    ffn: 'relu',
+    attentionBias: 'all',
+    ffnBias: true,
+    rope: false,
+  };
 }
 
 /**
@@ -207,7 +221,15 @@ export function originalBlockConfig(sizes: Sizes): BlockConfig {
  * with biases.
  */
 export function gpt2BlockConfig(sizes: Sizes): BlockConfig {
-  return { ...sizes, placement: 'pre', norm: 'layer', ffn: 'gelu-tanh', attentionBias: 'all', ffnBias: true, rope: false };
+  return {
+    ...sizes,
+    placement: 'pre',
+    norm: 'layer',
+    ffn: 'gelu-tanh',
+    attentionBias: 'all',
+    ffnBias: true,
+    rope: false,
+  };
 }
 
 /**
@@ -255,7 +277,10 @@ export const LLAMA2_7B: ModelConfig = {
  * 0.36B non-embedding.
  */
 export const QWEN2_0_5B: ModelConfig = {
-  block: qwenBlockConfig({ dModel: 896, numHeads: 14, numKvHeads: 2, ffnHidden: 4864 }, { base: 1_000_000 }),
+  block: qwenBlockConfig(
+    { dModel: 896, numHeads: 14, numKvHeads: 2, ffnHidden: 4864 },
+    { base: 1_000_000 },
+  ),
   numLayers: 24,
   vocabSize: 151936,
   learnedPositions: 0,
@@ -272,19 +297,30 @@ const MAX_INIT = 2 ** 25;
  * Validates a block config (heads dividing the width, kv heads dividing heads, known part names)
  * and returns the head sizes and eps. Errors name the argument and the value it must agree with.
  */
-export function assertBlockConfig(config: BlockConfig): { numHeads: number; numKvHeads: number; headDim: number; eps: number } {
+export function assertBlockConfig(config: BlockConfig): {
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  eps: number;
+} {
   assertObject('config', config, 'a BlockConfig object');
   const { dModel, numHeads, numKvHeads = numHeads, ffnHidden } = config;
   assertInteger('dModel', dModel, { min: 1, max: MAX_SIZE });
   assertInteger('numHeads', numHeads, { min: 1, max: MAX_SIZE });
   assertInteger('numKvHeads', numKvHeads, { min: 1, max: numHeads });
-  if (numHeads % numKvHeads !== 0) throw new ArgumentError('numKvHeads', numKvHeads, `a divisor of numHeads = ${numHeads}`);
+  if (numHeads % numKvHeads !== 0)
+    throw new ArgumentError('numKvHeads', numKvHeads, `a divisor of numHeads = ${numHeads}`);
   let headDim: number;
   if (config.headDim !== undefined) {
     assertInteger('headDim', config.headDim, { min: 1, max: MAX_SIZE });
     headDim = config.headDim;
   } else {
-    if (dModel % numHeads !== 0) throw new ArgumentError('numHeads', numHeads, `a divisor of dModel = ${dModel} (or pass headDim)`);
+    if (dModel % numHeads !== 0)
+      throw new ArgumentError(
+        'numHeads',
+        numHeads,
+        `a divisor of dModel = ${dModel} (or pass headDim)`,
+      );
     headDim = dModel / numHeads;
   }
   assertInteger('ffnHidden', ffnHidden, { min: 1, max: MAX_SIZE });
@@ -294,12 +330,20 @@ export function assertBlockConfig(config: BlockConfig): { numHeads: number; numK
   assertOneOf('attentionBias', config.attentionBias, ['all', 'qkv', 'none']);
   if (config.ffnBias !== undefined) assertBoolean('ffnBias', config.ffnBias);
   if (config.ffn === 'swiglu' && config.ffnBias === true) {
-    throw new ArgumentError('ffnBias', true, "false: the SwiGLU FFN has no biases (ffn = 'swiglu')");
+    throw new ArgumentError(
+      'ffnBias',
+      true,
+      "false: the SwiGLU FFN has no biases (ffn = 'swiglu')",
+    );
   }
   if (config.rope !== undefined && config.rope !== false) {
     assertObject('rope', config.rope, 'RoPE settings { layout?, base?, scaling? } or false');
     if (headDim % 2 !== 0) {
-      throw new ArgumentError('headDim', headDim, `an even head width for RoPE (d_model ${dModel} / ${numHeads} heads = ${headDim})`);
+      throw new ArgumentError(
+        'headDim',
+        headDim,
+        `an even head width for RoPE (d_model ${dModel} / ${numHeads} heads = ${headDim})`,
+      );
     }
   }
   const eps = config.eps ?? (config.norm === 'layer' ? LAYER_NORM_EPS : RMS_NORM_EPS);
@@ -322,7 +366,12 @@ function assertModelConfig(config: ModelConfig): void {
 function assertBlockInput(x: unknown, config: BlockConfig): asserts x is Matrix {
   assertMatrix('x', x);
   if (x.cols !== config.dModel) {
-    throw new ArgumentError('x', x, `d_model = ${config.dModel} columns (config.dModel)`, `shape ${shapeOf(x)}`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `d_model = ${config.dModel} columns (config.dModel)`,
+      `shape ${shapeOf(x)}`,
+    );
   }
 }
 
@@ -342,11 +391,13 @@ export function blockParamCount(config: BlockConfig): BlockParamCount {
   const d = config.dModel;
   // projections d (h + 2 h_kv) d_h + h d_h d, then the biases this config has
   const qkvBiases = (h + 2 * hkv) * dh;
-  const biases = config.attentionBias === 'all' ? qkvBiases + d : config.attentionBias === 'qkv' ? qkvBiases : 0;
+  const biases =
+    config.attentionBias === 'all' ? qkvBiases + d : config.attentionBias === 'qkv' ? qkvBiases : 0;
   const attention = d * (h + 2 * hkv) * dh + h * dh * d + biases;
-  const ffn = config.ffn === 'swiglu'
-    ? ffnParamCount('gated', d, config.ffnHidden)
-    : ffnParamCount('relu', d, config.ffnHidden, { bias: config.ffnBias ?? true });
+  const ffn =
+    config.ffn === 'swiglu'
+      ? ffnParamCount('gated', d, config.ffnHidden)
+      : ffnParamCount('relu', d, config.ffnHidden, { bias: config.ffnBias ?? true });
   const norms = 2 * normParamCount(config);
   return { attention, ffn, norms, total: attention + ffn + norms };
 }
@@ -385,7 +436,16 @@ export function modelParamCount(config: ModelConfig): ModelParamCount {
   const lmHead = config.tiedEmbeddings ? 0 : config.vocabSize * d;
   const total = tokenEmbedding + positionEmbedding + blocks + finalNorm + lmHead;
   const nonEmbedding = total - tokenEmbedding - positionEmbedding;
-  return { tokenEmbedding, positionEmbedding, perBlock, blocks, finalNorm, lmHead, total, nonEmbedding };
+  return {
+    tokenEmbedding,
+    positionEmbedding,
+    perBlock,
+    blocks,
+    finalNorm,
+    lmHead,
+    total,
+    nonEmbedding,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,11 +465,20 @@ function initNorm(config: BlockConfig, rng: Rng): NormWeights {
 export function initBlock(config: BlockConfig, rng: Rng): BlockWeights {
   const { numHeads, numKvHeads, headDim } = assertBlockConfig(config);
   assertRng('rng', rng);
-  if (blockParamCount(config).total > MAX_INIT) throw new ArgumentError('config', config, `a block of at most ${MAX_INIT} parameters to initialize`);
+  if (blockParamCount(config).total > MAX_INIT)
+    throw new ArgumentError(
+      'config',
+      config,
+      `a block of at most ${MAX_INIT} parameters to initialize`,
+    );
   const d = config.dModel;
   const small = () => rng.normal(0, 0.1);
-  const attention = initMultiHeadAttention({ dModel: d, numHeads, numKvHeads, headDim, bias: config.attentionBias !== 'none' }, rng);
-  for (const b of [attention.bq, attention.bk, attention.bv, attention.bo]) if (b) (b as Float64Array).forEach((_, i, a) => (a[i] = small()));
+  const attention = initMultiHeadAttention(
+    { dModel: d, numHeads, numKvHeads, headDim, bias: config.attentionBias !== 'none' },
+    rng,
+  );
+  for (const b of [attention.bq, attention.bk, attention.bv, attention.bo])
+    if (b) (b as Float64Array).forEach((_, i, a) => (a[i] = small()));
   if (config.attentionBias === 'qkv') delete attention.bo;
   let ffn: ReluFfnWeights | GatedFfnWeights;
   if (config.ffn === 'swiglu') ffn = initGatedFfn(d, config.ffnHidden, rng);
@@ -428,7 +497,12 @@ export function initBlock(config: BlockConfig, rng: Rng): BlockWeights {
 export function initModel(config: ModelConfig, rng: Rng): ModelWeights {
   assertModelConfig(config);
   assertRng('rng', rng);
-  if (modelParamCount(config).total > MAX_INIT) throw new ArgumentError('config', config, `a model of at most ${MAX_INIT} parameters to initialize`);
+  if (modelParamCount(config).total > MAX_INIT)
+    throw new ArgumentError(
+      'config',
+      config,
+      `a model of at most ${MAX_INIT} parameters to initialize`,
+    );
   const { dModel: d } = config.block;
   const table = (rows: number) => randomMatrix(rows, d, rng, () => rng.normal(0, 0.02));
   const model: ModelWeights = {
@@ -441,13 +515,21 @@ export function initModel(config: ModelConfig, rng: Rng): ModelWeights {
   return model;
 }
 
-function assertBlockWeights(weights: unknown, config: BlockConfig): asserts weights is BlockWeights {
+function assertBlockWeights(
+  weights: unknown,
+  config: BlockConfig,
+): asserts weights is BlockWeights {
   assertObject('weights', weights, 'BlockWeights { attention, ffn, norm1, norm2 }');
   assertObject('weights.ffn', weights['ffn'], 'FFN weights');
   if (config.ffn === 'swiglu' && !('w3' in (weights['ffn'] as object))) {
-    throw new ArgumentError('weights.ffn', weights['ffn'], "SwiGLU weights { w1, w3, w2 } for ffn = 'swiglu'");
+    throw new ArgumentError(
+      'weights.ffn',
+      weights['ffn'],
+      "SwiGLU weights { w1, w3, w2 } for ffn = 'swiglu'",
+    );
   }
-  for (const name of ['norm1', 'norm2']) assertObject(`weights.${name}`, weights[name], '{ weight, bias? }');
+  for (const name of ['norm1', 'norm2'])
+    assertObject(`weights.${name}`, weights[name], '{ weight, bias? }');
 }
 
 function assertForwardOptions(options: unknown): asserts options is BlockForwardOptions {
@@ -467,12 +549,21 @@ export function blockSublayers(
   assertForwardOptions(options);
   const { causal = false, keyPadding, offset = 0 } = options;
   const rope = config.rope ? { ...config.rope, offset } : undefined;
-  const masks = { causal, ...(keyPadding ? { keyPadding } : {}), ...(rope ? { transformQK: (head: Matrix) => applyRope(head, rope) } : {}) };
-  const attention: RowMap = (x) => multiHeadAttentionMasked(x, weights.attention, { numHeads, numKvHeads }, masks).output;
+  const masks = {
+    causal,
+    ...(keyPadding ? { keyPadding } : {}),
+    ...(rope ? { transformQK: (head: Matrix) => applyRope(head, rope) } : {}),
+  };
+  const attention: RowMap = (x) =>
+    multiHeadAttentionMasked(x, weights.attention, { numHeads, numKvHeads }, masks).output;
   const ffn: RowMap = (x) =>
-    config.ffn === 'swiglu' ? swiglu(x, weights.ffn as GatedFfnWeights) : denseFfn(x, weights.ffn as ReluFfnWeights, config.ffn);
+    config.ffn === 'swiglu'
+      ? swiglu(x, weights.ffn as GatedFfnWeights)
+      : denseFfn(x, weights.ffn as ReluFfnWeights, config.ffn);
   const norm = (w: NormWeights): RowMap =>
-    config.norm === 'layer' ? (x) => layerNorm(x, w.weight, w.bias, eps) : (x) => rmsNorm(x, w.weight, eps);
+    config.norm === 'layer'
+      ? (x) => layerNorm(x, w.weight, w.bias, eps)
+      : (x) => rmsNorm(x, w.weight, eps);
   return { attention, ffn, norm1: norm(weights.norm1), norm2: norm(weights.norm2) };
 }
 
@@ -507,15 +598,27 @@ export interface BlockTfOptions {
  * twins: `multiHeadAttentionTf` (with `ropeTf` as its rotary hook when the config has RoPE),
  * `layerNormTf` / `rmsNormTf`, `swigluTf` / `denseFfnTf`, and the residual sums. Synchronous.
  */
-export function blockTf(tf: Tf, x: Tensor, weights: BlockTensorWeights, config: BlockConfig, options: BlockTfOptions = {}): Tensor {
+export function blockTf(
+  tf: Tf,
+  x: Tensor,
+  weights: BlockTensorWeights,
+  config: BlockConfig,
+  options: BlockTfOptions = {},
+): Tensor {
   assertTf('tf', tf);
   const { numHeads, numKvHeads, eps } = assertBlockConfig(config);
   assertTensor('x', x);
   if (x.rank < 2 || x.shape[x.rank - 1] !== config.dModel) {
-    throw new ArgumentError('x', x, `a tensor [..., n, ${config.dModel}] (config.dModel)`, `shape [${x.shape.join(', ')}]`);
+    throw new ArgumentError(
+      'x',
+      x,
+      `a tensor [..., n, ${config.dModel}] (config.dModel)`,
+      `shape [${x.shape.join(', ')}]`,
+    );
   }
   assertObject('weights', weights, 'BlockTensorWeights { attention, ffn, norm1, norm2 }');
-  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const) assertObject(`weights.${name}`, weights[name], 'an object of tensors');
+  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const)
+    assertObject(`weights.${name}`, weights[name], 'an object of tensors');
   assertObject('options', options, 'options { causal?, mask?, offset? }');
   const { causal = false, mask, offset = 0 } = options as BlockTfOptions;
   assertBoolean('options.causal', causal);
@@ -523,11 +626,21 @@ export function blockTf(tf: Tf, x: Tensor, weights: BlockTensorWeights, config: 
   const rope = config.rope ? { ...config.rope, offset } : undefined;
   const rotary = rope && ((t: Tf, head: Tensor) => ropeTf(t, head, rope));
   const attention = (t: Tensor) =>
-    multiHeadAttentionTf(tf, t, weights.attention, { numHeads, numKvHeads, causal, ...(mask === undefined ? {} : { mask }), ...(rotary && { rotary }) });
+    multiHeadAttentionTf(tf, t, weights.attention, {
+      numHeads,
+      numKvHeads,
+      causal,
+      ...(mask === undefined ? {} : { mask }),
+      ...(rotary && { rotary }),
+    });
   const ffn = (t: Tensor) =>
-    config.ffn === 'swiglu' ? swigluTf(tf, t, weights.ffn as GatedFfnTensors) : denseFfnTf(tf, t, weights.ffn as ReluFfnTensors, config.ffn);
+    config.ffn === 'swiglu'
+      ? swigluTf(tf, t, weights.ffn as GatedFfnTensors)
+      : denseFfnTf(tf, t, weights.ffn as ReluFfnTensors, config.ffn);
   const norm = (t: Tensor, w: NormTensorWeights) =>
-    config.norm === 'layer' ? layerNormTf(tf, t, w.weight, w.bias, eps) : rmsNormTf(tf, t, w.weight, eps);
+    config.norm === 'layer'
+      ? layerNormTf(tf, t, w.weight, w.bias, eps)
+      : rmsNormTf(tf, t, w.weight, eps);
   return tf.tidy(() => {
     if (config.placement === 'pre') {
       // h = x + Attn(Norm1(x)); out = h + FFN(Norm2(h))
@@ -548,17 +661,26 @@ export function blockWeightsTf(tf: Tf, weights: BlockWeights): BlockTensorWeight
     assertMatrix(name, m);
     return tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
   };
-  const vector = (v: ArrayLike<number> | undefined) => (v === undefined ? undefined : tf.tensor1d(Float32Array.from(v)));
+  const vector = (v: ArrayLike<number> | undefined) =>
+    v === undefined ? undefined : tf.tensor1d(Float32Array.from(v));
   const tensors = (prefix: string, group: Record<string, unknown>) =>
     Object.fromEntries(
       Object.entries(group)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, k.startsWith('w') ? matrixTensor(`${prefix}.${k}`, v) : vector(v as ArrayLike<number>)]),
+        .map(([k, v]) => [
+          k,
+          k.startsWith('w') ? matrixTensor(`${prefix}.${k}`, v) : vector(v as ArrayLike<number>),
+        ]),
     );
-  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const) assertObject(`weights.${name}`, weights[name], 'an object');
+  for (const name of ['attention', 'ffn', 'norm1', 'norm2'] as const)
+    assertObject(`weights.${name}`, weights[name], 'an object');
   return {
-    attention: tensors('weights.attention', weights.attention as unknown as Record<string, unknown>) as unknown as MhaTensorWeights,
-    ffn: tensors('weights.ffn', weights.ffn as unknown as Record<string, unknown>) as unknown as GatedFfnTensors | ReluFfnTensors,
+    attention: tensors(
+      'weights.attention',
+      weights.attention as unknown as Record<string, unknown>,
+    ) as unknown as MhaTensorWeights,
+    ffn: tensors('weights.ffn', weights.ffn as unknown as Record<string, unknown>) as unknown as
+      GatedFfnTensors | ReluFfnTensors,
     norm1: weights.norm1,
     norm2: weights.norm2,
   };
@@ -568,16 +690,35 @@ export function blockWeightsTf(tf: Tf, weights: BlockWeights): BlockTensorWeight
  * `blockForward` computed by `blockTf` in float32: the Matrix-level edge for the agreement
  * properties (converts x and the weights, runs the twin, reads the [n, d] result back).
  */
-export function blockTfMatrix(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Promise<Matrix> {
+export function blockTfMatrix(
+  x: Matrix,
+  weights: BlockWeights,
+  config: BlockConfig,
+  options: BlockForwardOptions = {},
+): Promise<Matrix> {
   blockSublayers(weights, config, options);
   assertBlockInput(x, config);
   const { causal = false, keyPadding, offset = 0 } = options;
   if (keyPadding !== undefined && (!Array.isArray(keyPadding) || keyPadding.length !== x.rows)) {
-    throw new ArgumentError('keyPadding', keyPadding, `an array of ${x.rows} booleans, one per token`);
+    throw new ArgumentError(
+      'keyPadding',
+      keyPadding,
+      `an array of ${x.rows} booleans, one per token`,
+    );
   }
   return onMatrices((tf, t) => {
-    const mask = keyPadding === undefined ? undefined : paddingMaskTf(tf, keyPadding.map((p) => p === true));
-    return blockTf(tf, t, blockWeightsTf(tf, weights), config, { causal, offset, ...(mask && { mask }) });
+    const mask =
+      keyPadding === undefined
+        ? undefined
+        : paddingMaskTf(
+            tf,
+            keyPadding.map((p) => p === true),
+          );
+    return blockTf(tf, t, blockWeightsTf(tf, weights), config, {
+      causal,
+      offset,
+      ...(mask && { mask }),
+    });
   }, x);
 }
 
@@ -591,14 +732,28 @@ export function pitfallBlockParamCountRuleOfThumb(config: BlockConfig): number {
 }
 
 /** Pitfall: a pre-norm block with its residuals taken after the norms, norm(x) + f(norm(x)). */
-export function pitfallPreNormBlockResidualAfterNorm(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+export function pitfallPreNormBlockResidualAfterNorm(
+  x: Matrix,
+  weights: BlockWeights,
+  config: BlockConfig,
+  options: BlockForwardOptions = {},
+): Matrix {
   const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
   assertBlockInput(x, config);
-  return pitfallPreNormResidualAfterNorm(pitfallPreNormResidualAfterNorm(x, attention, norm1), ffn, norm2);
+  return pitfallPreNormResidualAfterNorm(
+    pitfallPreNormResidualAfterNorm(x, attention, norm1),
+    ffn,
+    norm2,
+  );
 }
 
 /** Pitfall: post-norm and pre-norm swapped: the same weights through the other arrangement. */
-export function pitfallSwappedNormPlacement(x: Matrix, weights: BlockWeights, config: BlockConfig, options: BlockForwardOptions = {}): Matrix {
+export function pitfallSwappedNormPlacement(
+  x: Matrix,
+  weights: BlockWeights,
+  config: BlockConfig,
+  options: BlockForwardOptions = {},
+): Matrix {
   const { attention, ffn, norm1, norm2 } = blockSublayers(weights, config, options);
   assertBlockInput(x, config);
   const place = config.placement === 'pre' ? postNorm : preNorm;

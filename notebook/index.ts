@@ -8,7 +8,11 @@ import { runInTerminal } from './render.js';
 
 export { formatNumber, show, type Notebook, type NotebookDefinition } from './kit.js';
 
-export function defineNotebook(url: string, id: string, body: (nb: Notebook) => Promise<void> | void): NotebookDefinition {
+export function defineNotebook(
+  url: string,
+  id: string,
+  body: (nb: Notebook) => Promise<void> | void,
+): NotebookDefinition {
   const definition = notebookDefinition(url, id, body);
   if (process.argv[1] !== undefined && fileURLToPath(url) === process.argv[1]) {
     // Run after the module has finished evaluating, so the export exists first.

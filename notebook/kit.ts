@@ -52,7 +52,9 @@ export class NotebookCheckError extends Error {
     readonly notebook: string,
     readonly failed: Extract<Cell, { kind: 'check' }>[],
   ) {
-    super(`${notebook}: ${failed.length} check(s) failed: ${failed.map((c) => `${c.label} (we see ${c.seen}, expected ${c.expected})`).join('; ')}`);
+    super(
+      `${notebook}: ${failed.length} check(s) failed: ${failed.map((c) => `${c.label} (we see ${c.seen}, expected ${c.expected})`).join('; ')}`,
+    );
   }
 }
 
@@ -61,12 +63,26 @@ const round = (x: number) => (Number.isInteger(x) ? x : Number(x.toPrecision(6))
 /** Replaces matrices by rounded nested rows and typed arrays by rounded plain arrays, recursively. */
 function simplify(value: unknown): unknown {
   if (typeof value === 'number') return round(value);
-  if (value instanceof Float64Array || value instanceof Float32Array) return Array.from(value, round);
+  if (value instanceof Float64Array || value instanceof Float32Array)
+    return Array.from(value, round);
   if (Array.isArray(value)) return value.map(simplify);
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
     const m = value as { rows?: unknown; cols?: unknown; data?: unknown };
-    if (typeof m.rows === 'number' && typeof m.cols === 'number' && m.data instanceof Float64Array) {
-      return Array.from({ length: m.rows }, (_, i) => Array.from((m.data as Float64Array).subarray(i * (m.cols as number), (i + 1) * (m.cols as number)), round));
+    if (
+      typeof m.rows === 'number' &&
+      typeof m.cols === 'number' &&
+      m.data instanceof Float64Array
+    ) {
+      return Array.from({ length: m.rows }, (_, i) =>
+        Array.from(
+          (m.data as Float64Array).subarray(i * (m.cols as number), (i + 1) * (m.cols as number)),
+          round,
+        ),
+      );
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, simplify(v)]));
   }
@@ -81,7 +97,9 @@ function simplify(value: unknown): unknown {
  */
 export function formatNumber(x: number): string {
   const r = round(x);
-  return Number.isInteger(r) && Math.abs(r) >= 10_000 && Math.abs(r) < 1e21 ? r.toLocaleString('en-US') : String(r);
+  return Number.isInteger(r) && Math.abs(r) >= 10_000 && Math.abs(r) < 1e21
+    ? r.toLocaleString('en-US')
+    : String(r);
 }
 
 /**
@@ -102,7 +120,8 @@ function argumentText(text: string, open: number): string | undefined {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
     const c = text[i] as string;
-    if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
+    if (c === '/' && text[i + 1] === '/')
+      i = text.indexOf('\n', i) === -1 ? text.length : text.indexOf('\n', i);
     else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) + 1;
     else if (c === '"' || c === "'" || c === '`') {
       for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
@@ -124,7 +143,8 @@ const sources = new Map<string, string>();
  */
 function codeSource(file: string, fn: (...args: never[]) => unknown): string {
   const frame = new Error().stack?.split('\n').find((l) => l.includes(`${file}:`));
-  const position = frame && new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`).exec(frame);
+  const position =
+    frame && new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`).exec(frame);
   let text = fn.toString();
   if (position) {
     if (!sources.has(file)) sources.set(file, readFileSync(file, 'utf8'));
@@ -133,7 +153,10 @@ function codeSource(file: string, fn: (...args: never[]) => unknown): string {
     const start = lines.slice(0, lineNo).reduce((n, l) => n + l.length + 1, 0);
     const all = sources.get(file) as string;
     const call = all.indexOf('code(', start);
-    const arg = call >= 0 && call - start < (lines[lineNo]?.length ?? 0) ? argumentText(all, call + 'code'.length) : undefined;
+    const arg =
+      call >= 0 && call - start < (lines[lineNo]?.length ?? 0)
+        ? argumentText(all, call + 'code'.length)
+        : undefined;
     if (arg) text = arg;
   }
   return stripArrow(text);
@@ -147,9 +170,20 @@ function stripArrow(source: string): string {
     text = text.slice(arrow[0].length);
     if (text.startsWith('{') && text.endsWith('}')) text = text.slice(1, -1);
   }
-  const lines = text.replace(/^\s*\n/, '').replace(/\n\s*$/, '').split('\n');
-  const indent = Math.min(...lines.slice(lines.length > 1 ? 1 : 0).filter((l) => l.trim()).map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
-  return lines.map((l, i) => (i === 0 && lines.length > 1 && !/^\s/.test(l) ? l : l.slice(indent))).join('\n').trim();
+  const lines = text
+    .replace(/^\s*\n/, '')
+    .replace(/\n\s*$/, '')
+    .split('\n');
+  const indent = Math.min(
+    ...lines
+      .slice(lines.length > 1 ? 1 : 0)
+      .filter((l) => l.trim())
+      .map((l) => /^\s*/.exec(l)?.[0].length ?? 0),
+  );
+  return lines
+    .map((l, i) => (i === 0 && lines.length > 1 && !/^\s/.test(l) ? l : l.slice(indent)))
+    .join('\n')
+    .trim();
 }
 
 /** The object a notebook body writes to. */
@@ -171,16 +205,25 @@ export class Notebook {
   md(strings: TemplateStringsArray | string, ...values: unknown[]): Promise<void> {
     // The raw text, so LaTeX keeps its backslashes (\frac, \theta); only \` and \${ are unescaped.
     const unescape = (t: string) => t.replace(/\\`/g, '`').replace(/\\\$\{/g, '${');
-    const raw = typeof strings === 'string' ? strings : String.raw({ raw: strings.raw.map(unescape) }, ...values.map(show));
+    const raw =
+      typeof strings === 'string'
+        ? strings
+        : String.raw({ raw: strings.raw.map(unescape) }, ...values.map(show));
     const lines = raw.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
-    const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0));
+    const indent = Math.min(
+      ...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0),
+    );
     return this.add({ kind: 'markdown', text: lines.map((l) => l.slice(indent)).join('\n') });
   }
 
   /** Runs `fn`, shows its source and what it returned (unless undefined), and returns the value. */
   async code<T>(fn: () => T | Promise<T>): Promise<T> {
     const value = await fn();
-    await this.add({ kind: 'code', source: codeSource(this.file, fn), ...(value === undefined ? {} : { output: show(value) }) });
+    await this.add({
+      kind: 'code',
+      source: codeSource(this.file, fn),
+      ...(value === undefined ? {} : { output: show(value) }),
+    });
     return value;
   }
 
@@ -189,7 +232,12 @@ export class Notebook {
    * 'algorithms/reservoir-sampling.ts'), read from the file now: the notebook cannot drift from it.
    */
   source(modulePath: string, name: string): Promise<void> {
-    return this.add({ kind: 'source', file: modulePath, name, text: exportSource(modulePath, name) });
+    return this.add({
+      kind: 'source',
+      file: modulePath,
+      name,
+      text: exportSource(modulePath, name),
+    });
   }
 
   /** A table from records (columns = keys of the first record) or from a header and rows. */
@@ -203,7 +251,12 @@ export class Notebook {
    * A claim that runs: prints "we see / expected / match". Numbers match within `tol`; anything
    * else must be equal as shown. A failed check fails the notebook after it has rendered.
    */
-  check(label: string, seen: number | string | boolean, expected: number | string | boolean, options: CheckOptions = {}): Promise<void> {
+  check(
+    label: string,
+    seen: number | string | boolean,
+    expected: number | string | boolean,
+    options: CheckOptions = {},
+  ): Promise<void> {
     let match: boolean;
     if (typeof seen === 'number' && typeof expected === 'number') {
       const tol = options.tol ?? Math.max(1e-12, 1e-9 * Math.abs(expected));
@@ -212,7 +265,13 @@ export class Notebook {
       match = show(seen) === show(expected);
     }
     const tolText = options.tol !== undefined ? ` (± ${show(options.tol)})` : '';
-    return this.add({ kind: 'check', label, seen: show(seen), expected: `${show(expected)}${tolText}`, match });
+    return this.add({
+      kind: 'check',
+      label,
+      seen: show(seen),
+      expected: `${show(expected)}${tolText}`,
+      match,
+    });
   }
 
   /** A claim that is a condition rather than a number: `nb.claim('L uses fewer draws', l < r, \`${l} < ${r}\`)`. */
@@ -238,7 +297,11 @@ export interface NotebookDefinition {
  * Declares a notebook: `url` is the notebook's `import.meta.url`, `id` its catalog id. The kit
  * does not run it; `notebook/index.ts` adds running itself when the file is the program.
  */
-export function notebookDefinition(url: string, id: string, body: (nb: Notebook) => Promise<void> | void): NotebookDefinition {
+export function notebookDefinition(
+  url: string,
+  id: string,
+  body: (nb: Notebook) => Promise<void> | void,
+): NotebookDefinition {
   const entry = findConcept(id);
   if (!entry) throw new ArgumentError('id', id, 'a concept id from the catalog');
   const file = fileURLToPath(url);
@@ -246,11 +309,15 @@ export function notebookDefinition(url: string, id: string, body: (nb: Notebook)
     id,
     file,
     async run(renderer) {
-      await renderer.begin(`${entry.title} (${entry.titleZh}): answers ${entry.questions.join(', ')}`);
+      await renderer.begin(
+        `${entry.title} (${entry.titleZh}): answers ${entry.questions.join(', ')}`,
+      );
       const nb = new Notebook(renderer, file);
       await body(nb);
       await renderer.end();
-      const failed = nb.cells.filter((c): c is Extract<Cell, { kind: 'check' }> => c.kind === 'check' && !c.match);
+      const failed = nb.cells.filter(
+        (c): c is Extract<Cell, { kind: 'check' }> => c.kind === 'check' && !c.match,
+      );
       if (failed.length) throw new NotebookCheckError(id, failed);
       return nb.cells;
     },

@@ -44,7 +44,10 @@ export function foldLine(line: string, width: number, prefix: string): string[] 
   if (stringWidth(line) <= room) return [`${prefix}${line}`];
   // break at a space where one is near the end of the line, else mid-token
   const indent = /^\s*/.exec(line)?.[0] ?? '';
-  const parts = wrapAnsi(line.slice(indent.length), room - 2 - indent.length, { hard: true, trim: true }).split('\n');
+  const parts = wrapAnsi(line.slice(indent.length), room - 2 - indent.length, {
+    hard: true,
+    trim: true,
+  }).split('\n');
   return parts.map((p, i) => (i === 0 ? `${prefix}${indent}${p}` : `${prefix}${indent}↪ ${p}`));
 }
 
@@ -94,7 +97,11 @@ export function wrapProse(markdown: string, width: number): string {
         continue;
       }
       const marker = (item as RegExpExecArray)[0];
-      paragraph = { first: marker, rest: ' '.repeat(stringWidth(marker)), text: line.slice(marker.length) };
+      paragraph = {
+        first: marker,
+        rest: ' '.repeat(stringWidth(marker)),
+        text: line.slice(marker.length),
+      };
       continue;
     }
     if (paragraph) paragraph.text += ` ${line.trim()}`;

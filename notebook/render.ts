@@ -25,12 +25,25 @@ function checkLine(cell: Extract<Cell, { kind: 'check' }>): string {
  * A table that fits `width`: as drawn by cli-table3 when it fits, with wrapped cells when narrower
  * columns make it fit, else folded into one "header: value" block per row.
  */
-export function tableText(header: readonly string[], rows: readonly (readonly string[])[], width: number): string {
-  const natural = header.map((h, j) => Math.max(displayWidth(h), ...rows.map((r) => Math.max(...(r[j] ?? '').split('\n').map(displayWidth)))));
+export function tableText(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width: number,
+): string {
+  const natural = header.map((h, j) =>
+    Math.max(
+      displayWidth(h),
+      ...rows.map((r) => Math.max(...(r[j] ?? '').split('\n').map(displayWidth))),
+    ),
+  );
   const frame = 3 * header.length + 1;
   const style = { head: useColor() ? ['cyan'] : [], border: [] };
   const draw = (colWidths?: number[]) => {
-    const table = new Table({ head: [...header], style, ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: true } : {}) });
+    const table = new Table({
+      head: [...header],
+      style,
+      ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: true } : {}),
+    });
     table.push(...rows.map((r) => [...r]));
     return table.toString();
   };
@@ -41,13 +54,20 @@ export function tableText(header: readonly string[], rows: readonly (readonly st
     // share the room in proportion to each column's natural width, no column under `minimum`
     const total = natural.reduce((a, b) => a + b, 0);
     const widths = natural.map((w) => Math.max(minimum, Math.floor((w / total) * room)));
-    while (widths.reduce((a, b) => a + b, 0) > room) widths[widths.indexOf(Math.max(...widths))]! -= 1;
+    while (widths.reduce((a, b) => a + b, 0) > room)
+      widths[widths.indexOf(Math.max(...widths))]! -= 1;
     const text = draw(widths.map((w) => w + 2));
     if (text.split('\n').every((l) => displayWidth(l) <= width)) return text;
   }
   const label = Math.max(...header.map(displayWidth));
   return rows
-    .map((r) => header.flatMap((h, j) => wrapLine(r[j] ?? '', width, `${h.padEnd(label)}  `, ' '.repeat(label + 2))).join('\n'))
+    .map((r) =>
+      header
+        .flatMap((h, j) =>
+          wrapLine(r[j] ?? '', width, `${h.padEnd(label)}  `, ' '.repeat(label + 2)),
+        )
+        .join('\n'),
+    )
     .join('\n\n');
 }
 
@@ -59,18 +79,25 @@ export class TerminalRenderer implements Renderer {
   ) {}
 
   private code(text: string, prefix: string, style: (s: string) => string = (s) => s): string {
-    return text.split('\n').flatMap((l) => foldLine(l, this.width, prefix).map(style)).join('\n');
+    return text
+      .split('\n')
+      .flatMap((l) => foldLine(l, this.width, prefix).map(style))
+      .join('\n');
   }
 
   begin(title: string): void {
     const lines = wrapLine(title, this.width);
-    this.write(`${lines.map(bold).join('\n')}\n${'='.repeat(Math.min(this.width, Math.max(...lines.map(displayWidth))))}\n\n`);
+    this.write(
+      `${lines.map(bold).join('\n')}\n${'='.repeat(Math.min(this.width, Math.max(...lines.map(displayWidth))))}\n\n`,
+    );
   }
 
   cell(cell: Cell): void {
     switch (cell.kind) {
       case 'markdown':
-        this.write(`${wrapProse(cell.text, this.width).replace(/^(#+ .*)$/gm, (h) => bold(h))}\n\n`);
+        this.write(
+          `${wrapProse(cell.text, this.width).replace(/^(#+ .*)$/gm, (h) => bold(h))}\n\n`,
+        );
         break;
       case 'code':
         this.write(`${this.code(cell.source, '  | ', dim)}\n`);
@@ -78,7 +105,9 @@ export class TerminalRenderer implements Renderer {
         this.write('\n');
         break;
       case 'source':
-        this.write(`${dim(shorten(`  ${cell.file}: ${cell.name}`, this.width))}\n${this.code(cell.text, '  | ')}\n\n`);
+        this.write(
+          `${dim(shorten(`  ${cell.file}: ${cell.name}`, this.width))}\n${this.code(cell.text, '  | ')}\n\n`,
+        );
         break;
       case 'table':
         if (cell.caption) this.write(`${wrapLine(cell.caption, this.width).join('\n')}\n`);
@@ -122,7 +151,9 @@ export class MarkdownRenderer implements Renderer {
         if (cell.output !== undefined) this.parts.push(`\`\`\`text\n${cell.output}\n\`\`\``);
         break;
       case 'source':
-        this.parts.push(`*\`${cell.name}\`, from [${cell.file}](${cell.file}):*\n\n\`\`\`ts\n${cell.text}\n\`\`\``);
+        this.parts.push(
+          `*\`${cell.name}\`, from [${cell.file}](${cell.file}):*\n\n\`\`\`ts\n${cell.text}\n\`\`\``,
+        );
         break;
       case 'table':
         this.parts.push(
@@ -135,7 +166,9 @@ export class MarkdownRenderer implements Renderer {
         );
         break;
       case 'check':
-        this.parts.push(`> ${cell.match ? '✅' : '❌'} **${cell.label}**: we see ${cell.seen}, expected ${cell.expected}, match: ${cell.match}`);
+        this.parts.push(
+          `> ${cell.match ? '✅' : '❌'} **${cell.label}**: we see ${cell.seen}, expected ${cell.expected}, match: ${cell.match}`,
+        );
         break;
       case 'plot': {
         const name = `${this.id}-${++this.plots}.svg`;
@@ -159,7 +192,12 @@ export async function runInTerminal(definition: NotebookDefinition): Promise<boo
     await definition.run(new TerminalRenderer());
     return true;
   } catch (error) {
-    const text = error instanceof NotebookCheckError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const text =
+      error instanceof NotebookCheckError
+        ? error.message
+        : error instanceof Error
+          ? `${error.name}: ${error.message}`
+          : String(error);
     process.stderr.write(`notebook ${definition.id} failed: ${text}\n`);
     process.exitCode = 1;
     return false;
@@ -167,13 +205,21 @@ export async function runInTerminal(definition: NotebookDefinition): Promise<boo
 }
 
 /** Renders a notebook to markdown + SVG in `outDir`; rejects if it throws or a check fails. */
-export async function renderToMarkdown(definition: NotebookDefinition, outDir: string): Promise<Cell[]> {
+export async function renderToMarkdown(
+  definition: NotebookDefinition,
+  outDir: string,
+): Promise<Cell[]> {
   return definition.run(new MarkdownRenderer(outDir, definition.id));
 }
 
 /** Imports the notebook file of a catalog entry and returns its definition. */
-export async function loadNotebook(entry: { id: string; notebook: string }): Promise<NotebookDefinition> {
-  const mod = (await import(pathToFileURL(resolvePath(entry.notebook)).href)) as { default?: NotebookDefinition };
+export async function loadNotebook(entry: {
+  id: string;
+  notebook: string;
+}): Promise<NotebookDefinition> {
+  const mod = (await import(pathToFileURL(resolvePath(entry.notebook)).href)) as {
+    default?: NotebookDefinition;
+  };
   if (!mod.default || typeof mod.default.run !== 'function') {
     throw new Error(`${entry.notebook} has no default export from defineNotebook()`);
   }

@@ -17,7 +17,9 @@ function declaredNames(statement: ts.Statement): string[] {
     return [statement.name.text];
   }
   if (ts.isVariableStatement(statement)) {
-    return statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+    return statement.declarationList.declarations.flatMap((d) =>
+      ts.isIdentifier(d.name) ? [d.name.text] : [],
+    );
   }
   return [];
 }
@@ -32,11 +34,16 @@ export function exportSource(modulePath: string, name: string): string {
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new ArgumentError('modulePath', modulePath, 'a module file of the project (relative to its root)');
+    throw new ArgumentError(
+      'modulePath',
+      modulePath,
+      'a module file of the project (relative to its root)',
+    );
   }
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const matches = sf.statements.filter((s) => declaredNames(s).includes(name));
-  if (matches.length === 0) throw new ArgumentError('name', name, `a top-level declaration of ${modulePath}`);
+  if (matches.length === 0)
+    throw new ArgumentError('name', name, `a top-level declaration of ${modulePath}`);
   // Overloads are several statements: show them all, from the first doc comment to the last body.
   const first = matches[0] as ts.Statement;
   const last = matches[matches.length - 1] as ts.Statement;

@@ -11,24 +11,138 @@
  */
 
 const SYMBOLS: Record<string, string> = {
-  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
-  theta: 'θ', iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', rho: 'ρ',
-  sigma: 'σ', tau: 'τ', phi: 'φ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ',
-  Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Pi: 'Π', Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
-  sum: 'Σ', prod: 'Π', int: '∫', infty: '∞', partial: '∂', nabla: '∇', le: '≤', leq: '≤', ge: '≥',
-  geq: '≥', ne: '≠', neq: '≠', approx: '≈', sim: '~', propto: '∝', equiv: '≡', cdot: '·',
-  times: '×', div: '÷', pm: '±', mp: '∓', in: '∈', notin: '∉', subset: '⊂', subseteq: '⊆',
-  cup: '∪', cap: '∩', to: '→', rightarrow: '→', leftarrow: '←', Rightarrow: '⇒', mapsto: '↦',
-  gets: '←', ldots: '…', cdots: '⋯', dots: '…', top: 'ᵀ', intercal: 'ᵀ', odot: '⊙', otimes: '⊗',
-  oplus: '⊕', circ: '∘', forall: '∀', exists: '∃', neg: '¬', land: '∧', lor: '∨', emptyset: '∅',
-  star: '*', ast: '*', mid: '|', vert: '|', lVert: '‖', rVert: '‖', Vert: '‖', langle: '⟨',
-  rangle: '⟩', lfloor: '⌊', rfloor: '⌋', lceil: '⌈', rceil: '⌉', quad: '  ', qquad: '    ',
-  ell: 'ℓ', hat: '', log: 'log', ln: 'ln', exp: 'exp', max: 'max', min: 'min', arg: 'arg',
-  sin: 'sin', cos: 'cos', tan: 'tan', lim: 'lim', sup: 'sup', inf: 'inf', det: 'det', Pr: 'Pr',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  varepsilon: 'ε',
+  zeta: 'ζ',
+  eta: 'η',
+  theta: 'θ',
+  iota: 'ι',
+  kappa: 'κ',
+  lambda: 'λ',
+  mu: 'μ',
+  nu: 'ν',
+  xi: 'ξ',
+  pi: 'π',
+  rho: 'ρ',
+  sigma: 'σ',
+  tau: 'τ',
+  phi: 'φ',
+  varphi: 'φ',
+  chi: 'χ',
+  psi: 'ψ',
+  omega: 'ω',
+  Gamma: 'Γ',
+  Delta: 'Δ',
+  Theta: 'Θ',
+  Lambda: 'Λ',
+  Pi: 'Π',
+  Sigma: 'Σ',
+  Phi: 'Φ',
+  Psi: 'Ψ',
+  Omega: 'Ω',
+  sum: 'Σ',
+  prod: 'Π',
+  int: '∫',
+  infty: '∞',
+  partial: '∂',
+  nabla: '∇',
+  le: '≤',
+  leq: '≤',
+  ge: '≥',
+  geq: '≥',
+  ne: '≠',
+  neq: '≠',
+  approx: '≈',
+  sim: '~',
+  propto: '∝',
+  equiv: '≡',
+  cdot: '·',
+  times: '×',
+  div: '÷',
+  pm: '±',
+  mp: '∓',
+  in: '∈',
+  notin: '∉',
+  subset: '⊂',
+  subseteq: '⊆',
+  cup: '∪',
+  cap: '∩',
+  to: '→',
+  rightarrow: '→',
+  leftarrow: '←',
+  Rightarrow: '⇒',
+  mapsto: '↦',
+  gets: '←',
+  ldots: '…',
+  cdots: '⋯',
+  dots: '…',
+  top: 'ᵀ',
+  intercal: 'ᵀ',
+  odot: '⊙',
+  otimes: '⊗',
+  oplus: '⊕',
+  circ: '∘',
+  forall: '∀',
+  exists: '∃',
+  neg: '¬',
+  land: '∧',
+  lor: '∨',
+  emptyset: '∅',
+  star: '*',
+  ast: '*',
+  mid: '|',
+  vert: '|',
+  lVert: '‖',
+  rVert: '‖',
+  Vert: '‖',
+  langle: '⟨',
+  rangle: '⟩',
+  lfloor: '⌊',
+  rfloor: '⌋',
+  lceil: '⌈',
+  rceil: '⌉',
+  quad: '  ',
+  qquad: '    ',
+  ell: 'ℓ',
+  hat: '',
+  log: 'log',
+  ln: 'ln',
+  exp: 'exp',
+  max: 'max',
+  min: 'min',
+  arg: 'arg',
+  sin: 'sin',
+  cos: 'cos',
+  tan: 'tan',
+  lim: 'lim',
+  sup: 'sup',
+  inf: 'inf',
+  det: 'det',
+  Pr: 'Pr',
 };
 
 /** Commands whose one argument is shown as it is: \mathrm{softmax} -> softmax. */
-const PLAIN = new Set(['mathrm', 'text', 'textrm', 'textbf', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'operatorname', 'boldsymbol', 'mathcal', 'mathbb', 'bm', 'underbrace', 'overbrace']);
+const PLAIN = new Set([
+  'mathrm',
+  'text',
+  'textrm',
+  'textbf',
+  'mathbf',
+  'mathit',
+  'mathsf',
+  'mathtt',
+  'operatorname',
+  'boldsymbol',
+  'mathcal',
+  'mathbb',
+  'bm',
+  'underbrace',
+  'overbrace',
+]);
 
 /** The index just past the group that starts at `i` ({...} or one character), and its text. */
 function group(s: string, i: number): [string, number] {
@@ -58,7 +172,7 @@ function atom(text: string): string {
 /** One LaTeX formula (the inside of $...$) as plain text. */
 export function texToText(tex: string): string {
   let out = '';
-  for (let i = 0; i < tex.length; ) {
+  for (let i = 0; i < tex.length;) {
     const c = tex[i] as string;
     if (c === '\\') {
       const m = /^\\([a-zA-Z]+|.)/.exec(tex.slice(i));
@@ -77,11 +191,26 @@ export function texToText(tex: string): string {
         const [a, j] = group(tex, i);
         out += texToText(a);
         i = j;
-      } else if (name === 'left' || name === 'right' || name === 'big' || name === 'Big' || name === 'bigg' || name === 'displaystyle') {
+      } else if (
+        name === 'left' ||
+        name === 'right' ||
+        name === 'big' ||
+        name === 'Big' ||
+        name === 'bigg' ||
+        name === 'displaystyle'
+      ) {
         // sizing only
       } else if (name === ',' || name === ';' || name === ':' || name === ' ' || name === '!') {
         out += name === '!' ? '' : ' ';
-      } else if (name === '{' || name === '}' || name === '_' || name === '%' || name === '$' || name === '#' || name === '&') {
+      } else if (
+        name === '{' ||
+        name === '}' ||
+        name === '_' ||
+        name === '%' ||
+        name === '$' ||
+        name === '#' ||
+        name === '&'
+      ) {
         out += name;
       } else if (name === '\\') {
         out += '; ';
@@ -93,7 +222,8 @@ export function texToText(tex: string): string {
     } else if (c === '^' || c === '_') {
       const [a, j] = group(tex, i + 1);
       const text = texToText(a);
-      out += c === '^' && (text === 'ᵀ' || text === 'T' && a === '\\top') ? 'ᵀ' : `${c}${atom(text)}`;
+      out +=
+        c === '^' && (text === 'ᵀ' || (text === 'T' && a === '\\top')) ? 'ᵀ' : `${c}${atom(text)}`;
       i = j;
     } else if (c === '{' || c === '}') {
       i++;
@@ -111,7 +241,10 @@ export function texToText(tex: string): string {
 function formulasToText(text: string): string {
   return text
     .replace(/\$\$([\s\S]+?)\$\$/g, (_, tex: string) => texToText(tex.trim()))
-    .replace(/(^|[^\\$])\$([^$\n]+?)\$/g, (_, before: string, tex: string) => `${before}${texToText(tex)}`)
+    .replace(
+      /(^|[^\\$])\$([^$\n]+?)\$/g,
+      (_, before: string, tex: string) => `${before}${texToText(tex)}`,
+    )
     .replace(/\\\$/g, '$');
 }
 

@@ -16,7 +16,12 @@ import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
 /** Daily logs: 3 honest features, and a "leak" that in the logs is written after the outcome is known. */
-function makeLogs(days: number, perDay: number, seed: number, leakKnown: (day: number) => boolean): { x: Matrix; labels: number[]; day: number[] } {
+function makeLogs(
+  days: number,
+  perDay: number,
+  seed: number,
+  leakKnown: (day: number) => boolean,
+): { x: Matrix; labels: number[]; day: number[] } {
   const g = rng(seed);
   const n = days * perDay;
   const x = matrix(n, 4);
@@ -75,7 +80,11 @@ export default defineNotebook(import.meta.url, 'auc', async (nb) => {
     ordinalRanksSwapped: pitfallAucOrdinalRanks([0, 1], [3, 3]),
   }));
   await nb.check('a tie counted 0 gives 3 / 4 instead of 3.5 / 4', bugs.ignoringTies, 0.75);
-  await nb.claim('ordinal ranks depend on the order of two tied samples', bugs.ordinalRanks !== bugs.ordinalRanksSwapped, `${bugs.ordinalRanks} vs ${bugs.ordinalRanksSwapped}`);
+  await nb.claim(
+    'ordinal ranks depend on the order of two tied samples',
+    bugs.ordinalRanks !== bugs.ordinalRanksSwapped,
+    `${bugs.ordinalRanks} vs ${bugs.ordinalRanksSwapped}`,
+  );
   await nb.md(String.raw`
     ## Fast, and still right
     rocAucRadix sorts the scores' 64-bit keys with a radix sort, so it is $O(n)$ after reading the
@@ -86,9 +95,20 @@ export default defineNotebook(import.meta.url, 'auc', async (nb) => {
   const labels = Array.from({ length: 2000 }, () => g.integer(0, 1));
   const scores = labels.map((y) => Math.round(4 * (g.normal() + y)) / 4); // rounded: many ties
   const textbook = rocAuc(labels, scores);
-  await nb.check('rocAuc vs the pairwise count, 2,000 samples with many ties', textbook, rocAucPairwise(labels, scores), { tol: 1e-12 });
-  await nb.check('rocAucRadix vs the textbook rocAuc', rocAucRadix(labels, scores), textbook, { tol: 1e-12 });
-  await nb.claim('ignoring ties is visibly wrong on these rounded scores', textbook - pitfallAucIgnoringTies(labels, scores) > 0.02, `${textbook.toFixed(4)} vs ${pitfallAucIgnoringTies(labels, scores).toFixed(4)}`);
+  await nb.check(
+    'rocAuc vs the pairwise count, 2,000 samples with many ties',
+    textbook,
+    rocAucPairwise(labels, scores),
+    { tol: 1e-12 },
+  );
+  await nb.check('rocAucRadix vs the textbook rocAuc', rocAucRadix(labels, scores), textbook, {
+    tol: 1e-12,
+  });
+  await nb.claim(
+    'ignoring ties is visibly wrong on these rounded scores',
+    textbook - pitfallAucIgnoringTies(labels, scores) > 0.02,
+    `${textbook.toFixed(4)} vs ${pitfallAucIgnoringTies(labels, scores).toFixed(4)}`,
+  );
 
   await nb.md`
     ## Q65: a leak looks like a great model
@@ -102,7 +122,10 @@ export default defineNotebook(import.meta.url, 'auc', async (nb) => {
   const later = makeLogs(15, 200, 4, () => false);
   const split = rng(5);
   const isValid = logs.labels.map(() => split.uniform() < 0.2);
-  const trainX = rowsWhere(logs.x, isValid.map((v) => !v));
+  const trainX = rowsWhere(
+    logs.x,
+    isValid.map((v) => !v),
+  );
   const trainY = logs.labels.filter((_, i) => !isValid[i]);
   const validX = rowsWhere(logs.x, isValid);
   const validY = logs.labels.filter((_, i) => isValid[i]);
@@ -127,15 +150,34 @@ export default defineNotebook(import.meta.url, 'auc', async (nb) => {
       { name: 'honest features only', values: [results.honestOffline, results.honestLater] },
     ],
   });
-  await nb.claim('the leaky model looks near-perfect offline', results.leakyOffline > 0.97, `offline AUC ${results.leakyOffline.toFixed(3)}`);
-  await nb.claim('and collapses on the later split, below the honest model', results.leakyLater < results.honestLater - 0.05, `later AUC ${results.leakyLater.toFixed(3)} vs honest ${results.honestLater.toFixed(3)}`);
-  await nb.claim('the honest model holds up: offline and later within 0.03', Math.abs(results.honestOffline - results.honestLater) < 0.03, `${results.honestOffline.toFixed(3)} offline, ${results.honestLater.toFixed(3)} later`);
+  await nb.claim(
+    'the leaky model looks near-perfect offline',
+    results.leakyOffline > 0.97,
+    `offline AUC ${results.leakyOffline.toFixed(3)}`,
+  );
+  await nb.claim(
+    'and collapses on the later split, below the honest model',
+    results.leakyLater < results.honestLater - 0.05,
+    `later AUC ${results.leakyLater.toFixed(3)} vs honest ${results.honestLater.toFixed(3)}`,
+  );
+  await nb.claim(
+    'the honest model holds up: offline and later within 0.03',
+    Math.abs(results.honestOffline - results.honestLater) < 0.03,
+    `${results.honestOffline.toFixed(3)} offline, ${results.honestLater.toFixed(3)} later`,
+  );
   const single = singleFeatureAuc(logs.x, logs.labels);
   await nb.table(
-    ['honest 1', 'honest 2', 'honest 3', 'leak'].map((name, j) => ({ feature: name, 'single-feature AUC': single[j]!.toFixed(3) })),
+    ['honest 1', 'honest 2', 'honest 3', 'leak'].map((name, j) => ({
+      feature: name,
+      'single-feature AUC': single[j]!.toFixed(3),
+    })),
     'The tell: one column alone separates the classes almost perfectly',
   );
-  await nb.claim('a single column with AUC > 0.95 flags the leak', single[3]! > 0.95 && Math.max(single[0]!, 1 - single[2]!) < 0.8, `leak ${single[3]!.toFixed(3)}, best honest ${Math.max(single[0]!, single[1]!, 1 - single[2]!).toFixed(3)}`);
+  await nb.claim(
+    'a single column with AUC > 0.95 flags the leak',
+    single[3]! > 0.95 && Math.max(single[0]!, 1 - single[2]!) < 0.8,
+    `leak ${single[3]!.toFixed(3)}, best honest ${Math.max(single[0]!, single[1]!, 1 - single[2]!).toFixed(3)}`,
+  );
   await nb.md(String.raw`
     So when the AUC is "too good": check each feature's single-feature AUC and its timestamp (was it
     known at prediction time?), validate on a *later* period rather than a random split, and look for

@@ -50,7 +50,8 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
   const q = fromRows([[1]]);
   const k = fromRows([[1], [3], [2]]);
   const v = fromRows([[10], [20], [30]]);
-  const prefix = (j: number) => [matrix(j, 1, k.data.subarray(0, j)), matrix(j, 1, v.data.subarray(0, j))] as const;
+  const prefix = (j: number) =>
+    [matrix(j, 1, k.data.subarray(0, j)), matrix(j, 1, v.data.subarray(0, j))] as const;
   await nb.md`
     A stream of three keys with scores 1, 3, 2 ($q = [1]$, keys $[1], [3], [2]$, so $d_k = 1$ and the
     scale $1 / \sqrt{1}$ is 1) and values 10, 20, 30, one key per block.
@@ -64,13 +65,20 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
         'running max m': Math.max(...Array.from(kj.data)),
         'tiled O / l': flashAttention(q, kj, vj, 1).data[0]!.toFixed(4),
         'naive softmax over the prefix': attention(q, kj, vj).output.data[0]!.toFixed(4),
-        'no rescale (pitfall)': pitfallOnlineSoftmaxWithoutRescale(q, kj, vj, 1).data[0]!.toFixed(4),
+        'no rescale (pitfall)': pitfallOnlineSoftmaxWithoutRescale(q, kj, vj, 1).data[0]!.toFixed(
+          4,
+        ),
       };
     }),
     'The max moves from 1 to 3 at the second key: without exp(m_old - m_new) the first key keeps too much weight',
   );
   const tiled = await nb.code(() => flashAttention(q, k, v, 1));
-  await nb.check('tiled output over all three keys equals naive', tiled.data[0]!, attention(q, k, v).output.data[0]!, { tol: 1e-12 });
+  await nb.check(
+    'tiled output over all three keys equals naive',
+    tiled.data[0]!,
+    attention(q, k, v).output.data[0]!,
+    { tol: 1e-12 },
+  );
 
   await nb.md`
     ## Any block size, any mask
@@ -85,16 +93,36 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
   const unmasked = attention(Q, K, V).output;
   const rows = [1, 5, 8, 13, 64].map((block) => ({
     'B_r = B_c': block,
-    'max |tiled - naive|': maxAbsDiff(flashAttentionTiled(Q, K, V, { causal: true, queryBlock: block, keyBlock: block }), naive).toExponential(1),
-    'max |no-rescale - naive|': maxAbsDiff(pitfallOnlineSoftmaxWithoutRescale(Q, K, V, block), unmasked).toExponential(1),
+    'max |tiled - naive|': maxAbsDiff(
+      flashAttentionTiled(Q, K, V, { causal: true, queryBlock: block, keyBlock: block }),
+      naive,
+    ).toExponential(1),
+    'max |no-rescale - naive|': maxAbsDiff(
+      pitfallOnlineSoftmaxWithoutRescale(Q, K, V, block),
+      unmasked,
+    ).toExponential(1),
   }));
-  await nb.table(rows, 'Tiled equals naive to rounding for every block size; the pitfall is wrong unless one block holds every key');
-  await nb.claim('tiled equals naive at every block size', rows.every((row) => Number(row['max |tiled - naive|']) < 1e-12), 'all differences < 1e-12');
+  await nb.table(
+    rows,
+    'Tiled equals naive to rounding for every block size; the pitfall is wrong unless one block holds every key',
+  );
+  await nb.claim(
+    'tiled equals naive at every block size',
+    rows.every((row) => Number(row['max |tiled - naive|']) < 1e-12),
+    'all differences < 1e-12',
+  );
 
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(await flashAttentionTfMatrix(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }), flashAttentionTiled(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }));
+  const gap = maxAbsDiff(
+    await flashAttentionTfMatrix(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }),
+    flashAttentionTiled(Q, K, V, { causal: true, queryBlock: 8, keyBlock: 5 }),
+  );
   await nb.md`The same tiling written with TensorFlow.js ops (backend **${name}**, float32, the causal mask a tensor sliced per tile), same inputs, $B_r = 8$, $B_c = 5$:`;
-  await nb.claim('from scratch and tfjs agree', gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
+  await nb.claim(
+    'from scratch and tfjs agree',
+    gap < 1e-5,
+    `max |difference| = ${gap.toExponential(2)} < 1e-5`,
+  );
 
   await nb.md`
     ## Memory: $O(n d + B^2)$ instead of $O(n^2)$
@@ -107,10 +135,18 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
   const counted = new Counter();
   const x = randomMatrix(256, 64, r);
   flashAttentionTiled(x, x, x, {}, counted);
-  await nb.check('counted floats at n = 256 equal the formula', counted.get('floats'), flashAttentionFloats(256, 256, 64, 64));
+  await nb.check(
+    'counted floats at n = 256 equal the formula',
+    counted.get('floats'),
+    flashAttentionFloats(256, 256, 64, 64),
+  );
   const naiveCounted = new Counter();
   naiveAttention(x, x, x, {}, naiveCounted);
-  await nb.check('naive counted floats at n = 256 equal n^2 + n d + n', naiveCounted.get('floats'), naiveAttentionFloats(256, 256, 64));
+  await nb.check(
+    'naive counted floats at n = 256 equal n^2 + n d + n',
+    naiveCounted.get('floats'),
+    naiveAttentionFloats(256, 256, 64),
+  );
   await nb.table(
     ns.map((n) => ({
       n,
@@ -127,7 +163,10 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
     y: { label: 'floats', log: true },
     series: [
       { name: 'naive: n^2 + n d + n', values: ns.map((n) => naiveAttentionFloats(n, n, 64)) },
-      { name: 'tiled: n d + B(2 + d) + 2 B d + B^2', values: ns.map((n) => flashAttentionFloats(n, n, 64, 64)) },
+      {
+        name: 'tiled: n d + B(2 + d) + 2 B d + B^2',
+        values: ns.map((n) => flashAttentionFloats(n, n, 64, 64)),
+      },
     ],
   });
 
@@ -142,7 +181,11 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
     $O(n^2 d^2 / M)$ times instead of $O(n d + n^2)$ ($M$ = SRAM size), not from fewer FLOPs. The bench
     (bench/flash-attention.bench.ts) times both up to n = 4096 (16384 with BAGU_BENCH_LARGE=1).
   `;
-  await nb.check('tiled multiply-adds at n = 256, d = 64 equal the naive count', ops.get('madds'), naiveOps.get('madds'));
+  await nb.check(
+    'tiled multiply-adds at n = 256, d = 64 equal the naive count',
+    ops.get('madds'),
+    naiveOps.get('madds'),
+  );
 
   await nb.md`
     ## When not to use it

@@ -41,7 +41,11 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
     const head = fromArray([4, 5, 1, 9]);
     const [, five, one] = nodesOf(head);
     deleteNode(five!);
-    return { list: toArray(head), 'the node that held 5 now holds': five!.val, 'the node that held 1 is unlinked': one!.next === null };
+    return {
+      list: toArray(head),
+      'the node that held 5 now holds': five!.val,
+      'the node that held 1 is unlinked': one!.next === null,
+    };
   });
   await nb.check('[4, 5, 1, 9] after deleting the node 5', deleted.list.join(' '), '4 1 9');
 
@@ -70,8 +74,16 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
     pitfallDeleteByReassigning(nodesOf(head)[1]!);
     return toArray(head);
   });
-  await nb.check('after pitfallDeleteByReassigning (wrong: nothing changed)', reassigned.join(' '), '4 5 1 9');
-  await nb.claim('deleting the tail is rejected with a typed error', tailError.startsWith('ArgumentError: node: got the tail node'), tailError.slice(0, 38));
+  await nb.check(
+    'after pitfallDeleteByReassigning (wrong: nothing changed)',
+    reassigned.join(' '),
+    '4 5 1 9',
+  );
+  await nb.claim(
+    'deleting the tail is rejected with a typed error',
+    tailError.startsWith('ArgumentError: node: got the tail node'),
+    tailError.slice(0, 38),
+  );
 
   await nb.md`
     ## Delete every node with a value (LeetCode 203)
@@ -83,8 +95,14 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   await nb.source(MODULE, 'deleteByValue');
   const byValue = await nb.code(() => toArray(deleteByValue(fromArray([7, 1, 7, 7, 2, 7]), 7)));
   await nb.check('delete 7 from [7, 1, 7, 7, 2, 7]', byValue.join(' '), '1 2');
-  const advancing = await nb.code(() => toArray(pitfallDeleteByValueAdvancing(fromArray([1, 7, 7, 2]), 7)));
-  await nb.check('pitfallDeleteByValueAdvancing: delete 7 from [1, 7, 7, 2] (wrong)', advancing.join(' '), '1 7 2');
+  const advancing = await nb.code(() =>
+    toArray(pitfallDeleteByValueAdvancing(fromArray([1, 7, 7, 2]), 7)),
+  );
+  await nb.check(
+    'pitfallDeleteByValueAdvancing: delete 7 from [1, 7, 7, 2] (wrong)',
+    advancing.join(' '),
+    '1 7 2',
+  );
 
   await nb.md`
     ## The middle: which one, for even n?
@@ -100,7 +118,7 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   const middles = range(6).map((n) => ({
     n,
     list: range(n).join(' '),
-    "second middle (876)": middleNode(fromArray(range(n)))!.val,
+    'second middle (876)': middleNode(fromArray(range(n)))!.val,
     'first middle': firstMiddleNode(fromArray(range(n)))!.val,
   }));
   await nb.table(middles, 'The two middle conventions agree for odd n only');
@@ -121,7 +139,11 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   const floyd = await nb.code(() => {
     const { head, entry } = withCycle([3, 2, 0, -4], 1);
     const found = cycleEntry(head);
-    return { entry: found!.val, isTheLinkedNode: found === entry, meetingPoint: pitfallMeetingPointAsEntry(head)!.val };
+    return {
+      entry: found!.val,
+      isTheLinkedNode: found === entry,
+      meetingPoint: pitfallMeetingPointAsEntry(head)!.val,
+    };
   });
   await nb.check('[3, 2, 0, -4] with the tail linked to index 1: entry', floyd.entry, 2);
   await nb.check('the meeting point is not the entry here', floyd.meetingPoint, -4);
@@ -132,7 +154,8 @@ export default defineNotebook(import.meta.url, 'linked-list-pointers', async (nb
   const stepRows = positions.map((pos) => {
     const [floydSteps, setSteps] = [new Counter(), new Counter()];
     const { head, entry } = withCycle(new Array<number>(n).fill(0), pos);
-    const found = cycleEntryCounted(head, floydSteps) === entry && cycleEntryWithSet(head, setSteps) === entry;
+    const found =
+      cycleEntryCounted(head, floydSteps) === entry && cycleEntryWithSet(head, setSteps) === entry;
     const [floyd, set] = [floydSteps.get('steps'), setSteps.get('steps')];
     return { pos, found, floyd, bound: 3 * n + 2 * pos, set };
   });

@@ -49,7 +49,14 @@ export default defineNotebook(import.meta.url, 'lm-loss', async (nb) => {
     'The shift: the model at position t is graded on token t + 1',
   );
   const example = await nb.code(() =>
-    nextTokenLoss(fromRows([[0, 0], [0, 0], [5, 5]]), [0, 1, -100]),
+    nextTokenLoss(
+      fromRows([
+        [0, 0],
+        [0, 0],
+        [5, 5],
+      ]),
+      [0, 1, -100],
+    ),
   );
   await nb.check('loss of a uniform guess over 2 tokens = ln 2', example, Math.LN2);
 

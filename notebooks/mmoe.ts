@@ -16,7 +16,11 @@ import {
   pitfallSharedGateForAllTasks,
   type MmoeResult,
 } from '../ml/mmoe/index.js';
-import { initSharedBottom, sharedBottomForward, sharedBottomModel } from '../ml/multi-task/shared-bottom.js';
+import {
+  initSharedBottom,
+  sharedBottomForward,
+  sharedBottomModel,
+} from '../ml/multi-task/shared-bottom.js';
 import { columnCorrelation, gateDistance, gateStats } from '../ml/multi-task/stats.js';
 import { sliceRows, syntheticTasks } from '../ml/multi-task/synthetic.js';
 import { fitAndScore } from '../ml/multi-task/train.js';
@@ -54,17 +58,28 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const params = initMmoe(config, rng(1));
   const x = randomMatrix(3, 4, rng(2));
   const out = await nb.code(() => mmoeForward(params, x));
-  await nb.check('gate weights of task 0, input 0, sum to 1', out.gates[0]!.data.subarray(0, 3).reduce((s, w) => s + w, 0), 1, { tol: 1e-12 });
+  await nb.check(
+    'gate weights of task 0, input 0, sum to 1',
+    out.gates[0]!.data.subarray(0, 3).reduce((s, w) => s + w, 0),
+    1,
+    { tol: 1e-12 },
+  );
   const { name } = await tensorBackend();
   const gap = maxAbsDiff(out.logits, (await mmoeForwardTfMatrix(params, x)).logits);
-  await nb.claim(`the tfjs twin (backend ${name}, float32) computes the same logits`, gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
+  await nb.claim(
+    `the tfjs twin (backend ${name}, float32) computes the same logits`,
+    gap < 1e-5,
+    `max |difference| = ${gap.toExponential(2)} < 1e-5`,
+  );
 
   await nb.md`
     ## The pitfall: one gate for every task
     A common wrong MMoE keeps one gate (here task 0's) for all tasks: every tower then reads the same
     mixture, and the "multi-gate" part is gone. Same inputs as above:
   `;
-  const wrong = await nb.code(() => pitfallSharedGateForAllTasks(params, x).gates.map((g) => g.data[0]));
+  const wrong = await nb.code(() =>
+    pitfallSharedGateForAllTasks(params, x).gates.map((g) => g.data[0]),
+  );
   await nb.claim(
     "the pitfall's task-1 gate is task 0's, MMoE's is its own",
     wrong[1] === wrong[0] && out.gates[1]!.data[0] !== out.gates[0]!.data[0],
@@ -72,7 +87,10 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   );
 
   const one = initMmoe({ ...config, experts: 1 }, rng(3));
-  const sameAsShared = maxAbsDiff(mmoeForward(one, x).probs, sharedBottomForward({ bottom: one.experts[0]!, towers: one.towers }, x).probs);
+  const sameAsShared = maxAbsDiff(
+    mmoeForward(one, x).probs,
+    sharedBottomForward({ bottom: one.experts[0]!, towers: one.towers }, x).probs,
+  );
   await nb.md`With a single expert every softmax weight is exactly 1, so MMoE *is* shared-bottom:`;
   await nb.check('max |MMoE(E = 1) - shared-bottom| over the batch', sameAsShared, 0);
 
@@ -87,10 +105,31 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const u = mmoeForward(uniform, x);
   const expertOutputs = params.experts.map((layers) => mlpForward(layers, x));
   const meanExpert = mixExperts(matrix(3, 3, new Float64Array(9).fill(1 / 3)), expertOutputs);
-  await nb.check('entropy of a uniform gate over 3 experts = ln 3', gateEntropies(u.gates[0]!)[0]!, Math.log(3), { tol: 1e-12 });
-  await nb.check('uniform gates: MMoE = towers on the mean expert (max |difference|)', maxAbsDiff(u.logits, towersForward(params.towers, [meanExpert, meanExpert]).logits), 0, { tol: 1e-12 });
-  const collapsed = mixExperts(fromRows([[0, 1, 0], [0, 1, 0], [0, 1, 0]]), expertOutputs);
-  await nb.check('collapsed gate (one-hot on expert 1): its mixture is expert 1 (max |difference|)', maxAbsDiff(collapsed, expertOutputs[1]!), 0);
+  await nb.check(
+    'entropy of a uniform gate over 3 experts = ln 3',
+    gateEntropies(u.gates[0]!)[0]!,
+    Math.log(3),
+    { tol: 1e-12 },
+  );
+  await nb.check(
+    'uniform gates: MMoE = towers on the mean expert (max |difference|)',
+    maxAbsDiff(u.logits, towersForward(params.towers, [meanExpert, meanExpert]).logits),
+    0,
+    { tol: 1e-12 },
+  );
+  const collapsed = mixExperts(
+    fromRows([
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+    ]),
+    expertOutputs,
+  );
+  await nb.check(
+    'collapsed gate (one-hot on expert 1): its mixture is expert 1 (max |difference|)',
+    maxAbsDiff(collapsed, expertOutputs[1]!),
+    0,
+  );
 
   await nb.md`
     So the useful gate is neither: what MMoE adds over shared-bottom is that **task gates differ
@@ -117,8 +156,16 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const related = data(0.9);
   await nb.table(
     [
-      { p: 0, 'corr(y1, y2)': f3(columnCorrelation(unrelated.all.targets, 0, 1)), 'corr(labels)': f3(columnCorrelation(unrelated.all.labels, 0, 1)) },
-      { p: 0.9, 'corr(y1, y2)': f3(columnCorrelation(related.all.targets, 0, 1)), 'corr(labels)': f3(columnCorrelation(related.all.labels, 0, 1)) },
+      {
+        p: 0,
+        'corr(y1, y2)': f3(columnCorrelation(unrelated.all.targets, 0, 1)),
+        'corr(labels)': f3(columnCorrelation(unrelated.all.labels, 0, 1)),
+      },
+      {
+        p: 0.9,
+        'corr(y1, y2)': f3(columnCorrelation(related.all.targets, 0, 1)),
+        'corr(labels)': f3(columnCorrelation(related.all.labels, 0, 1)),
+      },
     ],
     'How related the two tasks are',
   );
@@ -126,31 +173,83 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const runAll = async (d: ReturnType<typeof data>) => {
     const sb = (units: number) => initSharedBottom({ ...base, expertUnits: [units] }, rng(11));
     return {
-      single0: await fitAndScore('single-task 0', sharedBottomModel, sb(1), d.train, d.test, { ...options, taskWeights: [1, 0] }),
-      single1: await fitAndScore('single-task 1', sharedBottomModel, sb(1), d.train, d.test, { ...options, taskWeights: [0, 1] }),
-      shared: await fitAndScore('shared-bottom, width 1', sharedBottomModel, sb(1), d.train, d.test, options),
-      wide: await fitAndScore('shared-bottom, width 4', sharedBottomModel, sb(4), d.train, d.test, options),
-      mmoe: await fitAndScore('MMoE, 4 experts of width 1', mmoeModel, initMmoe({ ...base, experts: 4, expertUnits: [1] }, rng(11)), d.train, d.test, options),
+      single0: await fitAndScore('single-task 0', sharedBottomModel, sb(1), d.train, d.test, {
+        ...options,
+        taskWeights: [1, 0],
+      }),
+      single1: await fitAndScore('single-task 1', sharedBottomModel, sb(1), d.train, d.test, {
+        ...options,
+        taskWeights: [0, 1],
+      }),
+      shared: await fitAndScore(
+        'shared-bottom, width 1',
+        sharedBottomModel,
+        sb(1),
+        d.train,
+        d.test,
+        options,
+      ),
+      wide: await fitAndScore(
+        'shared-bottom, width 4',
+        sharedBottomModel,
+        sb(4),
+        d.train,
+        d.test,
+        options,
+      ),
+      mmoe: await fitAndScore(
+        'MMoE, 4 experts of width 1',
+        mmoeModel,
+        initMmoe({ ...base, experts: 4, expertUnits: [1] }, rng(11)),
+        d.train,
+        d.test,
+        options,
+      ),
     };
   };
   const r0 = await runAll(unrelated);
   const r9 = await runAll(related);
   const rows = (p: number, r: typeof r0) =>
-    Object.values(r).map((run) => ({ p, model: run.name, 'AUC task 0': f3(run.scores.auc[0]!), 'AUC task 1': f3(run.scores.auc[1]!), 'log loss 0': f3(run.scores.logLoss[0]!), 'log loss 1': f3(run.scores.logLoss[1]!) }));
-  await nb.table([...rows(0, r0), ...rows(0.9, r9)], 'Held-out AUC and log loss per task (single-task rows: only that task is trained; its other column is not meaningful)');
+    Object.values(r).map((run) => ({
+      p,
+      model: run.name,
+      'AUC task 0': f3(run.scores.auc[0]!),
+      'AUC task 1': f3(run.scores.auc[1]!),
+      'log loss 0': f3(run.scores.logLoss[0]!),
+      'log loss 1': f3(run.scores.logLoss[1]!),
+    }));
+  await nb.table(
+    [...rows(0, r0), ...rows(0.9, r9)],
+    'Held-out AUC and log loss per task (single-task rows: only that task is trained; its other column is not meaningful)',
+  );
 
   await nb.md`## Q47: what the trained gates look like`;
   const gates = (r: { test: unknown }) => (r.test as MmoeResult).gates;
   const g0 = gates(r0.mmoe);
   const g9 = gates(r9.mmoe);
-  const stats = [...g0.map((g, k) => ({ p: 0, k, g })), ...g9.map((g, k) => ({ p: 0.9, k, g }))].map(({ p, k, g }) => {
+  const stats = [
+    ...g0.map((g, k) => ({ p: 0, k, g })),
+    ...g9.map((g, k) => ({ p: 0.9, k, g })),
+  ].map(({ p, k, g }) => {
     const s = gateStats(g);
-    return { p, task: k, 'mean entropy': f3(s.meanEntropy), 'entropy of mean gate': f3(s.entropyOfMean), 'mean weights': Array.from(s.meanWeights).map(f3).join(' ') };
+    return {
+      p,
+      task: k,
+      'mean entropy': f3(s.meanEntropy),
+      'entropy of mean gate': f3(s.entropyOfMean),
+      'mean weights': Array.from(s.meanWeights).map(f3).join(' '),
+    };
   });
-  await nb.table(stats, `Per-task gate statistics on the test set (uniform: ${f3(Math.log(4))} nats)`);
+  await nb.table(
+    stats,
+    `Per-task gate statistics on the test set (uniform: ${f3(Math.log(4))} nats)`,
+  );
   const apart0 = gateDistance(g0[0]!, g0[1]!);
   const apart9 = gateDistance(g9[0]!, g9[1]!);
-  await nb.table([{ p: 0, 'TV distance between the tasks gates': f3(apart0) }, { p: 0.9, 'TV distance between the tasks gates': f3(apart9) }]);
+  await nb.table([
+    { p: 0, 'TV distance between the tasks gates': f3(apart0) },
+    { p: 0.9, 'TV distance between the tasks gates': f3(apart9) },
+  ]);
   await nb.plot({
     kind: 'heatmap',
     title: 'Mean gate weight per task and expert (p = 0)',
@@ -162,10 +261,15 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
   const s01 = gateStats(g0[1]!);
   await nb.claim(
     'p = 0: the trained gates are skewed per input (mean entropy well under ln 4) but not collapsed overall',
-    Math.max(s00.meanEntropy, s01.meanEntropy) < 0.8 * Math.log(4) && Math.min(s00.entropyOfMean, s01.entropyOfMean) > 0.5 * Math.log(4),
+    Math.max(s00.meanEntropy, s01.meanEntropy) < 0.8 * Math.log(4) &&
+      Math.min(s00.entropyOfMean, s01.entropyOfMean) > 0.5 * Math.log(4),
     `mean entropy ${f3(s00.meanEntropy)}, ${f3(s01.meanEntropy)} < ${f3(0.8 * Math.log(4))}; entropy of the mean gate ${f3(s00.entropyOfMean)}, ${f3(s01.entropyOfMean)} > ${f3(0.5 * Math.log(4))}`,
   );
-  await nb.claim('p = 0: the two tasks mix the experts differently', apart0 > 0.1, `TV distance ${f3(apart0)} > 0.1`);
+  await nb.claim(
+    'p = 0: the two tasks mix the experts differently',
+    apart0 > 0.1,
+    `TV distance ${f3(apart0)} > 0.1`,
+  );
 
   await nb.md`
     **Answer to Q47.** Uniform 0.25 everywhere is not the goal, and neither is a hard one-hot: both
@@ -179,18 +283,30 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
 
     ## Q48: the seesaw
   `;
-  const drop = (r: typeof r0, k: 0 | 1) => (k === 0 ? r.single0 : r.single1).scores.auc[k]! - r.shared.scores.auc[k]!;
+  const drop = (r: typeof r0, k: 0 | 1) =>
+    (k === 0 ? r.single0 : r.single1).scores.auc[k]! - r.shared.scores.auc[k]!;
   const worse = drop(r0, 0) > drop(r0, 1) ? 0 : 1;
   const seesaw = drop(r0, worse);
-  const mmoeGap = Math.max(r0.single0.scores.auc[0]! - r0.mmoe.scores.auc[0]!, r0.single1.scores.auc[1]! - r0.mmoe.scores.auc[1]!);
+  const mmoeGap = Math.max(
+    r0.single0.scores.auc[0]! - r0.mmoe.scores.auc[0]!,
+    r0.single1.scores.auc[1]! - r0.mmoe.scores.auc[1]!,
+  );
   await nb.claim(
     'p = 0, shared-bottom of width 1: one task keeps its single-task AUC and the other loses a lot (the seesaw)',
     seesaw > 0.1 && Math.min(drop(r0, 0), drop(r0, 1)) < 0.02,
     `task ${worse} AUC ${f3(r0.shared.scores.auc[worse]!)} vs ${f3((worse === 0 ? r0.single0 : r0.single1).scores.auc[worse]!)} single-task (drop ${f3(seesaw)}); the other task drops ${f3(Math.min(drop(r0, 0), drop(r0, 1)))}`,
   );
-  await nb.claim('p = 0, MMoE with experts of the same width: both tasks within 0.03 AUC of single-task', mmoeGap < 0.03, `largest drop ${f3(mmoeGap)}`);
+  await nb.claim(
+    'p = 0, MMoE with experts of the same width: both tasks within 0.03 AUC of single-task',
+    mmoeGap < 0.03,
+    `largest drop ${f3(mmoeGap)}`,
+  );
   const related9 = Math.max(drop(r9, 0), drop(r9, 1));
-  await nb.claim('p = 0.9: the same narrow shared-bottom serves both tasks (no seesaw when tasks agree)', related9 < 0.03, `largest drop vs single-task ${f3(related9)}`);
+  await nb.claim(
+    'p = 0.9: the same narrow shared-bottom serves both tasks (no seesaw when tasks agree)',
+    related9 < 0.03,
+    `largest drop vs single-task ${f3(related9)}`,
+  );
   await nb.plot({
     kind: 'bar',
     title: 'Held-out AUC per task, p = 0 (unrelated tasks)',
@@ -198,7 +314,12 @@ export default defineNotebook(import.meta.url, 'mmoe', async (nb) => {
     y: { label: 'AUC' },
     series: [0, 1].map((k) => ({
       name: `task ${k}`,
-      values: [(k === 0 ? r0.single0 : r0.single1).scores.auc[k]!, r0.shared.scores.auc[k]!, r0.wide.scores.auc[k]!, r0.mmoe.scores.auc[k]!],
+      values: [
+        (k === 0 ? r0.single0 : r0.single1).scores.auc[k]!,
+        r0.shared.scores.auc[k]!,
+        r0.wide.scores.auc[k]!,
+        r0.mmoe.scores.auc[k]!,
+      ],
     })),
   });
   await nb.md`

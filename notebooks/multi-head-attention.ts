@@ -61,7 +61,13 @@ export default defineNotebook(import.meta.url, 'multi-head-attention', async (nb
     const { outputs } = attendHeads(heads, k, v); //     per head softmax(q k^T / sqrt(d_head)) v
     const merged = mergeHeads(outputs); //               h x [n, d_head] -> [n, h d_head]
     const out = linear(merged, w.wo); //                 [n, h d_head] -> [n, d_model]
-    return { x: shapeOf(x), q: shapeOf(q), oneHead: shapeOf(heads[0]!), merged: shapeOf(merged), out: shapeOf(out) };
+    return {
+      x: shapeOf(x),
+      q: shapeOf(q),
+      oneHead: shapeOf(heads[0]!),
+      merged: shapeOf(merged),
+      out: shapeOf(out),
+    };
   });
   await nb.check('output shape', shapes.out, '[5, 8]');
   const full = multiHeadAttentionMasked(x, w, { numHeads: 4 }, { causal: true });
@@ -80,15 +86,24 @@ export default defineNotebook(import.meta.url, 'multi-head-attention', async (nb
   `;
   const q0 = linear(x, w.wq);
   const wrongHead = pitfallSplitHeadsWithoutTranspose(q0, 4)[0]!;
-  await nb.claim('the reshape-only split differs from the real split', maxAbsDiff(wrongHead, splitHeads(q0, 4)[0]!) > 1e-3, `max |difference| of head 0 = ${maxAbsDiff(wrongHead, splitHeads(q0, 4)[0]!).toFixed(3)}`);
+  await nb.claim(
+    'the reshape-only split differs from the real split',
+    maxAbsDiff(wrongHead, splitHeads(q0, 4)[0]!) > 1e-3,
+    `max |difference| of head 0 = ${maxAbsDiff(wrongHead, splitHeads(q0, 4)[0]!).toFixed(3)}`,
+  );
 
   await nb.md`
     ## Sanity: one head with identity projections is plain attention
     With $h = 1$ and $W_Q = W_K = W_V = W_O = I$, MHA must reduce to
     $\mathrm{softmax}(X X^\top / \sqrt{d}) X$ (the same x as above, $d = 8$).
   `;
-  const I = fromRows(Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i === j ? 1 : 0))));
-  const gap = maxAbsDiff(multiHeadAttention(x, { wq: I, wk: I, wv: I, wo: I }, { numHeads: 1 }).output, attention(x, x, x).output);
+  const I = fromRows(
+    Array.from({ length: 8 }, (_, i) => Array.from({ length: 8 }, (_, j) => (i === j ? 1 : 0))),
+  );
+  const gap = maxAbsDiff(
+    multiHeadAttention(x, { wq: I, wk: I, wv: I, wo: I }, { numHeads: 1 }).output,
+    attention(x, x, x).output,
+  );
   await nb.check('max |MHA(h = 1, I) - attention(X, X, X)|', gap, 0, { tol: 1e-12 });
 
   await nb.md`
@@ -102,54 +117,110 @@ export default defineNotebook(import.meta.url, 'multi-head-attention', async (nb
     Here: the same x, 4 query heads and 2 kv heads, causal.
   `;
   const gqa = initMultiHeadAttention({ dModel: 8, numHeads: 4, numKvHeads: 2 }, r);
-  const gqaOut = multiHeadAttentionMasked(x, gqa, { numHeads: 4, numKvHeads: 2 }, { causal: true }).output;
-  await nb.code(() => ({ wq: shapeOf(gqa.wq), wk: shapeOf(gqa.wk), wv: shapeOf(gqa.wv), output: shapeOf(gqaOut) }));
+  const gqaOut = multiHeadAttentionMasked(
+    x,
+    gqa,
+    { numHeads: 4, numKvHeads: 2 },
+    { causal: true },
+  ).output;
+  await nb.code(() => ({
+    wq: shapeOf(gqa.wq),
+    wk: shapeOf(gqa.wk),
+    wv: shapeOf(gqa.wv),
+    output: shapeOf(gqaOut),
+  }));
   // GQA = MHA with each kv head's rows repeated for its group
-  const repeat = (m: typeof gqa.wk) => fromRows(toRows(m).flatMap((_, i, rows) => (i % 2 === 0 ? [rows[i]!, rows[i + 1]!, rows[i]!, rows[i + 1]!] : [])));
-  const asMha = multiHeadAttentionMasked(x, { ...gqa, wk: repeat(gqa.wk), wv: repeat(gqa.wv) }, { numHeads: 4 }, { causal: true }).output;
-  await nb.check('max |GQA - MHA with repeated K/V weights|', maxAbsDiff(gqaOut, asMha), 0, { tol: 1e-12 });
+  const repeat = (m: typeof gqa.wk) =>
+    fromRows(
+      toRows(m).flatMap((_, i, rows) =>
+        i % 2 === 0 ? [rows[i]!, rows[i + 1]!, rows[i]!, rows[i + 1]!] : [],
+      ),
+    );
+  const asMha = multiHeadAttentionMasked(
+    x,
+    { ...gqa, wk: repeat(gqa.wk), wv: repeat(gqa.wv) },
+    { numHeads: 4 },
+    { causal: true },
+  ).output;
+  await nb.check('max |GQA - MHA with repeated K/V weights|', maxAbsDiff(gqaOut, asMha), 0, {
+    tol: 1e-12,
+  });
 
   const config = { dModel: 8192, numHeads: 64, headDim: 128 };
   const rows = [64, 8, 1].map((numKvHeads) => ({
     variant: numKvHeads === 64 ? 'MHA' : numKvHeads === 1 ? 'MQA' : 'GQA',
-    'h_kv': numKvHeads,
+    h_kv: numKvHeads,
     'params (millions)': (mhaParamCount({ ...config, numKvHeads }) / 1e6).toFixed(1),
     'KV cache per token per layer (fp16 bytes)': 2 * numKvHeads * 128 * 2,
   }));
   await nb.table(rows, 'A 70B-class layer: d_model 8192, 64 query heads of width 128');
-  await nb.check('MHA params = 4 d_model^2', mhaParamCount({ ...config, numKvHeads: 64 }), 4 * 8192 ** 2);
-  await nb.check('GQA with 8 kv heads: d (64 + 16) 128 + 64 * 128 * d', mhaParamCount({ ...config, numKvHeads: 8 }), 150_994_944);
+  await nb.check(
+    'MHA params = 4 d_model^2',
+    mhaParamCount({ ...config, numKvHeads: 64 }),
+    4 * 8192 ** 2,
+  );
+  await nb.check(
+    'GQA with 8 kv heads: d (64 + 16) 128 + 64 * 128 * d',
+    mhaParamCount({ ...config, numKvHeads: 8 }),
+    150_994_944,
+  );
   const fourSquares = pitfallFourSquaresParamCount({ ...config, numKvHeads: 8 });
-  await nb.claim('the 4 d_model^2 rule of thumb (pitfallFourSquaresParamCount) overcounts GQA', fourSquares > 150_994_944, `${fourSquares.toLocaleString('en-US')} > 150,994,944`);
+  await nb.claim(
+    'the 4 d_model^2 rule of thumb (pitfallFourSquaresParamCount) overcounts GQA',
+    fourSquares > 150_994_944,
+    `${fourSquares.toLocaleString('en-US')} > 150,994,944`,
+  );
   await nb.plot({
     kind: 'bar',
     title: 'KV cache bytes per token per layer (fp16): GQA-8 is 8x smaller than MHA',
     categories: rows.map((row) => `${row.variant} (h_kv = ${row.h_kv})`),
     y: { label: 'bytes' },
-    series: [{ name: 'KV cache', values: rows.map((row) => row['KV cache per token per layer (fp16 bytes)']) }],
+    series: [
+      {
+        name: 'KV cache',
+        values: rows.map((row) => row['KV cache per token per layer (fp16 bytes)']),
+      },
+    ],
   });
 
   const { name } = await tensorBackend();
   const big = initMultiHeadAttention({ dModel: 64, numHeads: 8, numKvHeads: 2, bias: true }, r);
   const xs = randomMatrix(32, 64, r);
-  const tfGap = maxAbsDiff(await multiHeadAttentionTfMatrix(xs, big, { numHeads: 8, numKvHeads: 2 }, { causal: true }), multiHeadAttentionMasked(xs, big, { numHeads: 8, numKvHeads: 2 }, { causal: true }).output);
+  const tfGap = maxAbsDiff(
+    await multiHeadAttentionTfMatrix(xs, big, { numHeads: 8, numKvHeads: 2 }, { causal: true }),
+    multiHeadAttentionMasked(xs, big, { numHeads: 8, numKvHeads: 2 }, { causal: true }).output,
+  );
   await nb.md`
     The same layer in TensorFlow.js (backend **${name}**, float32), \`multiHeadAttentionTf\`: heads
     as a tensor axis, query heads grouped against their kv head by broadcasting, composed of
     \`attentionTf\`. Inputs: 32 tokens of $N(0, 1)$, $d_{model} = 64$, 8 query heads, 2 kv heads,
     biases, causal:
   `;
-  await nb.claim('from scratch and tfjs agree', tfGap < 1e-4, `max |difference| = ${tfGap.toExponential(2)} < 1e-4`);
+  await nb.claim(
+    'from scratch and tfjs agree',
+    tfGap < 1e-4,
+    `max |difference| = ${tfGap.toExponential(2)} < 1e-4`,
+  );
 
   const counter = new Counter();
-  multiHeadAttentionMasked(randomMatrix(64, 32, r), initMultiHeadAttention({ dModel: 32, numHeads: 4 }, r), { numHeads: 4 }, {}, counter);
+  multiHeadAttentionMasked(
+    randomMatrix(64, 32, r),
+    initMultiHeadAttention({ dModel: 32, numHeads: 4 }, r),
+    { numHeads: 4 },
+    {},
+    counter,
+  );
   await nb.md`
     ## Complexity
     Projections cost $n \, d_{model} (2h + 2h_{kv}) d_{head}$ multiply-adds and attention
     $2 h n^2 d_{head}$: with $d_{head} = d_{model} / h$ that is $O(n d^2 + n^2 d)$, the same as one
     wide head. Counted at $n = 64$, $d = 32$, $h = 4$ (random inputs):
   `;
-  await nb.check('multiply-adds = 4 n d^2 + 2 n^2 d', counter.get('madds'), 4 * 64 * 32 ** 2 + 2 * 64 ** 2 * 32);
+  await nb.check(
+    'multiply-adds = 4 n d^2 + 2 n^2 d',
+    counter.get('madds'),
+    4 * 64 * 32 ** 2 + 2 * 64 ** 2 * 32,
+  );
   await nb.md`
     ## When not to use it
     The per-head loop is for reading. Real kernels batch the heads into one [h, n, d_head] tensor

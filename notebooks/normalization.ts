@@ -44,7 +44,9 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
   `);
   await nb.source('ml/normalization.ts', 'layerNorm');
   await nb.source('ml/normalization.ts', 'rmsNorm');
-  await nb.md(String.raw`Run on the row $[1, 2, 3]$ and on $[3, 4]$, without gains, with $\epsilon = 0$:`);
+  await nb.md(
+    String.raw`Run on the row $[1, 2, 3]$ and on $[3, 4]$, without gains, with $\epsilon = 0$:`,
+  );
   const ln = await nb.code(() => layerNorm(fromRows([[1, 2, 3]]), undefined, undefined, 0));
   await nb.check('LayerNorm([1, 2, 3])[2] = 1 / sqrt(2/3)', ln.data[2]!, 1.224745, { tol: 1e-6 });
   const rms = await nb.code(() => rmsNorm(fromRows([[3, 4]]), undefined, 0));
@@ -53,12 +55,19 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
   const { name } = await tensorBackend();
   const r = rng(18);
   const x = randomMatrix(32, 64, r, () => 0.5 * r.normal() + 2);
-  const gap = Math.max(maxAbsDiff(layerNorm(x), await layerNormTfMatrix(x)), maxAbsDiff(rmsNorm(x), await rmsNormTfMatrix(x)));
+  const gap = Math.max(
+    maxAbsDiff(layerNorm(x), await layerNormTfMatrix(x)),
+    maxAbsDiff(rmsNorm(x), await rmsNormTfMatrix(x)),
+  );
   await nb.md(String.raw`
     The same norms in TensorFlow.js (backend **${name}**, float32: tf.moments, tf.rsqrt) on a random
     32 x 64 batch (entries $0.5 z + 2$, $z \sim N(0, 1)$, seed 18), default eps and no gains:
   `);
-  await nb.claim('from scratch and tfjs agree', gap < 1e-4, `max |difference| = ${gap.toExponential(2)} < 1e-4`);
+  await nb.claim(
+    'from scratch and tfjs agree',
+    gap < 1e-4,
+    `max |difference| = ${gap.toExponential(2)} < 1e-4`,
+  );
 
   await nb.md(String.raw`
     ## What each norm guarantees
@@ -69,12 +78,49 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
     with $\epsilon = 0$:
   `);
   const m = rowMoments(layerNorm(x, undefined, undefined, 0));
-  await nb.check('largest |row mean| after LayerNorm', Math.max(...m.mean.map(Math.abs)), 0, { tol: 1e-12 });
-  await nb.check('largest |row variance - 1| after LayerNorm', Math.max(...m.variance.map((v) => Math.abs(v - 1))), 0, { tol: 1e-12 });
-  await nb.check('largest |row RMS - 1| after RMSNorm', Math.max(...rowMoments(rmsNorm(x, undefined, 0)).rms.map((v) => Math.abs(v - 1))), 0, { tol: 1e-12 });
-  const centred = matrix(x.rows, x.cols, x.data.map((v, k) => v - rowMoments(x).mean[Math.floor(k / x.cols)]!));
-  await nb.check('RMSNorm vs LayerNorm on zero-mean rows: max |difference|', maxAbsDiff(rmsNorm(centred, undefined, 1e-5), layerNorm(centred, undefined, undefined, 1e-5)), 0, { tol: 1e-12 });
-  await nb.check('RMSNorm(100 x) vs RMSNorm(x), eps = 0: max |difference|', maxAbsDiff(rmsNorm(matrix(x.rows, x.cols, x.data.map((v) => 100 * v)), undefined, 0), rmsNorm(x, undefined, 0)), 0, { tol: 1e-12 });
+  await nb.check('largest |row mean| after LayerNorm', Math.max(...m.mean.map(Math.abs)), 0, {
+    tol: 1e-12,
+  });
+  await nb.check(
+    'largest |row variance - 1| after LayerNorm',
+    Math.max(...m.variance.map((v) => Math.abs(v - 1))),
+    0,
+    { tol: 1e-12 },
+  );
+  await nb.check(
+    'largest |row RMS - 1| after RMSNorm',
+    Math.max(...rowMoments(rmsNorm(x, undefined, 0)).rms.map((v) => Math.abs(v - 1))),
+    0,
+    { tol: 1e-12 },
+  );
+  const centred = matrix(
+    x.rows,
+    x.cols,
+    x.data.map((v, k) => v - rowMoments(x).mean[Math.floor(k / x.cols)]!),
+  );
+  await nb.check(
+    'RMSNorm vs LayerNorm on zero-mean rows: max |difference|',
+    maxAbsDiff(rmsNorm(centred, undefined, 1e-5), layerNorm(centred, undefined, undefined, 1e-5)),
+    0,
+    { tol: 1e-12 },
+  );
+  await nb.check(
+    'RMSNorm(100 x) vs RMSNorm(x), eps = 0: max |difference|',
+    maxAbsDiff(
+      rmsNorm(
+        matrix(
+          x.rows,
+          x.cols,
+          x.data.map((v) => 100 * v),
+        ),
+        undefined,
+        0,
+      ),
+      rmsNorm(x, undefined, 0),
+    ),
+    0,
+    { tol: 1e-12 },
+  );
 
   await nb.md`
     ## What RMSNorm saves
@@ -86,8 +132,16 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
   layerNormCounted(x, {}, lnOps);
   rmsNormCounted(x, {}, rmsOps);
   await nb.table([
-    { norm: 'LayerNorm', 'flops per element': lnOps.get('flops') / x.data.length, 'reductions per row': lnOps.get('reductions') / x.rows },
-    { norm: 'RMSNorm', 'flops per element': rmsOps.get('flops') / x.data.length, 'reductions per row': rmsOps.get('reductions') / x.rows },
+    {
+      norm: 'LayerNorm',
+      'flops per element': lnOps.get('flops') / x.data.length,
+      'reductions per row': lnOps.get('reductions') / x.rows,
+    },
+    {
+      norm: 'RMSNorm',
+      'flops per element': rmsOps.get('flops') / x.data.length,
+      'reductions per row': rmsOps.get('reductions') / x.rows,
+    },
   ]);
   await nb.check('RMSNorm flops / LayerNorm flops', rmsOps.get('flops') / lnOps.get('flops'), 0.6);
   await nb.md`
@@ -105,13 +159,30 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
   const small = fromRows([[0, 0.004, 0.008]]);
   const rows = [
     { variant: 'correct: biased variance, eps inside sqrt', out: layerNorm(small).data[2]! },
-    { variant: 'pitfall: unbiased variance (d - 1)', out: pitfallLayerNormUnbiasedVariance(small).data[2]! },
-    { variant: 'pitfall: eps outside the sqrt', out: pitfallLayerNormEpsOutsideRoot(small).data[2]! },
-    { variant: 'pitfall: "RMSNorm" that subtracts the mean', out: pitfallRmsNormSubtractingMean(small).data[2]! },
+    {
+      variant: 'pitfall: unbiased variance (d - 1)',
+      out: pitfallLayerNormUnbiasedVariance(small).data[2]!,
+    },
+    {
+      variant: 'pitfall: eps outside the sqrt',
+      out: pitfallLayerNormEpsOutsideRoot(small).data[2]!,
+    },
+    {
+      variant: 'pitfall: "RMSNorm" that subtracts the mean',
+      out: pitfallRmsNormSubtractingMean(small).data[2]!,
+    },
     { variant: 'RMSNorm (no mean)', out: rmsNorm(small).data[2]! },
   ];
-  await nb.table(rows.map((row) => ({ ...row, out: row.out.toFixed(4) })), 'LayerNorm([0, 0.004, 0.008])[2], eps = 1e-5 (row variance 1.07e-5)');
-  await nb.check('correct value = 0.004 / sqrt(1.0667e-5 + 1e-5)', rows[0]!.out, 0.004 / Math.sqrt((2 * 0.004 ** 2) / 3 + 1e-5), { tol: 1e-12 });
+  await nb.table(
+    rows.map((row) => ({ ...row, out: row.out.toFixed(4) })),
+    'LayerNorm([0, 0.004, 0.008])[2], eps = 1e-5 (row variance 1.07e-5)',
+  );
+  await nb.check(
+    'correct value = 0.004 / sqrt(1.0667e-5 + 1e-5)',
+    rows[0]!.out,
+    0.004 / Math.sqrt((2 * 0.004 ** 2) / 3 + 1e-5),
+    { tol: 1e-12 },
+  );
 
   await nb.md(String.raw`
     ## Where the norm goes: Post-LN vs Pre-LN
@@ -127,7 +198,9 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
     tokens of width 64; we follow the RMS of the residual stream through depth:
   `);
   const depth = 24;
-  const layers = Array.from({ length: depth }, () => randomMatrix(64, 64, r, () => r.normal(0, 1 / 8)));
+  const layers = Array.from({ length: depth }, () =>
+    randomMatrix(64, 64, r, () => r.normal(0, 1 / 8)),
+  );
   let pre: Matrix = randomMatrix(8, 64, r);
   let post = pre;
   const preRms: number[] = [];
@@ -150,11 +223,29 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
     ],
   });
   await nb.check('Post-LN stream RMS after 24 layers', postRms.at(-1)!, 1, { tol: 1e-4 });
-  await nb.claim('the Pre-LN stream grows with depth (hence the final norm)', preRms.at(-1)! > 2 * preRms[0]!, `RMS ${preRms[0]!.toFixed(2)} after layer 1, ${preRms.at(-1)!.toFixed(2)} after layer 24`);
+  await nb.claim(
+    'the Pre-LN stream grows with depth (hence the final norm)',
+    preRms.at(-1)! > 2 * preRms[0]!,
+    `RMS ${preRms[0]!.toFixed(2)} after layer 1, ${preRms.at(-1)!.toFixed(2)} after layer 24`,
+  );
   const zero = (h: Matrix) => matrix(h.rows, h.cols);
-  await nb.check('Pre-LN with a zero sublayer is the identity: max |y - x|', maxAbsDiff(preNorm(x, zero, (h) => layerNorm(h)), x), 0);
-  const slip = maxAbsDiff(pitfallPreNormResidualAfterNorm(x, zero, (h) => layerNorm(h)), x);
-  await nb.claim('the pitfall norm(x) + f(norm(x)) is not: the identity path is gone', slip > 0.1, `max |y - x| = ${slip.toFixed(3)}`);
+  await nb.check(
+    'Pre-LN with a zero sublayer is the identity: max |y - x|',
+    maxAbsDiff(
+      preNorm(x, zero, (h) => layerNorm(h)),
+      x,
+    ),
+    0,
+  );
+  const slip = maxAbsDiff(
+    pitfallPreNormResidualAfterNorm(x, zero, (h) => layerNorm(h)),
+    x,
+  );
+  await nb.claim(
+    'the pitfall norm(x) + f(norm(x)) is not: the identity path is gone',
+    slip > 0.1,
+    `max |y - x| = ${slip.toFixed(3)}`,
+  );
 
   await nb.md`
     ## Why not BatchNorm in a Transformer
@@ -165,9 +256,19 @@ export default defineNotebook(import.meta.url, 'normalization', async (nb) => {
   const batchA = randomMatrix(4, 8, r);
   const batchB = matrix(4, 8, batchA.data);
   for (let k = 8; k < batchB.data.length; k++) batchB.data[k] = 5 * r.normal();
-  const tokenBn = maxAbsDiff(matrix(1, 8, batchNorm(batchA).data.subarray(0, 8)), matrix(1, 8, batchNorm(batchB).data.subarray(0, 8)));
-  const tokenLn = maxAbsDiff(matrix(1, 8, layerNorm(batchA).data.subarray(0, 8)), matrix(1, 8, layerNorm(batchB).data.subarray(0, 8)));
-  await nb.claim('changing the other rows moves token 0 under BatchNorm only', tokenBn > 0.1 && tokenLn === 0, `BatchNorm moves it by ${tokenBn.toFixed(3)}, LayerNorm by ${tokenLn}`);
+  const tokenBn = maxAbsDiff(
+    matrix(1, 8, batchNorm(batchA).data.subarray(0, 8)),
+    matrix(1, 8, batchNorm(batchB).data.subarray(0, 8)),
+  );
+  const tokenLn = maxAbsDiff(
+    matrix(1, 8, layerNorm(batchA).data.subarray(0, 8)),
+    matrix(1, 8, layerNorm(batchB).data.subarray(0, 8)),
+  );
+  await nb.claim(
+    'changing the other rows moves token 0 under BatchNorm only',
+    tokenBn > 0.1 && tokenLn === 0,
+    `BatchNorm moves it by ${tokenBn.toFixed(3)}, LayerNorm by ${tokenLn}`,
+  );
 
   await nb.md`
     ## When not to use which

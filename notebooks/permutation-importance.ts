@@ -10,7 +10,10 @@ import {
   selectColumns,
   type Model,
 } from '../ml/permutation-importance/index.js';
-import { orientationFree, singleFeatureAuc } from '../ml/permutation-importance/single-feature-auc.js';
+import {
+  orientationFree,
+  singleFeatureAuc,
+} from '../ml/permutation-importance/single-feature-auc.js';
 import { rocAuc } from '../ml/auc/index.js';
 import { Counter } from '../core/counter.js';
 import { at, randomMatrix, type Matrix } from '../core/matrix.js';
@@ -19,7 +22,9 @@ import { rng, type Rng } from '../core/random.js';
 
 /** True effects: two strong, two weak, eight pure noise columns. */
 const BETA = [2, -1.5, 0.5, 0.35, 0, 0, 0, 0, 0, 0, 0, 0];
-const NAMES = BETA.map((b, j) => `x${j}${b === 0 ? '' : b >= 1 || b <= -1 ? ' (strong)' : ' (weak)'}`);
+const NAMES = BETA.map(
+  (b, j) => `x${j}${b === 0 ? '' : b >= 1 || b <= -1 ? ' (strong)' : ' (weak)'}`,
+);
 
 function planted(n: number, g: Rng): { x: Matrix; labels: number[] } {
   const x = randomMatrix(n, BETA.length, g);
@@ -54,7 +59,9 @@ export default defineNotebook(import.meta.url, 'permutation-importance', async (
   const train = planted(3000, g);
   const valid = planted(3000, g);
   const model = fitLogisticRegression(train.x, train.labels, { steps: 150 });
-  const result = await nb.code(() => permutationImportance(model.predict, valid.x, valid.labels, rng(2), 5));
+  const result = await nb.code(() =>
+    permutationImportance(model.predict, valid.x, valid.labels, rng(2), 5),
+  );
   await nb.plot({
     kind: 'bar',
     title: 'Permutation importance on held-out data (AUC drop, mean of 5 shuffles)',
@@ -74,7 +81,12 @@ export default defineNotebook(import.meta.url, 'permutation-importance', async (
     `Baseline AUC ${result.baseline.toFixed(3)}`,
   );
   const noiseMax = Math.max(...Array.from(result.mean.subarray(4)));
-  await nb.claim('strong > weak > every noise column', Math.min(result.mean[0]!, result.mean[1]!) > Math.max(result.mean[2]!, result.mean[3]!) && Math.min(result.mean[2]!, result.mean[3]!) > noiseMax, `weakest strong ${Math.min(result.mean[0]!, result.mean[1]!).toFixed(4)}, weak ${Math.min(result.mean[2]!, result.mean[3]!).toFixed(4)}, largest noise ${noiseMax.toFixed(4)}`);
+  await nb.claim(
+    'strong > weak > every noise column',
+    Math.min(result.mean[0]!, result.mean[1]!) > Math.max(result.mean[2]!, result.mean[3]!) &&
+      Math.min(result.mean[2]!, result.mean[3]!) > noiseMax,
+    `weakest strong ${Math.min(result.mean[0]!, result.mean[1]!).toFixed(4)}, weak ${Math.min(result.mean[2]!, result.mean[3]!).toFixed(4)}, largest noise ${noiseMax.toFixed(4)}`,
+  );
   const negatives = Array.from(result.mean.subarray(4)).filter((v) => v < 0).length;
   await nb.md`
     Noise columns hover around 0, and some are slightly **negative** (${negatives} of 8 here): the
@@ -87,10 +99,22 @@ export default defineNotebook(import.meta.url, 'permutation-importance', async (
     held-out set above and a model that reads only x0; shuffles from rng(3).
   `;
   const onlyFirst: Model = (x) => Float64Array.from({ length: x.rows }, (_, i) => at(x, i, 0));
-  const ignored = await nb.code(() => permutationImportance(onlyFirst, valid.x, valid.labels, rng(3)).mean);
-  await nb.check('importance of x1..x11 under a model that reads only x0', Math.max(...Array.from(ignored.subarray(1), Math.abs)), 0);
-  const wrong = await nb.code(() => pitfallShuffledLabels(onlyFirst, valid.x, valid.labels, rng(3)).mean);
-  await nb.claim('the pitfall gives the ignored columns a non-zero importance', Math.max(...Array.from(wrong.subarray(1), Math.abs)) > 0, `largest |importance| of x1..x11: ${Math.max(...Array.from(wrong.subarray(1), Math.abs)).toFixed(4)}`);
+  const ignored = await nb.code(
+    () => permutationImportance(onlyFirst, valid.x, valid.labels, rng(3)).mean,
+  );
+  await nb.check(
+    'importance of x1..x11 under a model that reads only x0',
+    Math.max(...Array.from(ignored.subarray(1), Math.abs)),
+    0,
+  );
+  const wrong = await nb.code(
+    () => pitfallShuffledLabels(onlyFirst, valid.x, valid.labels, rng(3)).mean,
+  );
+  await nb.claim(
+    'the pitfall gives the ignored columns a non-zero importance',
+    Math.max(...Array.from(wrong.subarray(1), Math.abs)) > 0,
+    `largest |importance| of x1..x11: ${Math.max(...Array.from(wrong.subarray(1), Math.abs)).toFixed(4)}`,
+  );
 
   await nb.md(String.raw`
     ## What single-feature AUC misses: interactions
@@ -100,11 +124,18 @@ export default defineNotebook(import.meta.url, 'permutation-importance', async (
   `);
   const h = rng(4);
   const xi = randomMatrix(3000, 2, h);
-  const yi = Array.from({ length: 3000 }, (_, i) => (at(xi, i, 0) * at(xi, i, 1) + 0.3 * h.normal() > 0 ? 1 : 0));
-  const product: Model = (x) => Float64Array.from({ length: x.rows }, (_, i) => at(x, i, 0) * at(x, i, 1));
+  const yi = Array.from({ length: 3000 }, (_, i) =>
+    at(xi, i, 0) * at(xi, i, 1) + 0.3 * h.normal() > 0 ? 1 : 0,
+  );
+  const product: Model = (x) =>
+    Float64Array.from({ length: x.rows }, (_, i) => at(x, i, 0) * at(x, i, 1));
   const inter = permutationImportance(product, xi, yi, rng(5));
   const singleInter = orientationFree(singleFeatureAuc(xi, yi));
-  await nb.claim('single-feature AUC near 1/2 for both, permutation importance large for both', Math.max(...singleInter) < 0.55 && Math.min(...inter.mean) > 0.3, `single-feature AUC ${Array.from(singleInter, (v) => v.toFixed(3)).join(', ')}; importance ${Array.from(inter.mean, (v) => v.toFixed(3)).join(', ')}`);
+  await nb.claim(
+    'single-feature AUC near 1/2 for both, permutation importance large for both',
+    Math.max(...singleInter) < 0.55 && Math.min(...inter.mean) > 0.3,
+    `single-feature AUC ${Array.from(singleInter, (v) => v.toFixed(3)).join(', ')}; importance ${Array.from(inter.mean, (v) => v.toFixed(3)).join(', ')}`,
+  );
 
   await nb.md`
     ## Q73: drop what does not matter, fit faster
@@ -112,21 +143,40 @@ export default defineNotebook(import.meta.url, 'permutation-importance', async (
     only, and compare held-out AUC and the cost of the fit (gradient descent costs $2 n d$ multiply-adds
     per step, so it scales with the number of columns d).
   `;
-  const keep = Array.from(result.mean.keys()).filter((j) => result.mean[j]! - 2 * result.std[j]! > 0.002);
+  const keep = Array.from(result.mean.keys()).filter(
+    (j) => result.mean[j]! - 2 * result.std[j]! > 0.002,
+  );
   const allOps = new Counter();
   const fewOps = new Counter();
   fitLogisticRegression(train.x, train.labels, { steps: 150 }, allOps);
-  const small = fitLogisticRegression(selectColumns(train.x, keep), train.labels, { steps: 150 }, fewOps);
+  const small = fitLogisticRegression(
+    selectColumns(train.x, keep),
+    train.labels,
+    { steps: 150 },
+    fewOps,
+  );
   const smallAuc = rocAuc(valid.labels, small.predict(selectColumns(valid.x, keep)));
   await nb.table(
     [
-      { model: `all ${BETA.length} features`, 'held-out AUC': result.baseline.toFixed(4), 'fit multiply-adds': allOps.get('madds').toLocaleString('en-US') },
-      { model: `kept ${keep.length}: ${keep.map((j) => `x${j}`).join(', ')}`, 'held-out AUC': smallAuc.toFixed(4), 'fit multiply-adds': fewOps.get('madds').toLocaleString('en-US') },
+      {
+        model: `all ${BETA.length} features`,
+        'held-out AUC': result.baseline.toFixed(4),
+        'fit multiply-adds': allOps.get('madds').toLocaleString('en-US'),
+      },
+      {
+        model: `kept ${keep.length}: ${keep.map((j) => `x${j}`).join(', ')}`,
+        'held-out AUC': smallAuc.toFixed(4),
+        'fit multiply-adds': fewOps.get('madds').toLocaleString('en-US'),
+      },
     ],
     'Feature selection by permutation importance',
   );
   await nb.check('features kept (the four with a real effect)', keep.join(','), '0,1,2,3');
-  await nb.claim('held-out AUC within 0.005 of the full model, at a third of the fitting cost', Math.abs(smallAuc - result.baseline) < 0.005 && fewOps.get('madds') * 3 === allOps.get('madds'), `AUC ${smallAuc.toFixed(4)} vs ${result.baseline.toFixed(4)}; cost ratio ${allOps.get('madds') / fewOps.get('madds')}`);
+  await nb.claim(
+    'held-out AUC within 0.005 of the full model, at a third of the fitting cost',
+    Math.abs(smallAuc - result.baseline) < 0.005 && fewOps.get('madds') * 3 === allOps.get('madds'),
+    `AUC ${smallAuc.toFixed(4)} vs ${result.baseline.toFixed(4)}; cost ratio ${allOps.get('madds') / fewOps.get('madds')}`,
+  );
   await nb.md(String.raw`
     Other ways to fit faster on fewer dimensions: project to a low-dimensional space (PCA, random
     projection), subsample rows or use negative downsampling, or warm-start from the previous model.

@@ -58,19 +58,49 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
     Inputs: config { inputDim: 6, tasks: 2, levels: 2, specificExperts: 1, sharedExperts: 1,
     expertUnits: [8], towerUnits: [4] }, weights from rng(1), a batch of 5 rows from rng(2).
   `;
-  const config: PleConfig = { inputDim: 6, tasks: 2, levels: 2, specificExperts: 1, sharedExperts: 1, expertUnits: [8], towerUnits: [4] };
+  const config: PleConfig = {
+    inputDim: 6,
+    tasks: 2,
+    levels: 2,
+    specificExperts: 1,
+    sharedExperts: 1,
+    expertUnits: [8],
+    towerUnits: [4],
+  };
   const structure = pleStructure(config);
   await nb.table(
-    structure.map((u) => ({ level: u.level, unit: u.unit, count: u.count, input: u.input, 'input width': u.inputWidth, 'experts mixed': u.mixes || '', 'output width': u.outputWidth, activation: u.activation })),
+    structure.map((u) => ({
+      level: u.level,
+      unit: u.unit,
+      count: u.count,
+      input: u.input,
+      'input width': u.inputWidth,
+      'experts mixed': u.mixes || '',
+      'output width': u.outputWidth,
+      activation: u.activation,
+    })),
     'Every expert group and gate of every level',
   );
   const params = initPle(config, rng(1));
   const x = randomMatrix(5, 6, rng(2));
-  const out = await nb.code(() => pleForward(params, x).gates.map((g) => ({ task: g.task.map((w) => `[${w.rows}, ${w.cols}]`), shared: g.shared ? `[${g.shared.rows}, ${g.shared.cols}]` : 'none' })));
-  await nb.check('level 2, task gate widths (S_k + S_s each)', out[1]!.task.join(' '), '[5, 2] [5, 2]');
+  const out = await nb.code(() =>
+    pleForward(params, x).gates.map((g) => ({
+      task: g.task.map((w) => `[${w.rows}, ${w.cols}]`),
+      shared: g.shared ? `[${g.shared.rows}, ${g.shared.cols}]` : 'none',
+    })),
+  );
+  await nb.check(
+    'level 2, task gate widths (S_k + S_s each)',
+    out[1]!.task.join(' '),
+    '[5, 2] [5, 2]',
+  );
   await nb.check('level 2 shared gate (last level)', out[1]!.shared, 'none');
   await nb.check('level 1 shared gate width (T S_k + S_s)', out[0]!.shared, '[5, 3]');
-  await nb.check('level 2 task gate W_k reads level 1 task output: input width', params.levels[1]!.taskGates[0]!.cols, 8);
+  await nb.check(
+    'level 2 task gate W_k reads level 1 task output: input width',
+    params.levels[1]!.taskGates[0]!.cols,
+    8,
+  );
   await nb.md`
     **Answer to Q46.** At level 2 (the last of two):
     - *Inputs.* Task k's experts and task k's gate both read **task k's output of level 1** (the
@@ -84,7 +114,9 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
       would have one: it reads the shared output of level 1, mixes all T S_k + S_s = 3 level-2
       experts with a softmax, and its output is level 3's shared input:
   `;
-  const three = pleStructure({ ...config, levels: 3 }).filter((u) => u.level === 2 && u.unit === 'shared gate');
+  const three = pleStructure({ ...config, levels: 3 }).filter(
+    (u) => u.level === 2 && u.unit === 'shared gate',
+  );
   await nb.check('3-level PLE: level 2 shared gate mixes', three[0]?.mixes ?? 0, 3);
 
   await nb.md`
@@ -95,23 +127,81 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
     the level, so PLE's own parameters are rejected, and with widened gates task 0's output moves
     when task 1's expert changes. Inputs: the same config, with each task gate widened to 3 rows.
   `;
-  const widened = { ...params, levels: params.levels.map((level) => ({ ...level, taskGates: level.taskGates.map((g) => matrix(3, g.cols, [...g.data.subarray(0, g.cols), ...new Float64Array(g.cols).fill(0.5), ...g.data.subarray(g.cols)])) })) };
-  const changed = { ...widened, levels: [widened.levels[0]!, { ...widened.levels[1]!, taskExperts: [widened.levels[1]!.taskExperts[0]!, initPle(config, rng(9)).levels[1]!.taskExperts[1]!] }] };
+  const widened = {
+    ...params,
+    levels: params.levels.map((level) => ({
+      ...level,
+      taskGates: level.taskGates.map((g) =>
+        matrix(3, g.cols, [
+          ...g.data.subarray(0, g.cols),
+          ...new Float64Array(g.cols).fill(0.5),
+          ...g.data.subarray(g.cols),
+        ]),
+      ),
+    })),
+  };
+  const changed = {
+    ...widened,
+    levels: [
+      widened.levels[0]!,
+      {
+        ...widened.levels[1]!,
+        taskExperts: [
+          widened.levels[1]!.taskExperts[0]!,
+          initPle(config, rng(9)).levels[1]!.taskExperts[1]!,
+        ],
+      },
+    ],
+  };
   const moved = await nb.code(() => {
     const before = pitfallTaskGateSeesAllExperts(widened, x).logits;
     const after = pitfallTaskGateSeesAllExperts(changed, x).logits;
     return Math.abs(before.data[0]! - after.data[0]!);
   });
-  const samePle = { ...params, levels: [params.levels[0]!, { ...params.levels[1]!, taskExperts: [params.levels[1]!.taskExperts[0]!, initPle(config, rng(9)).levels[1]!.taskExperts[1]!] }] };
-  await nb.claim("in the pitfall, task 1's level-2 expert moves task 0's output", moved > 0, `|change of task 0's logit| = ${moved.toExponential(2)}`);
-  await nb.check("in PLE it does not (task 0's logit, before minus after)", pleForward(params, x).logits.data[0]! - pleForward(samePle, x).logits.data[0]!, 0);
+  const samePle = {
+    ...params,
+    levels: [
+      params.levels[0]!,
+      {
+        ...params.levels[1]!,
+        taskExperts: [
+          params.levels[1]!.taskExperts[0]!,
+          initPle(config, rng(9)).levels[1]!.taskExperts[1]!,
+        ],
+      },
+    ],
+  };
+  await nb.claim(
+    "in the pitfall, task 1's level-2 expert moves task 0's output",
+    moved > 0,
+    `|change of task 0's logit| = ${moved.toExponential(2)}`,
+  );
+  await nb.check(
+    "in PLE it does not (task 0's logit, before minus after)",
+    pleForward(params, x).logits.data[0]! - pleForward(samePle, x).logits.data[0]!,
+    0,
+  );
 
   const { name } = await tensorBackend();
-  const gap = maxAbsDiff(pleForward(params, x).logits, (await pleForwardTfMatrix(params, x)).logits);
-  await nb.claim(`the tfjs twin (backend ${name}, float32) computes the same logits`, gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
-  const mmoe = initMmoe({ inputDim: 6, tasks: 2, experts: 3, expertUnits: [8], towerUnits: [4] }, rng(3));
+  const gap = maxAbsDiff(
+    pleForward(params, x).logits,
+    (await pleForwardTfMatrix(params, x)).logits,
+  );
+  await nb.claim(
+    `the tfjs twin (backend ${name}, float32) computes the same logits`,
+    gap < 1e-5,
+    `max |difference| = ${gap.toExponential(2)} < 1e-5`,
+  );
+  const mmoe = initMmoe(
+    { inputDim: 6, tasks: 2, experts: 3, expertUnits: [8], towerUnits: [4] },
+    rng(3),
+  );
   await nb.md`One level (that is CGC) with no task-specific experts is MMoE, with the shared experts as its experts:`;
-  await nb.check('max |PLE(1 level, S_k = 0) - MMoE| with the same weights', maxAbsDiff(pleForward(pleFromMmoe(mmoe), x).logits, mmoeForward(mmoe, x).logits), 0);
+  await nb.check(
+    'max |PLE(1 level, S_k = 0) - MMoE| with the same weights',
+    maxAbsDiff(pleForward(pleFromMmoe(mmoe), x).logits, mmoeForward(mmoe, x).logits),
+    0,
+  );
 
   await nb.md`
     ## Q48: the seesaw, with PLE
@@ -126,33 +216,79 @@ export default defineNotebook(import.meta.url, 'ple', async (nb) => {
   const options = { steps: 150, learningRate: 0.02 };
   const sb = () => initSharedBottom({ ...base, expertUnits: [1] }, rng(11));
   const runs = [
-    await fitAndScore('single-task 0', sharedBottomModel, sb(), train, test, { ...options, taskWeights: [1, 0] }),
-    await fitAndScore('single-task 1', sharedBottomModel, sb(), train, test, { ...options, taskWeights: [0, 1] }),
+    await fitAndScore('single-task 0', sharedBottomModel, sb(), train, test, {
+      ...options,
+      taskWeights: [1, 0],
+    }),
+    await fitAndScore('single-task 1', sharedBottomModel, sb(), train, test, {
+      ...options,
+      taskWeights: [0, 1],
+    }),
     await fitAndScore('shared-bottom', sharedBottomModel, sb(), train, test, options),
-    await fitAndScore('MMoE (4 shared)', mmoeModel, initMmoe({ ...base, experts: 4, expertUnits: [1] }, rng(11)), train, test, options),
+    await fitAndScore(
+      'MMoE (4 shared)',
+      mmoeModel,
+      initMmoe({ ...base, experts: 4, expertUnits: [1] }, rng(11)),
+      train,
+      test,
+      options,
+    ),
   ];
-  const ple = await fitAndScore('PLE (1 per task + 2 shared)', pleModel, initPle({ ...base, levels: 1, specificExperts: 1, sharedExperts: 2, expertUnits: [1] }, rng(11)), train, test, options);
+  const ple = await fitAndScore(
+    'PLE (1 per task + 2 shared)',
+    pleModel,
+    initPle(
+      { ...base, levels: 1, specificExperts: 1, sharedExperts: 2, expertUnits: [1] },
+      rng(11),
+    ),
+    train,
+    test,
+    options,
+  );
   const all5 = [...runs, ple];
   await nb.table(
-    all5.map((r) => ({ model: r.name, 'AUC task 0': f3(r.scores.auc[0]!), 'AUC task 1': f3(r.scores.auc[1]!), 'log loss 0': f3(r.scores.logLoss[0]!), 'log loss 1': f3(r.scores.logLoss[1]!) })),
+    all5.map((r) => ({
+      model: r.name,
+      'AUC task 0': f3(r.scores.auc[0]!),
+      'AUC task 1': f3(r.scores.auc[1]!),
+      'log loss 0': f3(r.scores.logLoss[0]!),
+      'log loss 1': f3(r.scores.logLoss[1]!),
+    })),
     'Held-out AUC and log loss per task, p = 0 (single-task rows: only their own task is meaningful)',
   );
   const single = [runs[0]!.scores.auc[0]!, runs[1]!.scores.auc[1]!];
-  const dropOf = (r: (typeof all5)[number]) => Math.max(single[0]! - r.scores.auc[0]!, single[1]! - r.scores.auc[1]!);
-  await nb.claim('shared-bottom: one task falls far below its single-task AUC (the seesaw)', dropOf(runs[2]!) > 0.1, `largest drop ${f3(dropOf(runs[2]!))}`);
-  await nb.claim('PLE: both tasks within 0.03 AUC of single-task', dropOf(ple) < 0.03, `largest drop ${f3(dropOf(ple))}`);
+  const dropOf = (r: (typeof all5)[number]) =>
+    Math.max(single[0]! - r.scores.auc[0]!, single[1]! - r.scores.auc[1]!);
+  await nb.claim(
+    'shared-bottom: one task falls far below its single-task AUC (the seesaw)',
+    dropOf(runs[2]!) > 0.1,
+    `largest drop ${f3(dropOf(runs[2]!))}`,
+  );
+  await nb.claim(
+    'PLE: both tasks within 0.03 AUC of single-task',
+    dropOf(ple) < 0.03,
+    `largest drop ${f3(dropOf(ple))}`,
+  );
   await nb.plot({
     kind: 'bar',
     title: 'Held-out AUC per task, p = 0',
     categories: ['single-task', 'shared-bottom', 'MMoE', 'PLE'],
     y: { label: 'AUC' },
-    series: [0, 1].map((k) => ({ name: `task ${k}`, values: [single[k]!, ...all5.slice(2).map((r) => r.scores.auc[k]!)] })),
+    series: [0, 1].map((k) => ({
+      name: `task ${k}`,
+      values: [single[k]!, ...all5.slice(2).map((r) => r.scores.auc[k]!)],
+    })),
   });
 
   const gates = (ple.test as PleResult).gates[0]!.task.map((w) => meanGate(w));
   await nb.table(
-    gates.map((g, k) => ({ task: k, 'own expert': f3(g[0]!), 'shared 1': f3(g[1]!), 'shared 2': f3(g[2]!) })),
-    "PLE task gates, averaged over the test inputs: each mixes only its own expert and the shared ones",
+    gates.map((g, k) => ({
+      task: k,
+      'own expert': f3(g[0]!),
+      'shared 1': f3(g[1]!),
+      'shared 2': f3(g[2]!),
+    })),
+    'PLE task gates, averaged over the test inputs: each mixes only its own expert and the shared ones',
   );
   await nb.md`
     **What this run shows for Q48.** With scarce shared capacity and unrelated tasks, shared-bottom

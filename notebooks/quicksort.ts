@@ -77,16 +77,28 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   });
   await nb.check('Hoare returns j = 1 while the pivot 3 sits at index', hoare.pivotAt, 4);
   const [left, right] = [hoare.a.slice(0, hoare.j + 1), hoare.a.slice(hoare.j + 1)];
-  await nb.claim('everything in [lo, j] <= everything in [j + 1, hi]', Math.max(...left) <= Math.min(...right), `[${left}] | [${right}]`);
+  await nb.claim(
+    'everything in [lo, j] <= everything in [j + 1, hi]',
+    Math.max(...left) <= Math.min(...right),
+    `[${left}] | [${right}]`,
+  );
   await nb.md`
     The slip, run: \`pitfallHoareSkipsSplit\` partitions like Hoare but recurses like Lomuto.
   `;
   await nb.source('algorithms/quicksort/pitfalls.ts', 'pitfallHoareSkipsSplit');
   const skipped = await nb.code(() => pitfallHoareSkipsSplit([3, 1, 2]));
-  await nb.check('pitfallHoareSkipsSplit([3, 1, 2]) (wrong: 1 is never compared with 2)', skipped.join(' '), '2 1 3');
+  await nb.check(
+    'pitfallHoareSkipsSplit([3, 1, 2]) (wrong: 1 is never compared with 2)',
+    skipped.join(' '),
+    '2 1 3',
+  );
   // pitfallHoareNoProgress recurses on [lo, j - 1] and [j, hi]; cut off after 4n + 4 partitions.
   const stuck = await nb.code(() => pitfallHoareNoProgress([3, 1, 2]));
-  await nb.check('pitfallHoareNoProgress([3, 1, 2]) (wrong: [1, 3] comes back forever)', stuck.join(' '), '2 1 3');
+  await nb.check(
+    'pitfallHoareNoProgress([3, 1, 2]) (wrong: [1, 3] comes back forever)',
+    stuck.join(' '),
+    '2 1 3',
+  );
 
   await nb.md`
     ## It sorts like the built-in
@@ -95,13 +107,21 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   `;
   const sorted = await nb.code(() => quicksort([10, 9, 1, 100, -3, 9], rng(1)));
   await nb.check('quicksort([10, 9, 1, 100, -3, 9])', sorted.join(', '), '-3, 1, 9, 9, 10, 100');
-  await nb.check('[10, 9, 1, 100].sort() (strings!)', [10, 9, 1, 100].sort().join(', '), '1, 10, 100, 9');
+  await nb.check(
+    '[10, 9, 1, 100].sort() (strings!)',
+    [10, 9, 1, 100].sort().join(', '),
+    '1, 10, 100, 9',
+  );
   // Input: 10^5 standard normals from rng(2); the sort draws its pivots from rng(3).
   const random = rng(2);
   const big = Array.from({ length: 100_000 }, () => random.normal());
   const ours = quicksort([...big], rng(3));
   const builtin = [...big].sort((p, q) => p - q);
-  await nb.claim('10^5 normals: equal to Array.prototype.sort((a, b) => a - b)', ours.every((x, i) => x === builtin[i]), 'element by element');
+  await nb.claim(
+    '10^5 normals: equal to Array.prototype.sort((a, b) => a - b)',
+    ours.every((x, i) => x === builtin[i]),
+    'element by element',
+  );
 
   await nb.md`
     ## Why the first-element pivot is quadratic on sorted input
@@ -113,9 +133,25 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   `;
   const sizes = [250, 500, 1000, 2000, 4000];
   const rows = sizes.map((n) => {
-    const first = measure(range(n), { partition: 'lomuto', pivot: 'first', introsort: false, insertionThreshold: 1 });
-    const rand = measure(range(n), { partition: 'lomuto', pivot: 'random', introsort: false, insertionThreshold: 1 });
-    return { n, 'first pivot': first.comparisons, 'n(n-1)/2': (n * (n - 1)) / 2, 'random pivot': rand.comparisons, '1.39 n log2 n': Math.round(1.39 * n * Math.log2(n)) };
+    const first = measure(range(n), {
+      partition: 'lomuto',
+      pivot: 'first',
+      introsort: false,
+      insertionThreshold: 1,
+    });
+    const rand = measure(range(n), {
+      partition: 'lomuto',
+      pivot: 'random',
+      introsort: false,
+      insertionThreshold: 1,
+    });
+    return {
+      n,
+      'first pivot': first.comparisons,
+      'n(n-1)/2': (n * (n - 1)) / 2,
+      'random pivot': rand.comparisons,
+      '1.39 n log2 n': Math.round(1.39 * n * Math.log2(n)),
+    };
   });
   await nb.table(rows, 'Lomuto comparisons on sorted input (no cutoff, no introsort)');
   await nb.plot({
@@ -128,13 +164,26 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
       { name: 'random pivot', values: rows.map((r) => r['random pivot']) },
     ],
   });
-  await nb.check('first pivot at n = 4000 (exactly n(n - 1)/2)', rows.at(-1)!['first pivot'], (4000 * 3999) / 2);
+  await nb.check(
+    'first pivot at n = 4000 (exactly n(n - 1)/2)',
+    rows.at(-1)!['first pivot'],
+    (4000 * 3999) / 2,
+  );
   // The same mistake as the module keeps it: pitfallFirstPivot (insertion-sort cutoff 16 left on).
   const firstPivot = new Counter();
   pitfallFirstPivot(range(4000), firstPivot);
   const ratio = firstPivot.get('comparisons') / ((4000 * 3999) / 2);
-  await nb.claim('pitfallFirstPivot on sorted 0..3999: still about n^2 / 2 comparisons', ratio > 0.9, `${firstPivot.get('comparisons')} = ${ratio.toFixed(3)} n(n - 1)/2`);
-  await nb.check('random pivot at n = 4000, vs 1.39 n log2 n', rows.at(-1)!['random pivot'], rows.at(-1)!['1.39 n log2 n'], { tol: 0.2 * rows.at(-1)!['1.39 n log2 n'] });
+  await nb.claim(
+    'pitfallFirstPivot on sorted 0..3999: still about n^2 / 2 comparisons',
+    ratio > 0.9,
+    `${firstPivot.get('comparisons')} = ${ratio.toFixed(3)} n(n - 1)/2`,
+  );
+  await nb.check(
+    'random pivot at n = 4000, vs 1.39 n log2 n',
+    rows.at(-1)!['random pivot'],
+    rows.at(-1)!['1.39 n log2 n'],
+    { tol: 0.2 * rows.at(-1)!['1.39 n log2 n'] },
+  );
 
   await nb.md`
     ## Duplicates: why three-way partition wins
@@ -147,17 +196,39 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
   `;
   const allEqual = new Counter();
   pitfallLomutoOnEqualKeys(new Array<number>(2000).fill(1), rng(1), allEqual);
-  await nb.check('pitfallLomutoOnEqualKeys on 2000 equal items: comparisons = n(n - 1)/2', allEqual.get('comparisons'), (2000 * 1999) / 2);
+  await nb.check(
+    'pitfallLomutoOnEqualKeys on 2000 equal items: comparisons = n(n - 1)/2',
+    allEqual.get('comparisons'),
+    (2000 * 1999) / 2,
+  );
   const n = 10_000;
   const dupRows = [1, 2, 10, 100, 10_000].map((k) => {
     const r = rng(k);
     const values = Array.from({ length: n }, () => r.integer(1, k));
-    const count = (partition: 'lomuto' | 'hoare' | 'three-way') => measure(values, { partition, introsort: false }).comparisons;
-    return { 'distinct values k': k, lomuto: count('lomuto'), hoare: count('hoare'), 'three-way': count('three-way'), 'n (log2 k + 1)': Math.round(n * (Math.log2(k) + 1)) };
+    const count = (partition: 'lomuto' | 'hoare' | 'three-way') =>
+      measure(values, { partition, introsort: false }).comparisons;
+    return {
+      'distinct values k': k,
+      lomuto: count('lomuto'),
+      hoare: count('hoare'),
+      'three-way': count('three-way'),
+      'n (log2 k + 1)': Math.round(n * (Math.log2(k) + 1)),
+    };
   });
-  await nb.table(dupRows, `comparisons for n = ${n} items with k distinct values (random pivot, no introsort)`);
-  await nb.check('three-way on all-equal input: one pass of n comparisons', dupRows[0]!['three-way'], n);
-  await nb.claim('with 10 distinct values three-way needs fewer comparisons than Hoare', dupRows[2]!['three-way'] < dupRows[2]!.hoare, `${dupRows[2]!['three-way']} vs ${dupRows[2]!.hoare}`);
+  await nb.table(
+    dupRows,
+    `comparisons for n = ${n} items with k distinct values (random pivot, no introsort)`,
+  );
+  await nb.check(
+    'three-way on all-equal input: one pass of n comparisons',
+    dupRows[0]!['three-way'],
+    n,
+  );
+  await nb.claim(
+    'with 10 distinct values three-way needs fewer comparisons than Hoare',
+    dupRows[2]!['three-way'] < dupRows[2]!.hoare,
+    `${dupRows[2]!['three-way']} vs ${dupRows[2]!.hoare}`,
+  );
   const flag = threeWayPartition([2, 3, 2, 1, 2], 0, 4);
   await nb.check('three-way on [2, 3, 2, 1, 2]: the block equal to 2', flag.join('..'), '1..3');
 
@@ -189,10 +260,30 @@ export default defineNotebook(import.meta.url, 'quicksort', async (nb) => {
       heapsorts: intro.heapsorts,
     };
   });
-  await nb.table(depthRows, 'measured recursion depth, and what introsort saves (first pivot on sorted input)');
-  await nb.claim('depth <= log2 n + 1 in every row', depthRows.every((r) => r['depth, random input'] <= r['log2 n + 1'] && r['depth, sorted + first pivot'] <= r['log2 n + 1']), depthRows.map((r) => `${r['depth, random input']}, ${r['depth, sorted + first pivot']} <= ${r['log2 n + 1']}`).join('; '));
+  await nb.table(
+    depthRows,
+    'measured recursion depth, and what introsort saves (first pivot on sorted input)',
+  );
+  await nb.claim(
+    'depth <= log2 n + 1 in every row',
+    depthRows.every(
+      (r) =>
+        r['depth, random input'] <= r['log2 n + 1'] &&
+        r['depth, sorted + first pivot'] <= r['log2 n + 1'],
+    ),
+    depthRows
+      .map(
+        (r) =>
+          `${r['depth, random input']}, ${r['depth, sorted + first pivot']} <= ${r['log2 n + 1']}`,
+      )
+      .join('; '),
+  );
   const last = depthRows.at(-1)!;
-  await nb.claim('at n = 10^4 introsort turns ~n^2/2 comparisons into O(n log n)', last['with introsort'] < 4 * last.n * Math.log2(last.n), `${last['comparisons, sorted + first pivot']} -> ${last['with introsort']} (4 n log2 n = ${Math.round(4 * last.n * Math.log2(last.n))})`);
+  await nb.claim(
+    'at n = 10^4 introsort turns ~n^2/2 comparisons into O(n log n)',
+    last['with introsort'] < 4 * last.n * Math.log2(last.n),
+    `${last['comparisons, sorted + first pivot']} -> ${last['with introsort']} (4 n log2 n = ${Math.round(4 * last.n * Math.log2(last.n))})`,
+  );
 
   await nb.md`
     ## Complexity

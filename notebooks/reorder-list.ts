@@ -61,7 +61,11 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
     const after = nodesOf(reorderList(head));
     return [0, 5, 1, 4, 2, 3].every((i, position) => after[position] === before[i]);
   });
-  await nb.check('the reordered list is nodes 0, 5, 1, 4, 2, 3 of the original, by identity', sameNodes, true);
+  await nb.check(
+    'the reordered list is nodes 0, 5, 1, 4, 2, 3 of the original, by identity',
+    sameNodes,
+    true,
+  );
 
   await nb.md`
     ## Two slips that look right
@@ -87,10 +91,21 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
       'cut before middle': walk(pitfallReorderLosesTail),
     };
   });
-  await nb.table(slips, 'The two slips on n = 4 and n = 5: pitfallReorderWithoutCut, pitfallReorderLosesTail');
-  await nb.check('cut before the middle, n = 5: the middle node 3 is lost', slips[1]!['cut before middle'], '1 5 2 4');
+  await nb.table(
+    slips,
+    'The two slips on n = 4 and n = 5: pitfallReorderWithoutCut, pitfallReorderLosesTail',
+  );
+  await nb.check(
+    'cut before the middle, n = 5: the middle node 3 is lost',
+    slips[1]!['cut before middle'],
+    '1 5 2 4',
+  );
   const noCuts = slips.map((row) => row['no cut']);
-  await nb.claim('no cut: the walk never reaches null', noCuts.every((walked) => walked.endsWith('...')), noCuts.join('; '));
+  await nb.claim(
+    'no cut: the walk never reaches null',
+    noCuts.every((walked) => walked.endsWith('...')),
+    noCuts.join('; '),
+  );
 
   await nb.md`
     ## Pointer steps: exactly 3n - 3
@@ -116,7 +131,10 @@ export default defineNotebook(import.meta.url, 'reorder-list', async (nb) => {
   `;
   const agree = await nb.code(() => {
     const xs = range(1001);
-    return toArray(reorderListByArray(fromArray(xs))).join() === toArray(reorderList(fromArray(xs))).join();
+    return (
+      toArray(reorderListByArray(fromArray(xs))).join() ===
+      toArray(reorderList(fromArray(xs))).join()
+    );
   });
   await nb.check('array version and in-place version agree on n = 1001', agree, true);
 

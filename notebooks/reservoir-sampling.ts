@@ -125,12 +125,9 @@ export default defineNotebook(import.meta.url, 'reservoir-sampling', async (nb) 
   }
   await nb.table(drawRows, 'Random numbers drawn by each algorithm (one seeded run each)');
   const last = drawRows.at(-1)!;
-  await nb.check(
-    'L draws at n = 10^6 vs its expectation',
-    last['draws L'],
-    last['L expected'],
-    { tol: 0.25 * last['L expected'] },
-  );
+  await nb.check('L draws at n = 10^6 vs its expectation', last['draws L'], last['L expected'], {
+    tol: 0.25 * last['L expected'],
+  });
 
   await nb.md`
     ## Weighted: each draw proportional to weight among the items left

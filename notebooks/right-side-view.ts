@@ -10,7 +10,13 @@ import {
   rightSideViewDfs,
   rightSideViewPerDepth,
 } from '../algorithms/right-side-view.js';
-import { fromLevelOrder, height, leftComb, size, type LevelOrder } from '../algorithms/support/binary-tree.js';
+import {
+  fromLevelOrder,
+  height,
+  leftComb,
+  size,
+  type LevelOrder,
+} from '../algorithms/support/binary-tree.js';
 import { Counter } from '../core/counter.js';
 import { defineNotebook } from '../notebook/index.js';
 
@@ -61,14 +67,24 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     return { view: rightSideView(root), rightChildrenOnly: pitfallRightChildrenOnly(root) };
   });
   await nb.check('[1, 2, 3, 4]: the view', pitfall.view.join(' '), '1 3 4');
-  await nb.check('[1, 2, 3, 4]: following right children (wrong)', pitfall.rightChildrenOnly.join(' '), '1 3');
+  await nb.check(
+    '[1, 2, 3, 4]: following right children (wrong)',
+    pitfall.rightChildrenOnly.join(' '),
+    '1 3',
+  );
 
   await nb.md`
     The DFS version has its own slip: push the children so that the **left** one is popped first,
     and "the first node at each new depth" becomes the leftmost: the left side view.
   `;
-  const leftFirst = await nb.code(() => pitfallLeftFirstDfs(fromLevelOrder([1, 2, 3, null, 5, null, 4])));
-  await nb.check('pitfallLeftFirstDfs on [1, 2, 3, null, 5, null, 4] (wrong: the left view)', leftFirst.join(' '), '1 2 5');
+  const leftFirst = await nb.code(() =>
+    pitfallLeftFirstDfs(fromLevelOrder([1, 2, 3, null, 5, null, 4])),
+  );
+  await nb.check(
+    'pitfallLeftFirstDfs on [1, 2, 3, null, 5, null, 4] (wrong: the left view)',
+    leftFirst.join(' '),
+    '1 2 5',
+  );
 
   await nb.md`
     ## Memory: BFS holds a level, DFS holds a path
@@ -78,7 +94,10 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
   `;
   const shapes: [string, LevelOrder][] = [
     ['complete, 2^16 - 1 nodes', Array.from({ length: 2 ** 16 - 1 }, (_, i) => i)],
-    ['path of 10^4 nodes (left children)', [0, ...Array.from({ length: 9_999 }, (_, i) => [i + 1, null]).flat()]],
+    [
+      'path of 10^4 nodes (left children)',
+      [0, ...Array.from({ length: 9_999 }, (_, i) => [i + 1, null]).flat()],
+    ],
     ['left comb, 2 x 2000 - 1 nodes', leftComb(2000)],
   ];
   const memoryRows = shapes.map(([name, values]) => {
@@ -97,8 +116,16 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     };
   });
   await nb.table(memoryRows, 'Visits and the largest frontier held, per traversal');
-  await nb.check('complete tree: BFS holds the whole last level, 2^15 nodes', memoryRows[0]!['BFS max queue'], 2 ** 15);
-  await nb.claim('complete tree: DFS stack stays at most one entry per level', memoryRows[0]!['DFS max stack'] <= memoryRows[0]!.levels, `${memoryRows[0]!['DFS max stack']} <= ${memoryRows[0]!.levels}`);
+  await nb.check(
+    'complete tree: BFS holds the whole last level, 2^15 nodes',
+    memoryRows[0]!['BFS max queue'],
+    2 ** 15,
+  );
+  await nb.claim(
+    'complete tree: DFS stack stays at most one entry per level',
+    memoryRows[0]!['DFS max stack'] <= memoryRows[0]!.levels,
+    `${memoryRows[0]!['DFS max stack']} <= ${memoryRows[0]!.levels}`,
+  );
 
   await nb.md`
     ## The naive answer: search each depth from the root again
@@ -113,7 +140,11 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     const [naive, bfs] = [new Counter(), new Counter()];
     rightSideViewPerDepth(root, naive);
     rightSideViewBfs(root, bfs);
-    return { levels: spine, 'per-depth visits': naive.get('visits'), 'BFS visits': bfs.get('visits') };
+    return {
+      levels: spine,
+      'per-depth visits': naive.get('visits'),
+      'BFS visits': bfs.get('visits'),
+    };
   });
   await nb.plot({
     kind: 'line',
@@ -126,7 +157,9 @@ export default defineNotebook(import.meta.url, 'right-side-view', async (nb) => 
     ],
   });
   const last = visitRows.at(-1)!;
-  await nb.check('per-depth visits / h^2 at h = 800', last['per-depth visits'] / 800 ** 2, 1, { tol: 0.05 });
+  await nb.check('per-depth visits / h^2 at h = 800', last['per-depth visits'] / 800 ** 2, 1, {
+    tol: 0.05,
+  });
 
   await nb.md`
     ## Complexity

@@ -18,7 +18,14 @@ import {
   ropeTfMatrix,
 } from '../ml/rope.js';
 import { tensorBackend } from '../core/backend.js';
-import { fromRows, linear, matmulTransposed, maxAbsDiff, randomMatrix, type Matrix } from '../core/matrix.js';
+import {
+  fromRows,
+  linear,
+  matmulTransposed,
+  maxAbsDiff,
+  randomMatrix,
+  type Matrix,
+} from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
@@ -45,7 +52,14 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
     Run on two copies of the token $[1, 0, 1, 0]$ ($d = 4$, so $\theta = [1, 0.01]$), at positions 0
     and 1: row 0 is unchanged, row 1 turns its pairs by 1 and 0.01 radian.
   `);
-  const textbook = await nb.code(() => rope(fromRows([[1, 0, 1, 0], [1, 0, 1, 0]])));
+  const textbook = await nb.code(() =>
+    rope(
+      fromRows([
+        [1, 0, 1, 0],
+        [1, 0, 1, 0],
+      ]),
+    ),
+  );
   await nb.check('rope, position 1: x0 = cos 1', textbook.data[4]!, Math.cos(1));
   await nb.check('rope, position 1: x1 = sin 1', textbook.data[5]!, Math.sin(1));
 
@@ -64,9 +78,13 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
     'Which coordinates turn together',
   );
   await nb.md`The token $[1, 0, 1, 0]$ at position 1, in each layout:`;
-  const inter = await nb.code(() => applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'interleaved', positions: [1] }));
+  const inter = await nb.code(() =>
+    applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'interleaved', positions: [1] }),
+  );
   await nb.check('interleaved, position 1: x0 = cos 1', inter.data[0]!, Math.cos(1));
-  const half = await nb.code(() => applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'half', positions: [1] }));
+  const half = await nb.code(() =>
+    applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'half', positions: [1] }),
+  );
   await nb.check('half, position 1: x0 = cos 1 - sin 1', half.data[0]!, -0.301169, { tol: 1e-6 });
 
   await nb.md(String.raw`
@@ -100,21 +118,37 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
   `);
   const r = rng(3);
   await nb.code(() => interleavedToHalfPermutation(8));
-  const headScores = (x: Matrix, wq: Matrix, wk: Matrix, rope: (m: Matrix) => Matrix) => matmulTransposed(rope(linear(x, wq)), rope(linear(x, wk)));
+  const headScores = (x: Matrix, wq: Matrix, wk: Matrix, rope: (m: Matrix) => Matrix) =>
+    matmulTransposed(rope(linear(x, wq)), rope(linear(x, wk)));
   const [wq, wk, x] = [randomMatrix(8, 16, r), randomMatrix(8, 16, r), randomMatrix(6, 16, r)];
   const original = headScores(x, wq, wk, (m) => applyRope(m, { layout: 'interleaved' }));
-  const converted = headScores(x, permuteRopeWeights(wq, 1), permuteRopeWeights(wk, 1), (m) => applyRope(m, { layout: 'half' }));
+  const converted = headScores(x, permuteRopeWeights(wq, 1), permuteRopeWeights(wk, 1), (m) =>
+    applyRope(m, { layout: 'half' }),
+  );
   const [wqRaw, wkRaw] = [pitfallUnpermutedRopeWeights(wq, 1), pitfallUnpermutedRopeWeights(wk, 1)];
   const unconverted = headScores(x, wqRaw, wkRaw, (m) => applyRope(m, { layout: 'half' }));
-  await nb.check('max |scores(Meta weights, interleaved) - scores(permuted weights, half)|', maxAbsDiff(original, converted), 0, { tol: 1e-12 });
+  await nb.check(
+    'max |scores(Meta weights, interleaved) - scores(permuted weights, half)|',
+    maxAbsDiff(original, converted),
+    0,
+    { tol: 1e-12 },
+  );
   const wrongGap = maxAbsDiff(original, unconverted);
-  await nb.claim('without the permutation the scores change', wrongGap > 0.1, `max |difference| = ${wrongGap.toFixed(3)}`);
+  await nb.claim(
+    'without the permutation the scores change',
+    wrongGap > 0.1,
+    `max |difference| = ${wrongGap.toFixed(3)}`,
+  );
   const mixed = (m: number, n: number) => {
     const a = pitfallMixedLayoutRope(fromRows([q]), { positions: [m] });
     const b = pitfallMixedLayoutRope(fromRows([k]), { positions: [n] });
     return a.data.reduce((s, v, j) => s + v * b.data[j]!, 0);
   };
-  await nb.claim('the mixed-layout pitfall is not relative', Math.abs(mixed(3, 1) - mixed(7, 5)) > 1e-3, `<R3 q, R1 k> = ${mixed(3, 1).toFixed(6)} but <R7 q, R5 k> = ${mixed(7, 5).toFixed(6)}`);
+  await nb.claim(
+    'the mixed-layout pitfall is not relative',
+    Math.abs(mixed(3, 1) - mixed(7, 5)) > 1e-3,
+    `<R3 q, R1 k> = ${mixed(3, 1).toFixed(6)} but <R7 q, R5 k> = ${mixed(7, 5).toFixed(6)}`,
+  );
 
   await nb.md(String.raw`
     ## Long-term decay
@@ -135,7 +169,11 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
     series: [{ name: 'd = 128, base 10000', values: bound }],
   });
   await nb.check('factor at distance 0 = (d/2 + 1) / 2', bound[0]!, 32.5);
-  await nb.claim('the factor has come down by 3x at distance 500', bound[100]! < bound[0]! / 3, `${bound[100]!.toFixed(2)} at 500 vs ${bound[0]!.toFixed(2)} at 0`);
+  await nb.claim(
+    'the factor has come down by 3x at distance 500',
+    bound[100]! < bound[0]! / 3,
+    `${bound[100]!.toFixed(2)} at 500 vs ${bound[0]!.toFixed(2)} at 0`,
+  );
 
   await nb.md(String.raw`
     ## Beyond the training length (Q15)
@@ -163,15 +201,33 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
     'PI, s = 4': angleOvershoot(p, L, 128, { scaling: { kind: 'linear', factor: 4 } }).toFixed(3),
     'NTK, s = 4': angleOvershoot(p, L, 128, { scaling: { kind: 'ntk', factor: 4 } }).toFixed(3),
   }));
-  await nb.table(rows, 'Worst angle overshoot of the slow pairs (<= 1: all angles seen in training)');
-  await nb.check('plain RoPE at 4L - 1: angles about 4x the trained range', angleOvershoot(4 * L - 1, L, 128), 4, { tol: 0.01 });
-  await nb.check('PI at 4L - 1: inside the trained range', angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'linear', factor: 4 } }), 1, { tol: 0.001 });
+  await nb.table(
+    rows,
+    'Worst angle overshoot of the slow pairs (<= 1: all angles seen in training)',
+  );
+  await nb.check(
+    'plain RoPE at 4L - 1: angles about 4x the trained range',
+    angleOvershoot(4 * L - 1, L, 128),
+    4,
+    { tol: 0.01 },
+  );
+  await nb.check(
+    'PI at 4L - 1: inside the trained range',
+    angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'linear', factor: 4 } }),
+    1,
+    { tol: 0.001 },
+  );
   const ntk = angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'ntk', factor: 4 } });
-  await nb.claim('NTK at 4L - 1: overshoot between PI and plain', ntk > 1 && ntk < 2, `${ntk.toFixed(3)}: the middle pairs still extrapolate a little`);
+  await nb.claim(
+    'NTK at 4L - 1: overshoot between PI and plain',
+    ntk > 1 && ntk < 2,
+    `${ntk.toFixed(3)}: the middle pairs still extrapolate a little`,
+  );
 
   const qv = Array.from(r.array(128, () => r.normal()));
   const span = Array.from({ length: 161 }, (_, i) => i * 51);
-  const curve = (scaling?: { kind: 'linear' | 'ntk'; factor: number }) => span.map((dist) => ropeScore(qv, qv, dist, 0, scaling ? { scaling } : {}) / 128);
+  const curve = (scaling?: { kind: 'linear' | 'ntk'; factor: number }) =>
+    span.map((dist) => ropeScore(qv, qv, dist, 0, scaling ? { scaling } : {}) / 128);
   await nb.plot({
     kind: 'line',
     title: 'Score <RoPE(q, m), RoPE(q, 0)> / d for a random q, trained length L = 2048, out to 4L',
@@ -183,7 +239,12 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
       { name: 'NTK, s = 4', values: curve({ kind: 'ntk', factor: 4 }) },
     ],
   });
-  await nb.check('PI at distance 4 * 2000 scores what plain RoPE scores at 2000', ropeScore(qv, qv, 8000, 0, { scaling: { kind: 'linear', factor: 4 } }), ropeScore(qv, qv, 2000, 0), { tol: 1e-9 });
+  await nb.check(
+    'PI at distance 4 * 2000 scores what plain RoPE scores at 2000',
+    ropeScore(qv, qv, 8000, 0, { scaling: { kind: 'linear', factor: 4 } }),
+    ropeScore(qv, qv, 2000, 0),
+    { tol: 1e-9 },
+  );
 
   const { name } = await tensorBackend();
   const xs = randomMatrix(64, 64, r);
@@ -194,7 +255,11 @@ export default defineNotebook(import.meta.url, 'rope', async (nb) => {
     }),
   );
   await nb.md`TensorFlow.js (backend **${name}**, float32), written HF-style as x cos + rotate(x) sin, on 64 tokens of width 64 at positions 100..163:`;
-  await nb.claim('from scratch and tfjs agree in both layouts', Math.max(...gaps) < 1e-4, `max |difference| = ${gaps.map((g) => g.toExponential(2)).join(", ")} < 1e-4`);
+  await nb.claim(
+    'from scratch and tfjs agree in both layouts',
+    Math.max(...gaps) < 1e-4,
+    `max |difference| = ${gaps.map((g) => g.toExponential(2)).join(', ')} < 1e-4`,
+  );
 
   await nb.md`
     ## Complexity

@@ -78,7 +78,10 @@ export default defineNotebook(import.meta.url, 'rotated-array-search', async (nb
     for (const offset of [0, 1, Math.floor(n / 3), n - 1]) {
       const nums = rotate(evens(n), offset);
       for (let t = -1; t <= 2 * n; t++) {
-        worst = Math.max(worst, probesOf((c) => searchRotatedCounted(nums, t, c)));
+        worst = Math.max(
+          worst,
+          probesOf((c) => searchRotatedCounted(nums, t, c)),
+        );
       }
     }
     const same = new Array<number>(n).fill(7);

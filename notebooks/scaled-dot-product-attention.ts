@@ -50,12 +50,29 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
     $1 / \sqrt{4} = 1/2$) and values of width $d_v = 2$:
   `;
 
-  const Q = fromRows([[1, 0, 2, 0], [0, 1, 1, 0], [1, 1, 0, 1], [0, 2, 1, 1]]);
-  const K = fromRows([[2, 1, 0, 0], [0, 1, 1, 0], [1, 0, 1, 1], [0, 0, 2, 1]]);
-  const V = fromRows([[1, 0], [0, 1], [1, 1], [2, 1]]);
+  const Q = fromRows([
+    [1, 0, 2, 0],
+    [0, 1, 1, 0],
+    [1, 1, 0, 1],
+    [0, 2, 1, 1],
+  ]);
+  const K = fromRows([
+    [2, 1, 0, 0],
+    [0, 1, 1, 0],
+    [1, 0, 1, 1],
+    [0, 0, 2, 1],
+  ]);
+  const V = fromRows([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [2, 1],
+  ]);
   await nb.code(() => ({ Q: toRows(Q), K: toRows(K), V: toRows(V) }));
   const full = await nb.code(() => attention(Q, K, V));
-  await nb.check('output[0][0], d_k = 4 so the scale is 1/2', full.output.data[0]!, 1.2699, { tol: 5e-5 });
+  await nb.check('output[0][0], d_k = 4 so the scale is 1/2', full.output.data[0]!, 1.2699, {
+    tol: 5e-5,
+  });
   await nb.plot(weightsHeatmap('Attention weights, no mask (each row sums to 1)', full.weights));
 
   await nb.md`
@@ -66,24 +83,41 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
   `;
   const causal = await nb.code(() => attentionMasked(Q, K, V, { causal: true }));
   await nb.check('causal output[1][0]', causal.output.data[2]!, 0.3775, { tol: 5e-5 });
-  await nb.plot(weightsHeatmap('Attention weights with the causal mask (upper triangle is 0)', causal.weights));
+  await nb.plot(
+    weightsHeatmap('Attention weights with the causal mask (upper triangle is 0)', causal.weights),
+  );
   await nb.md`
     The common wrong answer zeroes the masked weights *after* the softmax
     (\`pitfallMaskAfterSoftmax\`): the rows no longer sum to 1.
   `;
-  const wrongRows = await nb.code(() => toRows(pitfallMaskAfterSoftmax(Q, K, V, { causal: true }).weights).map((row) => row.reduce((a, b) => a + b, 0)));
-  await nb.claim('the mask-after-softmax pitfall breaks the row sums', wrongRows.some((s) => Math.abs(s - 1) > 1e-6), `row sums ${wrongRows.map((s) => s.toFixed(3)).join(', ')}`);
+  const wrongRows = await nb.code(() =>
+    toRows(pitfallMaskAfterSoftmax(Q, K, V, { causal: true }).weights).map((row) =>
+      row.reduce((a, b) => a + b, 0),
+    ),
+  );
+  await nb.claim(
+    'the mask-after-softmax pitfall breaks the row sums',
+    wrongRows.some((s) => Math.abs(s - 1) > 1e-6),
+    `row sums ${wrongRows.map((s) => s.toFixed(3)).join(', ')}`,
+  );
 
   const { name } = await tensorBackend();
   const r = rng(1);
   const [q, k, v] = [randomMatrix(64, 32, r), randomMatrix(64, 32, r), randomMatrix(64, 16, r)];
-  const gap = maxAbsDiff(await attentionTfMatrix(q, k, v, { causal: true }), attentionMasked(q, k, v, { causal: true }).output);
+  const gap = maxAbsDiff(
+    await attentionTfMatrix(q, k, v, { causal: true }),
+    attentionMasked(q, k, v, { causal: true }).output,
+  );
   await nb.md`
     The same computation in TensorFlow.js (backend: **${name}**, float32), the tensor-level twin
     \`attentionTf\` with the mask built as a tensor (\`causalMaskTf\`), on random inputs: q and k
     $[64, 32]$, v $[64, 16]$, entries $N(0, 1)$ from rng(1), causal:
   `;
-  await nb.claim('from scratch and tfjs agree', gap < 1e-5, `max |difference| = ${gap.toExponential(2)} < 1e-5`);
+  await nb.claim(
+    'from scratch and tfjs agree',
+    gap < 1e-5,
+    `max |difference| = ${gap.toExponential(2)} < 1e-5`,
+  );
 
   await nb.md`
     ## Why divide by $\sqrt{d_k}$?
@@ -106,7 +140,12 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
     })),
     'What we see: the unscaled variance tracks d_k; the scaled one stays near 1',
   );
-  await nb.check('Var(q.k) / d_k at d_k = 1024 (theory: 1)', points.at(-1)!.varianceUnscaled / 1024, 1, { tol: 0.15 });
+  await nb.check(
+    'Var(q.k) / d_k at d_k = 1024 (theory: 1)',
+    points.at(-1)!.varianceUnscaled / 1024,
+    1,
+    { tol: 0.15 },
+  );
   await nb.plot({
     kind: 'line',
     title: 'Softmax entropy over 32 keys, as a fraction of the maximum ln 32',
@@ -118,11 +157,27 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
     ],
   });
   await nb.md`The wrong answer, \`pitfallUnscaledAttention\`, on one query and 32 keys of width 1024:`;
-  const oneHot = rowEntropies(pitfallUnscaledAttention(randomMatrix(1, 1024, r), randomMatrix(32, 1024, r), randomMatrix(32, 1, r)).weights)[0]!;
-  await nb.claim('unscaled attention at d_k = 1024 is nearly one-hot', oneHot < 0.2 * Math.log(32), `entropy ${oneHot.toFixed(3)} nats, under 20% of the maximum ln 32 = ${Math.log(32).toFixed(3)}`);
+  const oneHot = rowEntropies(
+    pitfallUnscaledAttention(
+      randomMatrix(1, 1024, r),
+      randomMatrix(32, 1024, r),
+      randomMatrix(32, 1, r),
+    ).weights,
+  )[0]!;
+  await nb.claim(
+    'unscaled attention at d_k = 1024 is nearly one-hot',
+    oneHot < 0.2 * Math.log(32),
+    `entropy ${oneHot.toFixed(3)} nats, under 20% of the maximum ln 32 = ${Math.log(32).toFixed(3)}`,
+  );
 
   const counter = new Counter();
-  attentionMasked(randomMatrix(128, 64, r), randomMatrix(128, 64, r), randomMatrix(128, 64, r), {}, counter);
+  attentionMasked(
+    randomMatrix(128, 64, r),
+    randomMatrix(128, 64, r),
+    randomMatrix(128, 64, r),
+    {},
+    counter,
+  );
   await nb.md`
     ## Complexity
     $Q K^\top$ costs $n m d_k$ multiply-adds and weights $\times V$ another $n m d_v$, so

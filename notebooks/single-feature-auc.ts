@@ -12,7 +12,16 @@ import { at, matrix } from '../core/matrix.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
 
-const NAMES = ['helps', 'hurts (reversed)', 'weak', 'noise', 'copy of helps', 'x0 * x1 partner A', 'x0 * x1 partner B', 'leak'];
+const NAMES = [
+  'helps',
+  'hurts (reversed)',
+  'weak',
+  'noise',
+  'copy of helps',
+  'x0 * x1 partner A',
+  'x0 * x1 partner B',
+  'leak',
+];
 
 export default defineNotebook(import.meta.url, 'single-feature-auc', async (nb) => {
   await nb.md(String.raw`
@@ -38,7 +47,14 @@ export default defineNotebook(import.meta.url, 'single-feature-auc', async (nb) 
   const x = matrix(n, NAMES.length);
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
-    const [a, b, c, d, p, q] = [g.normal(), g.normal(), g.normal(), g.normal(), g.normal(), g.normal()];
+    const [a, b, c, d, p, q] = [
+      g.normal(),
+      g.normal(),
+      g.normal(),
+      g.normal(),
+      g.normal(),
+      g.normal(),
+    ];
     const z = 1.2 * a - 1.0 * b + 0.3 * c + 2 * p * q;
     const y = g.uniform() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
     labels.push(y);
@@ -56,9 +72,26 @@ export default defineNotebook(import.meta.url, 'single-feature-auc', async (nb) 
       { name: 'max(AUC, 1 - AUC)', values: Array.from(free) },
     ],
   });
-  await nb.check('the reversed feature: AUC(x) = 1 - AUC(-x)', aucs[1]!, 1 - rocAuc(labels, Array.from({ length: n }, (_, i) => -at(x, i, 1))), { tol: 1e-12 });
-  await nb.claim('"hurts" is below 1/2, its orientation-free value above', aucs[1]! < 0.4 && free[1]! > 0.6, `AUC ${aucs[1]!.toFixed(3)}, max(AUC, 1 - AUC) ${free[1]!.toFixed(3)}`);
-  await nb.claim('noise sits at 1/2', Math.abs(aucs[3]! - 0.5) < 0.03, `AUC ${aucs[3]!.toFixed(3)}`);
+  await nb.check(
+    'the reversed feature: AUC(x) = 1 - AUC(-x)',
+    aucs[1]!,
+    1 -
+      rocAuc(
+        labels,
+        Array.from({ length: n }, (_, i) => -at(x, i, 1)),
+      ),
+    { tol: 1e-12 },
+  );
+  await nb.claim(
+    '"hurts" is below 1/2, its orientation-free value above',
+    aucs[1]! < 0.4 && free[1]! > 0.6,
+    `AUC ${aucs[1]!.toFixed(3)}, max(AUC, 1 - AUC) ${free[1]!.toFixed(3)}`,
+  );
+  await nb.claim(
+    'noise sits at 1/2',
+    Math.abs(aucs[3]! - 0.5) < 0.03,
+    `AUC ${aucs[3]!.toFixed(3)}`,
+  );
 
   await nb.md(String.raw`
     ## What it cannot see
@@ -74,12 +107,28 @@ export default defineNotebook(import.meta.url, 'single-feature-auc', async (nb) 
     instead of $\frac{1}{2}$ makes it look weaker than it is; a constant column then scores 0, not
     $\frac{1}{2}$. Inputs: the same table with every value rounded to an integer.
   `);
-  const rounded = matrix(n, NAMES.length, x.data.map((v) => Math.round(v)));
+  const rounded = matrix(
+    n,
+    NAMES.length,
+    x.data.map((v) => Math.round(v)),
+  );
   const right = singleFeatureAuc(rounded, labels);
   const wrong = await nb.code(() => pitfallSingleFeatureAucIgnoringTies(rounded, labels));
-  await nb.claim('ignoring ties lowers every rounded column', Array.from(wrong).every((w, j) => w < right[j]!), `"helps": ${right[0]!.toFixed(3)} right, ${wrong[0]!.toFixed(3)} with ties as 0`);
-  await nb.claim('the copy scores like the original', Math.abs(aucs[4]! - aucs[0]!) < 0.01, `${aucs[0]!.toFixed(3)} vs ${aucs[4]!.toFixed(3)}`);
-  await nb.claim('interaction partners look useless alone', Math.max(free[5]!, free[6]!) < 0.56, `${free[5]!.toFixed(3)}, ${free[6]!.toFixed(3)}`);
+  await nb.claim(
+    'ignoring ties lowers every rounded column',
+    Array.from(wrong).every((w, j) => w < right[j]!),
+    `"helps": ${right[0]!.toFixed(3)} right, ${wrong[0]!.toFixed(3)} with ties as 0`,
+  );
+  await nb.claim(
+    'the copy scores like the original',
+    Math.abs(aucs[4]! - aucs[0]!) < 0.01,
+    `${aucs[0]!.toFixed(3)} vs ${aucs[4]!.toFixed(3)}`,
+  );
+  await nb.claim(
+    'interaction partners look useless alone',
+    Math.max(free[5]!, free[6]!) < 0.56,
+    `${free[5]!.toFixed(3)}, ${free[6]!.toFixed(3)}`,
+  );
   await nb.claim('the leak is near-perfect alone', aucs[7]! > 0.95, `AUC ${aucs[7]!.toFixed(3)}`);
   await nb.md(String.raw`
     ## Complexity

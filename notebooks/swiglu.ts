@@ -44,14 +44,28 @@ export default defineNotebook(import.meta.url, 'swiglu', async (nb) => {
     Run on one token $x = [1, 2]$ with $W_{gate} = [1, 0]$ (the gate reads $x_0$), $W_{up} = [0, 1]$
     (the up value is $x_1$) and $W_{down} = [[1], [1]]$ (copy to both outputs):
   `;
-  const y = await nb.code(() => swiglu(fromRows([[1, 2]]), { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) }));
+  const y = await nb.code(() =>
+    swiglu(fromRows([[1, 2]]), {
+      w1: fromRows([[1, 0]]),
+      w3: fromRows([[0, 1]]),
+      w2: fromRows([[1], [1]]),
+    }),
+  );
   await nb.check('the gate SiLU(1) = 0.7311 times the up value 2', y.data[0]!, 2 * silu(1));
-  const slip = pitfallSwigluGateAfterProduct(fromRows([[1, 2]]), { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) });
+  const slip = pitfallSwigluGateAfterProduct(fromRows([[1, 2]]), {
+    w1: fromRows([[1, 0]]),
+    w3: fromRows([[0, 1]]),
+    w2: fromRows([[1], [1]]),
+  });
   await nb.md(String.raw`
     The common slip puts the gate after the product, $\mathrm{SiLU}(x W_{gate}^\top \odot x W_{up}^\top)$
     ('pitfallSwigluGateAfterProduct'): on the same input it gives SiLU(1 * 2) = SiLU(2), not SiLU(1) * 2.
   `);
-  await nb.claim('the gate-after-product pitfall gives a different output', Math.abs(slip.data[0]! - y.data[0]!) > 0.1, `SiLU(2) = ${slip.data[0]!.toFixed(4)} vs SiLU(1) * 2 = ${y.data[0]!.toFixed(4)}`);
+  await nb.claim(
+    'the gate-after-product pitfall gives a different output',
+    Math.abs(slip.data[0]! - y.data[0]!) > 0.1,
+    `SiLU(2) = ${slip.data[0]!.toFixed(4)} vs SiLU(1) * 2 = ${y.data[0]!.toFixed(4)}`,
+  );
 
   const zs = Array.from({ length: 41 }, (_, i) => -4 + i * 0.2);
   await nb.plot({
@@ -76,8 +90,16 @@ export default defineNotebook(import.meta.url, 'swiglu', async (nb) => {
   `);
   await nb.check('exact GELU(1) = Phi(1)', geluErf(1), 0.8413447460685429, { tol: 1e-15 });
   await nb.check('tanh-approximate GELU(1)', geluTanh(1), 0.8411919906082768, { tol: 1e-15 });
-  const worst = Math.max(...Array.from({ length: 1201 }, (_, i) => Math.abs(geluErf(-6 + i / 100) - geluTanh(-6 + i / 100))));
-  await nb.claim('the two differ by under 5e-4 anywhere', worst < 5e-4, `max |exact - tanh| on [-6, 6] = ${worst.toExponential(2)}`);
+  const worst = Math.max(
+    ...Array.from({ length: 1201 }, (_, i) =>
+      Math.abs(geluErf(-6 + i / 100) - geluTanh(-6 + i / 100)),
+    ),
+  );
+  await nb.claim(
+    'the two differ by under 5e-4 anywhere',
+    worst < 5e-4,
+    `max |exact - tanh| on [-6, 6] = ${worst.toExponential(2)}`,
+  );
 
   await nb.md(String.raw`
     ## The hidden size that keeps the parameter count
@@ -88,22 +110,39 @@ export default defineNotebook(import.meta.url, 'swiglu', async (nb) => {
   `);
   const hidden = await nb.code(() => llamaHiddenSize(4096));
   await nb.check('hidden size for d = 4096 (Llama 7B intermediate_size)', hidden, 11008);
-  await nb.check('the pitfall that rounds down gives 10752 instead', pitfallLlamaHiddenSizeRoundedDown(4096), 10752);
+  await nb.check(
+    'the pitfall that rounds down gives 10752 instead',
+    pitfallLlamaHiddenSizeRoundedDown(4096),
+    10752,
+  );
   const dims = [1024, 2048, 4096, 5120, 8192];
   const rows = dims.map((d) => {
     const h = llamaHiddenSize(d);
     const reluParams = ffnParamCount('relu', d, 4 * d);
     const gatedParams = ffnParamCount('gated', d, h);
-    return { d, 'ReLU hidden 4d': 4 * d, 'SwiGLU hidden': h, 'ReLU params': reluParams, 'SwiGLU params': gatedParams, 'relative gap': `${((100 * (gatedParams - reluParams)) / reluParams).toFixed(2)}%` };
+    return {
+      d,
+      'ReLU hidden 4d': 4 * d,
+      'SwiGLU hidden': h,
+      'ReLU params': reluParams,
+      'SwiGLU params': gatedParams,
+      'relative gap': `${((100 * (gatedParams - reluParams)) / reluParams).toFixed(2)}%`,
+    };
   });
   await nb.table(rows, 'Parameters per FFN (no biases): 2 d (4d) vs 3 d h');
-  const gap4096 = (ffnParamCount('gated', 4096, 11008) - ffnParamCount('relu', 4096, 16384)) / ffnParamCount('relu', 4096, 16384);
+  const gap4096 =
+    (ffnParamCount('gated', 4096, 11008) - ffnParamCount('relu', 4096, 16384)) /
+    ffnParamCount('relu', 4096, 16384);
   await nb.check('relative gap at d = 4096 (rounding up adds 86 hidden units)', gap4096, 0.0078125);
   await nb.md`
     Models with grouped-query attention save attention parameters, and Llama 2 70B spends them back
     with \`ffn_dim_multiplier\` 1.3 and \`multiple_of\` 4096:
   `;
-  await nb.check('Llama 2 70B hidden size (d = 8192)', llamaHiddenSize(8192, { ffnDimMultiplier: 1.3, multipleOf: 4096 }), 28672);
+  await nb.check(
+    'Llama 2 70B hidden size (d = 8192)',
+    llamaHiddenSize(8192, { ffnDimMultiplier: 1.3, multipleOf: 4096 }),
+    28672,
+  );
 
   const { name } = await tensorBackend();
   const r = rng(19);
@@ -114,7 +153,11 @@ export default defineNotebook(import.meta.url, 'swiglu', async (nb) => {
     The same SwiGLU in TensorFlow.js (backend **${name}**, float32) on 16 random tokens (seed 19),
     d = 64, hidden ${w.w1.rows} (LLaMA's rule with multiple_of 32), weights N(0, 1/d):
   `;
-  await nb.claim('from scratch and tfjs agree', gap < 1e-4, `max |difference| = ${gap.toExponential(2)} < 1e-4`);
+  await nb.claim(
+    'from scratch and tfjs agree',
+    gap < 1e-4,
+    `max |difference| = ${gap.toExponential(2)} < 1e-4`,
+  );
 
   const ops = new Counter();
   geglu(x, w, 'none', ops);

@@ -31,12 +31,23 @@ function describeParts(config: BlockConfig): Record<string, string> {
   const h = config.numHeads;
   const hkv = config.numKvHeads ?? h;
   return {
-    'norm placement': config.placement === 'post' ? 'post-norm: norm(x + f(x))' : 'pre-norm: x + f(norm(x))',
+    'norm placement':
+      config.placement === 'post' ? 'post-norm: norm(x + f(x))' : 'pre-norm: x + f(norm(x))',
     norm: config.norm === 'layer' ? 'LayerNorm (gain + bias)' : 'RMSNorm (gain only)',
-    FFN: config.ffn === 'swiglu' ? 'SwiGLU, 3 matrices, no biases' : `${FFN_NAMES[config.ffn]}, 2 matrices${config.ffnBias === false ? '' : ' + biases'}`,
+    FFN:
+      config.ffn === 'swiglu'
+        ? 'SwiGLU, 3 matrices, no biases'
+        : `${FFN_NAMES[config.ffn]}, 2 matrices${config.ffnBias === false ? '' : ' + biases'}`,
     attention: hkv === h ? `MHA, ${h} heads` : `GQA, ${h} query / ${hkv} kv heads`,
-    'attention biases': config.attentionBias === 'all' ? 'q, k, v, o' : config.attentionBias === 'qkv' ? 'q, k, v (no o)' : 'none',
-    positions: config.rope ? 'RoPE on q, k inside attention' : 'added to the input, outside the block',
+    'attention biases':
+      config.attentionBias === 'all'
+        ? 'q, k, v, o'
+        : config.attentionBias === 'qkv'
+          ? 'q, k, v (no o)'
+          : 'none',
+    positions: config.rope
+      ? 'RoPE on q, k inside attention'
+      : 'added to the input, outside the block',
   };
 }
 
@@ -68,7 +79,11 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
   const a = describeParts(original);
   const b = describeParts(qwen);
   await nb.table(
-    Object.keys(a).map((part) => ({ part, 'original (Vaswani et al. 2017)': a[part], 'Qwen2 / LLaMA': b[part] })),
+    Object.keys(a).map((part) => ({
+      part,
+      'original (Vaswani et al. 2017)': a[part],
+      'Qwen2 / LLaMA': b[part],
+    })),
     'The two blocks side by side',
   );
   const [po, pq] = [blockParamCount(original), blockParamCount(qwen)];
@@ -153,13 +168,41 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
     const mine = blockForward(x, w, config, { causal: true });
     const theirs = await blockTfMatrix(x, w, config, { causal: true });
     if (config.rope) lastQwen = { x, w, config };
-    pitfallRows.push({ block: name, 'max |swapped placement - right|': maxAbsDiff(pitfallSwappedNormPlacement(x, w, config, { causal: true }), mine).toFixed(3) });
-    rows.push({ block: name, 'output row 4 (first 4 of 8)': toRows(mine)[4]!.slice(0, 4).map((v) => v.toFixed(4)).join(', '), 'max |from scratch - tfjs|': maxAbsDiff(mine, theirs).toExponential(2) });
-    await nb.claim(`${name} block: from scratch and tfjs (${backend}) agree`, maxAbsDiff(mine, theirs) < 1e-4, `max |difference| = ${maxAbsDiff(mine, theirs).toExponential(2)} < 1e-4`);
+    pitfallRows.push({
+      block: name,
+      'max |swapped placement - right|': maxAbsDiff(
+        pitfallSwappedNormPlacement(x, w, config, { causal: true }),
+        mine,
+      ).toFixed(3),
+    });
+    rows.push({
+      block: name,
+      'output row 4 (first 4 of 8)': toRows(mine)[4]!
+        .slice(0, 4)
+        .map((v) => v.toFixed(4))
+        .join(', '),
+      'max |from scratch - tfjs|': maxAbsDiff(mine, theirs).toExponential(2),
+    });
+    await nb.claim(
+      `${name} block: from scratch and tfjs (${backend}) agree`,
+      maxAbsDiff(mine, theirs) < 1e-4,
+      `max |difference| = ${maxAbsDiff(mine, theirs).toExponential(2)} < 1e-4`,
+    );
     // causal: changing the last token leaves rows 0..3 as they were
-    const changed = matrix(5, 8, x.data.map((v, i) => (i >= 32 ? v + 1 : v)));
+    const changed = matrix(
+      5,
+      8,
+      x.data.map((v, i) => (i >= 32 ? v + 1 : v)),
+    );
     const again = blockForward(changed, w, config, { causal: true });
-    await nb.claim(`${name} block is causal`, maxAbsDiff(matrix(4, 8, again.data.subarray(0, 32)), matrix(4, 8, mine.data.subarray(0, 32))) === 0, 'rows 0..3 unchanged when token 4 changes');
+    await nb.claim(
+      `${name} block is causal`,
+      maxAbsDiff(
+        matrix(4, 8, again.data.subarray(0, 32)),
+        matrix(4, 8, mine.data.subarray(0, 32)),
+      ) === 0,
+      'rows 0..3 unchanged when token 4 changes',
+    );
   }
   await nb.table(rows, 'Tiny forward pass, causal');
 
@@ -176,10 +219,22 @@ export default defineNotebook(import.meta.url, 'transformer-block', async (nb) =
   if (lastQwen) {
     const { x, w, config } = lastQwen;
     const zero = (m: { rows: number; cols: number }) => matrix(m.rows, m.cols);
-    const silent: BlockWeights = { ...w, attention: { ...w.attention, wo: zero(w.attention.wo) }, ffn: { ...w.ffn, w2: zero(w.ffn.w2) } };
-    await nb.check('Qwen2 block with silenced sublayers: max |y - x|', maxAbsDiff(blockForward(x, silent, config), x), 0);
+    const silent: BlockWeights = {
+      ...w,
+      attention: { ...w.attention, wo: zero(w.attention.wo) },
+      ffn: { ...w.ffn, w2: zero(w.ffn.w2) },
+    };
+    await nb.check(
+      'Qwen2 block with silenced sublayers: max |y - x|',
+      maxAbsDiff(blockForward(x, silent, config), x),
+      0,
+    );
     const slip = maxAbsDiff(pitfallPreNormBlockResidualAfterNorm(x, silent, config), x);
-    await nb.claim('the residual-after-norm pitfall does not give back x', slip > 0.1, `max |y - x| = ${slip.toFixed(3)}`);
+    await nb.claim(
+      'the residual-after-norm pitfall does not give back x',
+      slip > 0.1,
+      `max |y - x| = ${slip.toFixed(3)}`,
+    );
   }
 
   await nb.md`

@@ -13,8 +13,17 @@ import { fileURLToPath } from 'node:url';
 import { tensorBackend, type Tensor, type Tf } from '../core/backend.js';
 import { randomMatrix, type Matrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
-import { attention, attentionMasked, attentionTf, causalMaskTf } from '../ml/scaled-dot-product-attention.js';
-import { initMultiHeadAttention, multiHeadAttentionTf, type MhaWeights } from '../ml/multi-head-attention.js';
+import {
+  attention,
+  attentionMasked,
+  attentionTf,
+  causalMaskTf,
+} from '../ml/scaled-dot-product-attention.js';
+import {
+  initMultiHeadAttention,
+  multiHeadAttentionTf,
+  type MhaWeights,
+} from '../ml/multi-head-attention.js';
 import { flashAttention } from '../ml/flash-attention.js';
 
 export interface SpeedRow {
@@ -56,7 +65,13 @@ export function tensorOf(tf: Tf, m: Matrix): Tensor {
  * The same ops as attentionTf, written directly: (q * scale) K^T, softmax, x V; a mask as the
  * cheapest direct form, an additive [n, m] bias of 0 / -1e9 built once, outside the timing.
  */
-export function directAttention(tf: Tf, q: Tensor, k: Tensor, v: Tensor, maskBias?: Tensor): Tensor {
+export function directAttention(
+  tf: Tf,
+  q: Tensor,
+  k: Tensor,
+  v: Tensor,
+  maskBias?: Tensor,
+): Tensor {
   return tf.tidy(() => {
     const logits = tf.matMul(tf.mul(q, 1 / Math.sqrt(q.shape[1] as number)), k, false, true);
     const masked = maskBias === undefined ? logits : tf.add(logits, maskBias);
@@ -70,11 +85,18 @@ export function additive(tf: Tf, mask: Tensor): Tensor {
 }
 
 /** Multi-head attention written directly in tfjs: projections, [h, n, d_h] heads, softmax, merge. */
-export function directMha(tf: Tf, x: Tensor, w: Record<'wq' | 'wk' | 'wv' | 'wo', Tensor>, h: number, maskBias: Tensor): Tensor {
+export function directMha(
+  tf: Tf,
+  x: Tensor,
+  w: Record<'wq' | 'wk' | 'wv' | 'wo', Tensor>,
+  h: number,
+  maskBias: Tensor,
+): Tensor {
   return tf.tidy(() => {
     const [n, d] = x.shape as [number, number];
     const dh = d / h;
-    const heads = (wt: Tensor) => tf.transpose(tf.reshape(tf.matMul(x, wt, false, true), [n, h, dh]), [1, 0, 2]);
+    const heads = (wt: Tensor) =>
+      tf.transpose(tf.reshape(tf.matMul(x, wt, false, true), [n, h, dh]), [1, 0, 2]);
     const q = tf.mul(heads(w.wq), 1 / Math.sqrt(dh));
     const logits = tf.matMul(q, heads(w.wk), false, true);
     const p = tf.softmax(tf.add(logits, maskBias));
@@ -83,7 +105,9 @@ export function directMha(tf: Tf, x: Tensor, w: Record<'wq' | 'wk' | 'wv' | 'wo'
   });
 }
 
-export async function measureAttention(sizes: readonly number[] = [1024, 4096]): Promise<SpeedRow[]> {
+export async function measureAttention(
+  sizes: readonly number[] = [1024, 4096],
+): Promise<SpeedRow[]> {
   const { tf } = await tensorBackend();
   const rows: SpeedRow[] = [];
   const D = 64;
@@ -102,18 +126,31 @@ export async function measureAttention(sizes: readonly number[] = [1024, 4096]):
       rows.push({ n, path: `${name}: direct tfjs ops`, ms: base });
       rows.push({ n, path: `${name}: attentionTf`, ms: mine, ratio: mine / base });
     };
-    group('no mask', () => read(directAttention(tf, qT, kT, vT)), () => read(attentionTf(tf, qT, kT, vT)));
+    group(
+      'no mask',
+      () => read(directAttention(tf, qT, kT, vT)),
+      () => read(attentionTf(tf, qT, kT, vT)),
+    );
     // both get their mask built once, outside the timing: a bool mask for attentionTf, the
     // additive bias for the direct ops
     const mask = causalMaskTf(tf, n);
     const maskBias = additive(tf, mask);
-    group('causal', () => read(directAttention(tf, qT, kT, vT, maskBias)), () => read(attentionTf(tf, qT, kT, vT, { mask })));
+    group(
+      'causal',
+      () => read(directAttention(tf, qT, kT, vT, maskBias)),
+      () => read(attentionTf(tf, qT, kT, vT, { mask })),
+    );
     // multi-head: d_model 256 = 4 heads of 64, causal
     const h = 4;
     const weights: MhaWeights = initMultiHeadAttention({ dModel: h * D, numHeads: h }, r);
     const x = randomMatrix(n, h * D, r);
     const xT = tensorOf(tf, x);
-    const wT = { wq: tensorOf(tf, weights.wq), wk: tensorOf(tf, weights.wk), wv: tensorOf(tf, weights.wv), wo: tensorOf(tf, weights.wo) };
+    const wT = {
+      wq: tensorOf(tf, weights.wq),
+      wk: tensorOf(tf, weights.wk),
+      wv: tensorOf(tf, weights.wv),
+      wo: tensorOf(tf, weights.wo),
+    };
     const mhaRuns = n >= 4096 ? 3 : 5;
     // the same prebuilt mask as the direct ops get (config.mask), and causal: true building it per call
     const [mhaBase, mhaMine, mhaCausal] = timeInterleaved(
@@ -125,8 +162,18 @@ export async function measureAttention(sizes: readonly number[] = [1024, 4096]):
       mhaRuns,
     ) as [number, number, number];
     rows.push({ n, path: 'MHA 4 x 64, causal: direct tfjs ops', ms: mhaBase });
-    rows.push({ n, path: 'MHA 4 x 64, causal: multiHeadAttentionTf', ms: mhaMine, ratio: mhaMine / mhaBase });
-    rows.push({ n, path: 'MHA, causal: true (mask built per call)', ms: mhaCausal, ratio: mhaCausal / mhaBase });
+    rows.push({
+      n,
+      path: 'MHA 4 x 64, causal: multiHeadAttentionTf',
+      ms: mhaMine,
+      ratio: mhaMine / mhaBase,
+    });
+    rows.push({
+      n,
+      path: 'MHA, causal: true (mask built per call)',
+      ms: mhaCausal,
+      ratio: mhaCausal / mhaBase,
+    });
     for (const t of [qT, kT, vT, xT, mask, maskBias, ...Object.values(wT)]) t.dispose();
     // from scratch, Float64: one run each at n = 4096 (seconds), three at 1024
     const scratchRuns = n >= 4096 ? 1 : 3;
@@ -135,7 +182,11 @@ export async function measureAttention(sizes: readonly number[] = [1024, 4096]):
       rows.push({ n, path, ms, gflops: f / ms / 1e6 });
     };
     scratch('from scratch: attention (textbook)', () => void attention(q, k, v));
-    scratch('from scratch: attentionMasked, causal', () => void attentionMasked(q, k, v, { causal: true }), flops / 2);
+    scratch(
+      'from scratch: attentionMasked, causal',
+      () => void attentionMasked(q, k, v, { causal: true }),
+      flops / 2,
+    );
     scratch('from scratch: flashAttention, 64 x 64 tiles', () => void flashAttention(q, k, v));
   }
   return rows;
@@ -146,7 +197,9 @@ export function formatSpeed(rows: readonly SpeedRow[]): string {
   for (const r of rows) {
     const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x`;
     const gflops = r.gflops === undefined ? '' : r.gflops.toFixed(2);
-    lines.push(`${String(r.n).padStart(4)}  ${r.path.padEnd(46)} ${r.ms.toFixed(1).padStart(8)}  ${ratio.padStart(6)}  ${gflops.padStart(6)}`);
+    lines.push(
+      `${String(r.n).padStart(4)}  ${r.path.padEnd(46)} ${r.ms.toFixed(1).padStart(8)}  ${ratio.padStart(6)}  ${gflops.padStart(6)}`,
+    );
   }
   return lines.join('\n');
 }

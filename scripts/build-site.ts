@@ -7,4 +7,6 @@ import { buildSite } from '../site/build.js';
 
 const only = process.argv.slice(2);
 const { out, pages } = await buildSite(only.length ? { only } : {});
-console.log(`site: ${pages.length} pages in ${relative(process.cwd(), out) || '.'}; open ${relative(process.cwd(), out)}/index.html`);
+console.log(
+  `site: ${pages.length} pages in ${relative(process.cwd(), out) || '.'}; open ${relative(process.cwd(), out)}/index.html`,
+);

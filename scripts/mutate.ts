@@ -20,7 +20,10 @@ import { catalog } from '../catalog/index.js';
 
 const program = new Command()
   .name('npm run mutate --')
-  .argument('[modules...]', "modules to mutate, e.g. ml/rope.ts, ml/mmoe/index.ts or 'algorithms/**/*.ts' (default: stryker.config.json)")
+  .argument(
+    '[modules...]',
+    "modules to mutate, e.g. ml/rope.ts, ml/mmoe/index.ts or 'algorithms/**/*.ts' (default: stryker.config.json)",
+  )
   .option('--tests <files...>', "answer keys to run (default: each module's tests/<name>.test.ts)")
   .option('--dry', 'print the Stryker command and test files instead of running them')
   .parse();
@@ -30,14 +33,20 @@ const options = program.opts<{ tests?: string[]; dry?: boolean }>();
 
 /** The catalog concept that owns `module`: the same file, or a folder module holding it. */
 function owner(module: string): string | undefined {
-  const entry = catalog.find((c) => c.module === module || (basename(c.module) === 'index.ts' && module.startsWith(`${dirname(c.module)}/`)));
+  const entry = catalog.find(
+    (c) =>
+      c.module === module ||
+      (basename(c.module) === 'index.ts' && module.startsWith(`${dirname(c.module)}/`)),
+  );
   return entry?.test;
 }
 
 function ownAnswerKey(module: string): string {
   const key = owner(module) ?? `tests/${basename(module, extname(module))}.test.ts`;
   if (!existsSync(key)) {
-    program.error(`error: module "${module}" has no answer key ${key}; name the tests that check it with --tests`);
+    program.error(
+      `error: module "${module}" has no answer key ${key}; name the tests that check it with --tests`,
+    );
   }
   return key;
 }
@@ -45,18 +54,23 @@ function ownAnswerKey(module: string): string {
 const isGlob = (path: string): boolean => /[*?{[]/.test(path);
 
 for (const file of [...modules.filter((module) => !isGlob(module)), ...(options.tests ?? [])]) {
-  if (!existsSync(file)) program.error(`error: file "${file}" does not exist (expected a path from the project root)`);
+  if (!existsSync(file))
+    program.error(`error: file "${file}" does not exist (expected a path from the project root)`);
 }
-if (options.tests && modules.length === 0) program.error('error: --tests needs at least one module to mutate');
+if (options.tests && modules.length === 0)
+  program.error('error: --tests needs at least one module to mutate');
 
 // Own answer keys only when every module is a named file; a glob or no module keeps every key.
-const tests = options.tests ?? (modules.length > 0 && !modules.some(isGlob) ? modules.map(ownAnswerKey) : []);
+const tests =
+  options.tests ?? (modules.length > 0 && !modules.some(isGlob) ? modules.map(ownAnswerKey) : []);
 const args = ['stryker', 'run', ...(modules.length > 0 ? ['--mutate', modules.join(',')] : [])];
 const env = { ...process.env, BAGU_MUTATION_TESTS: tests.join(',') };
 
 if (options.dry) {
   console.log(`npx ${args.join(' ')}`);
-  console.log(`answer keys: ${tests.length > 0 ? tests.join(', ') : 'all (vitest.stryker.config.ts)'}`);
+  console.log(
+    `answer keys: ${tests.length > 0 ? tests.join(', ') : 'all (vitest.stryker.config.ts)'}`,
+  );
 } else {
   const run = spawnSync('npx', args, { stdio: 'inherit', env });
   process.exit(run.status ?? 1);

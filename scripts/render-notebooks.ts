@@ -24,11 +24,17 @@ for (const entry of entries) {
     const cells = await renderToMarkdown(await loadNotebook(entry), OUT);
     const plots = cells.filter((c) => c.kind === 'plot').length;
     const checks = cells.filter((c) => c.kind === 'check').length;
-    process.stdout.write(`ok    ${entry.id}: ${cells.length} cells, ${checks} checks, ${plots} plots (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    process.stdout.write(
+      `ok    ${entry.id}: ${cells.length} cells, ${checks} checks, ${plots} plots (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
   } catch (error) {
     failed++;
-    process.stdout.write(`FAIL  ${entry.id}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stdout.write(
+      `FAIL  ${entry.id}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
 }
-process.stdout.write(`\n${entries.length - failed} notebooks rendered to ${OUT}, ${failed} failed\n`);
+process.stdout.write(
+  `\n${entries.length - failed} notebooks rendered to ${OUT}, ${failed} failed\n`,
+);
 process.exitCode = failed ? 1 : 0;

@@ -27,7 +27,10 @@ export function findChromium(install = true): { path?: string; reason?: string }
   if (found) return { path: found };
   if (!install) return { reason: 'no chromium at /usr/bin/chromium' };
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    return { reason: 'chromium is missing and cannot be installed here (needs root and apt-get): apt-get install chromium' };
+    return {
+      reason:
+        'chromium is missing and cannot be installed here (needs root and apt-get): apt-get install chromium',
+    };
   }
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -39,10 +42,14 @@ export function findChromium(install = true): { path?: string; reason?: string }
       execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], opts);
     }
   } catch (error) {
-    return { reason: `apt-get install chromium failed: ${(error as Error).message.split('\n')[0]}` };
+    return {
+      reason: `apt-get install chromium failed: ${(error as Error).message.split('\n')[0]}`,
+    };
   }
   const installed = CANDIDATES.find((p) => existsSync(p));
-  return installed ? { path: installed } : { reason: 'apt-get install chromium did not provide /usr/bin/chromium' };
+  return installed
+    ? { path: installed }
+    : { reason: 'apt-get install chromium did not provide /usr/bin/chromium' };
 }
 
 export async function launchChromium(executablePath: string): Promise<Browser> {

@@ -118,7 +118,9 @@ async function cellHtml(cell: Cell, id: string, index: number, out: string): Pro
       return `<figure class="source"><figcaption><code>${escape(cell.name)}</code>, read from ${fileLink(cell.file, out, 1, cell.file)}</figcaption><pre class="code"><code class="hljs language-typescript">${highlight(cell.text)}</code></pre></figure>`;
     case 'table': {
       const head = `<tr>${cell.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr>`;
-      const rows = cell.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
+      const rows = cell.rows
+        .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
+        .join('\n');
       return `<table>${cell.caption ? `<caption>${escape(cell.caption)}</caption>` : ''}<thead>${head}</thead><tbody>${rows}</tbody></table>`;
     }
     case 'check':
@@ -158,7 +160,9 @@ function homePage(built: ReadonlySet<string>): string {
       const entries = catalog.filter((c) => c.family === family);
       const items = entries
         .map((c) => {
-          const name = built.has(c.id) ? `<a href="concepts/${c.id}.html">${escape(c.title)}</a>` : escape(c.title);
+          const name = built.has(c.id)
+            ? `<a href="concepts/${c.id}.html">${escape(c.title)}</a>`
+            : escape(c.title);
           return `<li>${name} <span class="zh">${escape(c.titleZh)}</span> <span class="ids">${c.questions.join(' ')}</span></li>`;
         })
         .join('\n');
@@ -171,7 +175,13 @@ function homePage(built: ReadonlySet<string>): string {
     .map((q) => {
       const by = catalog.filter((c) => c.questions.includes(q.id));
       const answer = by.length
-        ? by.map((c) => (built.has(c.id) ? `<a href="concepts/${c.id}.html">${escape(c.id)}</a>` : escape(c.id))).join(', ')
+        ? by
+            .map((c) =>
+              built.has(c.id)
+                ? `<a href="concepts/${c.id}.html">${escape(c.id)}</a>`
+                : escape(c.id),
+            )
+            .join(', ')
         : '<span class="todo">not yet</span>';
       return `<tr id="${q.id}"><td>${q.id}</td><td>${escape(q.text)}</td><td lang="zh">${escape(q.zh)}</td><td>${answer}</td></tr>`;
     })
@@ -194,7 +204,11 @@ ${rows}
 async function writeAssets(out: string, built: ReadonlySet<string>): Promise<void> {
   const assets = join(out, 'assets');
   mkdirSync(assets, { recursive: true });
-  const katexDir = dirname(require.resolve('katex/package.json', { paths: [dirname(require.resolve('@mdit/plugin-katex'))] }));
+  const katexDir = dirname(
+    require.resolve('katex/package.json', {
+      paths: [dirname(require.resolve('@mdit/plugin-katex'))],
+    }),
+  );
   cpSync(join(katexDir, 'dist', 'katex.min.css'), join(assets, 'katex', 'katex.min.css'));
   cpSync(join(katexDir, 'dist', 'fonts'), join(assets, 'katex', 'fonts'), { recursive: true });
   cpSync(require.resolve('highlight.js/styles/github.css'), join(assets, 'highlight.css'));
@@ -202,7 +216,10 @@ async function writeAssets(out: string, built: ReadonlySet<string>): Promise<voi
   // The search data is a plain script (file:// pages cannot fetch JSON), read by search.js.
   const data = {
     questions: questions(),
-    catalog: catalog.map((c) => ({ ...c, page: built.has(c.id) ? `concepts/${c.id}.html` : undefined })),
+    catalog: catalog.map((c) => ({
+      ...c,
+      page: built.has(c.id) ? `concepts/${c.id}.html` : undefined,
+    })),
   };
   writeFileSync(join(assets, 'data.js'), `window.BAGU_DATA = ${JSON.stringify(data)};\n`);
   await build({

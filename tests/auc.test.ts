@@ -32,8 +32,19 @@ const tieScore = fc.oneof(
 
 /** n labels with both classes, scores and weights. */
 const aucCase = fc
-  .array(fc.record({ label: fc.constantFrom(0, 1), score: tieScore, weight: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })) }), { minLength: 2, maxLength: 120 })
-  .filter((rows) => rows.some((r) => r.label === 1 && r.weight > 0) && rows.some((r) => r.label === 0 && r.weight > 0))
+  .array(
+    fc.record({
+      label: fc.constantFrom(0, 1),
+      score: tieScore,
+      weight: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: 0, max: 3, noNaN: true })),
+    }),
+    { minLength: 2, maxLength: 120 },
+  )
+  .filter(
+    (rows) =>
+      rows.some((r) => r.label === 1 && r.weight > 0) &&
+      rows.some((r) => r.label === 0 && r.weight > 0),
+  )
   .map((rows) => ({
     labels: rows.map((r) => r.label),
     scores: rows.map((r) => r.score),
@@ -44,7 +55,10 @@ type Auc = (labels: number[], scores: number[]) => number;
 
 /** The oracle property: an implementation equals the pairwise definition on tie-heavy data. */
 const matchesPairwise = (auc: Auc) =>
-  fc.property(aucCase, ({ labels, scores }) => Math.abs(auc(labels, scores) - rocAucPairwise(labels, scores)) < 1e-12);
+  fc.property(
+    aucCase,
+    ({ labels, scores }) => Math.abs(auc(labels, scores) - rocAucPairwise(labels, scores)) < 1e-12,
+  );
 
 describe('worked examples', () => {
   it("rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) = 0.75, sklearn's documented value", () => {
@@ -86,32 +100,49 @@ describe('oracle: every version equals the pairwise count', () => {
   });
 
   it('rocAucRadix on the same data', () => {
-    fc.assert(matchesPairwise((l, s) => rocAucRadix(l, s)), { seed: 1, numRuns: 300 });
+    fc.assert(
+      matchesPairwise((l, s) => rocAucRadix(l, s)),
+      { seed: 1, numRuns: 300 },
+    );
   });
 
-  test.prop([aucCase], { numRuns: 300 })('rocAucRadix equals the textbook rocAuc exactly up to 1e-15', ({ labels, scores }) => {
-    expect(Math.abs(rocAucRadix(labels, scores) - rocAuc(labels, scores))).toBeLessThan(1e-15);
-  });
+  test.prop([aucCase], { numRuns: 300 })(
+    'rocAucRadix equals the textbook rocAuc exactly up to 1e-15',
+    ({ labels, scores }) => {
+      expect(Math.abs(rocAucRadix(labels, scores) - rocAuc(labels, scores))).toBeLessThan(1e-15);
+    },
+  );
 
-  test.prop([aucCase], { numRuns: 300 })('with sample weights: rocAucWeighted and rocAucRadix equal the weighted pairs, to 1e-12', ({ labels, scores, weights }) => {
-    const pairs = rocAucPairwise(labels, scores, { sampleWeight: weights });
-    expect(rocAucWeighted(labels, scores, weights)).toBeCloseTo(pairs, 12);
-    expect(rocAucRadix(labels, scores, { sampleWeight: weights })).toBeCloseTo(pairs, 12);
-  });
+  test.prop([aucCase], { numRuns: 300 })(
+    'with sample weights: rocAucWeighted and rocAucRadix equal the weighted pairs, to 1e-12',
+    ({ labels, scores, weights }) => {
+      const pairs = rocAucPairwise(labels, scores, { sampleWeight: weights });
+      expect(rocAucWeighted(labels, scores, weights)).toBeCloseTo(pairs, 12);
+      expect(rocAucRadix(labels, scores, { sampleWeight: weights })).toBeCloseTo(pairs, 12);
+    },
+  );
 
-  test.prop([aucCase], { numRuns: 200 })('scores in a Float64Array (the radix path that reads the bits in place), negated too', ({ labels, scores }) => {
-    for (const sign of [1, -1]) {
-      const typed = Float64Array.from(scores, (v) => sign * v);
-      expect(rocAucRadix(labels, typed)).toBeCloseTo(rocAucPairwise(labels, Array.from(typed)), 12);
-    }
-    expect(rocAucRadix([0, 1], Float64Array.of(-0, 0))).toBe(0.5);
-  });
+  test.prop([aucCase], { numRuns: 200 })(
+    'scores in a Float64Array (the radix path that reads the bits in place), negated too',
+    ({ labels, scores }) => {
+      for (const sign of [1, -1]) {
+        const typed = Float64Array.from(scores, (v) => sign * v);
+        expect(rocAucRadix(labels, typed)).toBeCloseTo(
+          rocAucPairwise(labels, Array.from(typed)),
+          12,
+        );
+      }
+      expect(rocAucRadix([0, 1], Float64Array.of(-0, 0))).toBe(0.5);
+    },
+  );
 
   it('n = 6000 with long runs sharing the high 32 bits (the radix path for runs), with and without weights', () => {
     const g = rng(3);
     const n = 6000;
     const labels = Array.from({ length: n }, () => (g.uniform() < 0.4 ? 1 : 0));
-    const scores = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 + g.integer(0, 500) * 2 ** -44 : g.integer(-50, 50) / 7));
+    const scores = Float64Array.from({ length: n }, (_, i) =>
+      i % 3 === 0 ? 1 + g.integer(0, 500) * 2 ** -44 : g.integer(-50, 50) / 7,
+    );
     const weights = Array.from({ length: n }, () => g.integer(0, 3));
     const pairs = rocAucPairwise(labels, scores);
     expect(rocAucRadix(labels, scores)).toBeCloseTo(pairs, 12);
@@ -124,14 +155,32 @@ describe('oracle: every version equals the pairwise count', () => {
 });
 
 describe('invariants', () => {
-  test.prop([aucCase], { numRuns: 200 })('AUC is in [0, 1] and AUC(-s) = 1 - AUC(s)', ({ labels, scores }) => {
-    const a = rocAuc(labels, scores);
-    expect(a).toBeGreaterThanOrEqual(0);
-    expect(a).toBeLessThanOrEqual(1);
-    expect(rocAuc(labels, scores.map((s) => -s))).toBeCloseTo(1 - a, 12);
-  });
+  test.prop([aucCase], { numRuns: 200 })(
+    'AUC is in [0, 1] and AUC(-s) = 1 - AUC(s)',
+    ({ labels, scores }) => {
+      const a = rocAuc(labels, scores);
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThanOrEqual(1);
+      expect(
+        rocAuc(
+          labels,
+          scores.map((s) => -s),
+        ),
+      ).toBeCloseTo(1 - a, 12);
+    },
+  );
 
-  test.prop([aucCase, fc.constantFrom((x: number) => 2 * x + 7, (x: number) => x ** 3, (x: number) => Math.sign(x) * Math.sqrt(Math.abs(x)))], { numRuns: 200 })(
+  test.prop(
+    [
+      aucCase,
+      fc.constantFrom(
+        (x: number) => 2 * x + 7,
+        (x: number) => x ** 3,
+        (x: number) => Math.sign(x) * Math.sqrt(Math.abs(x)),
+      ),
+    ],
+    { numRuns: 200 },
+  )(
     'a strictly increasing transform of integer scores leaves AUC unchanged',
     ({ labels, scores }, f) => {
       const ints = scores.map((s) => Math.round(Math.max(-100, Math.min(100, s))));
@@ -139,12 +188,21 @@ describe('invariants', () => {
     },
   );
 
-  test.prop([aucCase, fc.integer()], { numRuns: 200 })('shuffling the samples (labels and scores together) changes nothing', ({ labels, scores, weights }, seed) => {
-    const perm = rng(seed).shuffled(labels.map((_, i) => i));
-    const pick = <T,>(xs: T[]) => perm.map((i) => xs[i]!);
-    expect(rocAucWeighted(pick(labels), pick(scores), pick(weights))).toBeCloseTo(rocAucWeighted(labels, scores, weights), 12);
-    expect(rocAucRadix(pick(labels), pick(scores), { sampleWeight: pick(weights) })).toBeCloseTo(rocAucRadix(labels, scores, { sampleWeight: weights }), 12);
-  });
+  test.prop([aucCase, fc.integer()], { numRuns: 200 })(
+    'shuffling the samples (labels and scores together) changes nothing',
+    ({ labels, scores, weights }, seed) => {
+      const perm = rng(seed).shuffled(labels.map((_, i) => i));
+      const pick = <T>(xs: T[]) => perm.map((i) => xs[i]!);
+      expect(rocAucWeighted(pick(labels), pick(scores), pick(weights))).toBeCloseTo(
+        rocAucWeighted(labels, scores, weights),
+        12,
+      );
+      expect(rocAucRadix(pick(labels), pick(scores), { sampleWeight: pick(weights) })).toBeCloseTo(
+        rocAucRadix(labels, scores, { sampleWeight: weights }),
+        12,
+      );
+    },
+  );
 });
 
 describe('the common wrong answers are rejected by the same pairwise property', () => {

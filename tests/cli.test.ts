@@ -31,9 +31,17 @@ describe('npm start', () => {
   it('list --json prints the catalog as a JSON array with the required fields', async () => {
     const { code, out } = await cli('list', '--json');
     expect(code).toBe(0);
-    const parsed = JSON.parse(out) as { id: string; questions: string[]; module: string; test: string; notebook: string }[];
+    const parsed = JSON.parse(out) as {
+      id: string;
+      questions: string[];
+      module: string;
+      test: string;
+      notebook: string;
+    }[];
     expect(parsed.map((c) => c.id)).toEqual(catalog.map((c) => c.id));
-    for (const c of parsed) for (const key of ['id', 'questions', 'module', 'test', 'notebook'] as const) expect(c[key]).toBeTruthy();
+    for (const c of parsed)
+      for (const key of ['id', 'questions', 'module', 'test', 'notebook'] as const)
+        expect(c[key]).toBeTruthy();
   });
 
   it('run reservoir-sampling renders the notebook in the terminal', async () => {
@@ -72,10 +80,13 @@ describe('npm start', () => {
     if (unanswered) expect((await cli('ask', unanswered.id)).out).toContain('not answered yet');
   });
 
-  test.prop([fc.constantFrom(...questions())], { numRuns: 30 })('ask <id> puts that question first, for every id', async (q) => {
-    const { out } = await cli('ask', q.id);
-    expect(out.startsWith(`${q.id} `)).toBe(true);
-  });
+  test.prop([fc.constantFrom(...questions())], { numRuns: 30 })(
+    'ask <id> puts that question first, for every id',
+    async (q) => {
+      const { out } = await cli('ask', q.id);
+      expect(out.startsWith(`${q.id} `)).toBe(true);
+    },
+  );
 
   it.each([
     [['run', 'no-such-concept'], /^error: unknown concept "no-such-concept"/],
@@ -92,7 +103,10 @@ describe('npm start', () => {
   });
 
   it('the real entry point (tsx cli/main.ts) exits non-zero on an unknown id', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', 'nope'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', 'nope'], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('error: unknown concept "nope"');
   });
@@ -100,7 +114,10 @@ describe('npm start', () => {
 
 describe('npm run mutate (dry)', () => {
   const mutate = (...argv: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/mutate.ts', '--dry', ...argv], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/mutate.ts', '--dry', ...argv], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+    });
 
   it('a named module is mutated against its own answer key only', () => {
     const result = mutate('ml/lora.ts');
@@ -119,7 +136,8 @@ describe('npm run mutate (dry)', () => {
 });
 
 describe('npm start fits the terminal', () => {
-  const wide = (text: string, width: number) => text.split('\n').filter((l) => displayWidth(l) > width);
+  const wide = (text: string, width: number) =>
+    text.split('\n').filter((l) => displayWidth(l) > width);
   it.each([80, 60])('the overview, list and ask fit %i columns', async (width) => {
     for (const argv of [[], ['list'], ['ask', 'rope'], ['ask', '旋转数组'], ['--help']]) {
       let out = '';

@@ -4,9 +4,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { ArgumentError, ArgumentTypeError, assertArrayLike, assertComparableArray, assertInteger, assertOptionalVector, describeValue } from '../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArrayLike,
+  assertComparableArray,
+  assertInteger,
+  assertOptionalVector,
+  describeValue,
+} from '../core/errors.js';
 import * as math from 'mathjs';
-import { addMatrices, fromRows, linear, matmul, matmulTransposed, matrix, randomMatrix, toRows, transpose } from '../core/matrix.js';
+import {
+  addMatrices,
+  fromRows,
+  linear,
+  matmul,
+  matmulTransposed,
+  matrix,
+  randomMatrix,
+  toRows,
+  transpose,
+} from '../core/matrix.js';
 import { Counter } from '../core/counter.js';
 import { Notebook, NotebookCheckError, show, type Cell, type Renderer } from '../notebook/kit.js';
 import { defineNotebook } from '../notebook/index.js';
@@ -16,16 +34,21 @@ import { chiSquareTest, mean, std } from '../core/stats.js';
 import { tensorBackend } from '../core/backend.js';
 
 describe('rng: the one seeded generator', () => {
-  test.prop([fc.integer()], { numRuns: 50 })('the same seed gives the same stream; clone continues it', (seed) => {
-    const a = rng(seed);
-    const b = rng(seed);
-    const xs = [a.uniform(), a.integer(-5, 5), a.normal()];
-    expect([b.uniform(), b.integer(-5, 5), b.normal()]).toEqual(xs);
-    const c = a.clone();
-    expect(c.uniform()).toBe(a.uniform());
-  });
+  test.prop([fc.integer()], { numRuns: 50 })(
+    'the same seed gives the same stream; clone continues it',
+    (seed) => {
+      const a = rng(seed);
+      const b = rng(seed);
+      const xs = [a.uniform(), a.integer(-5, 5), a.normal()];
+      expect([b.uniform(), b.integer(-5, 5), b.normal()]).toEqual(xs);
+      const c = a.clone();
+      expect(c.uniform()).toBe(a.uniform());
+    },
+  );
 
-  test.prop([fc.integer(), fc.integer({ min: -1000, max: 1000 }), fc.nat({ max: 2000 })], { numRuns: 200 })('integer(min, max) stays in [min, max]', (seed, min, width) => {
+  test.prop([fc.integer(), fc.integer({ min: -1000, max: 1000 }), fc.nat({ max: 2000 })], {
+    numRuns: 200,
+  })('integer(min, max) stays in [min, max]', (seed, min, width) => {
     const r = rng(seed);
     for (let i = 0; i < 20; i++) {
       const x = r.integer(min, min + width);
@@ -33,12 +56,15 @@ describe('rng: the one seeded generator', () => {
     }
   });
 
-  test.prop([fc.integer(), fc.array(fc.integer(), { maxLength: 50 })], { numRuns: 100 })('shuffled returns a permutation and leaves the input alone', (seed, items) => {
-    const copy = [...items];
-    const out = rng(seed).shuffled(items);
-    expect(items).toEqual(copy);
-    expect([...out].sort((a, b) => a - b)).toEqual([...items].sort((a, b) => a - b));
-  });
+  test.prop([fc.integer(), fc.array(fc.integer(), { maxLength: 50 })], { numRuns: 100 })(
+    'shuffled returns a permutation and leaves the input alone',
+    (seed, items) => {
+      const copy = [...items];
+      const out = rng(seed).shuffled(items);
+      expect(items).toEqual(copy);
+      expect([...out].sort((a, b) => a - b)).toEqual([...items].sort((a, b) => a - b));
+    },
+  );
 
   it('uniform is uniform on 10 bins and normal has mean 0, sd 1 (20,000 draws)', () => {
     const r = rng(99);
@@ -76,10 +102,26 @@ describe('rng: the one seeded generator', () => {
 
 describe('errors name the argument, the value and what was expected', () => {
   it.each([
-    [() => assertInteger('k', -1, { min: 0 }), ArgumentError, 'k: got -1, expected an integer >= 0'],
-    [() => assertInteger('k', 'x', { min: 0, max: 3 }), ArgumentTypeError, 'k: got "x", expected an integer in [0, 3]'],
-    [() => matrix(2, 2, [1, 2, 3]), ArgumentError, 'data: got an array of length 3, expected 4 values for a 2 x 2 matrix'],
-    [() => fromRows([[1, 2], [3]]), ArgumentError, 'rows[1]: got an array of length 1, expected an array of length 2 like rows[0]'],
+    [
+      () => assertInteger('k', -1, { min: 0 }),
+      ArgumentError,
+      'k: got -1, expected an integer >= 0',
+    ],
+    [
+      () => assertInteger('k', 'x', { min: 0, max: 3 }),
+      ArgumentTypeError,
+      'k: got "x", expected an integer in [0, 3]',
+    ],
+    [
+      () => matrix(2, 2, [1, 2, 3]),
+      ArgumentError,
+      'data: got an array of length 3, expected 4 values for a 2 x 2 matrix',
+    ],
+    [
+      () => fromRows([[1, 2], [3]]),
+      ArgumentError,
+      'rows[1]: got an array of length 1, expected an array of length 2 like rows[0]',
+    ],
   ])('%#', (fn, type, message) => {
     expect(fn).toThrow(type);
     expect(fn).toThrow(message);
@@ -88,16 +130,21 @@ describe('errors name the argument, the value and what was expected', () => {
   it('assertComparableArray takes number arrays and numeric typed arrays, not NaN, and names the bad index', () => {
     expect(() => assertComparableArray('values', [1, -Infinity, 0])).not.toThrow();
     expect(() => assertComparableArray('values', new Int8Array(3))).not.toThrow();
-    expect(() => assertComparableArray('values', { length: 0 })).toThrow('values: got a Object, expected an array of numbers or a numeric typed array');
+    expect(() => assertComparableArray('values', { length: 0 })).toThrow(
+      'values: got a Object, expected an array of numbers or a numeric typed array',
+    );
     expect(() => assertComparableArray('values', new BigInt64Array(1))).toThrow(ArgumentTypeError);
-    expect(() => assertComparableArray('values', [1, 2, Number.NaN])).toThrow('values[2]: got NaN, expected a number that is not NaN (NaN cannot be ordered)');
+    expect(() => assertComparableArray('values', [1, 2, Number.NaN])).toThrow(
+      'values[2]: got NaN, expected a number that is not NaN (NaN cannot be ordered)',
+    );
     expect(() => assertComparableArray('xs', [null])).toThrow('xs[0]: got null, expected a number');
   });
 
   it('optional vectors (biases, norm gains): undefined, or an array-like of the right length of finite numbers', () => {
     const check = (value: unknown) => () => assertOptionalVector('b', value, 2, '2 values');
     for (const ok of [undefined, [1, 2], new Float32Array(2)]) expect(check(ok)).not.toThrow();
-    for (const notArray of [null, 3, 'ab', { rows: 2 }]) expect(check(notArray)).toThrow(ArgumentTypeError);
+    for (const notArray of [null, 3, 'ab', { rows: 2 }])
+      expect(check(notArray)).toThrow(ArgumentTypeError);
     expect(check('ab')).toThrow('b: got "ab", expected 2 values');
     expect(check([1])).toThrow(ArgumentError);
     expect(check([1])).toThrow('b: got an array of length 1, expected 2 values');
@@ -115,7 +162,7 @@ describe('stats', () => {
   it('chi-square: statistic 20.515 on 5 df has p = 0.001', () => {
     // observed vs expected chosen so that the statistic is 20.515, the 0.999 quantile of chi-square(5)
     const expected = [100, 100, 100, 100, 100, 100];
-    const d = Math.sqrt(20.515 * 100 / 2);
+    const d = Math.sqrt((20.515 * 100) / 2);
     const result = chiSquareTest([100 + d, 100 - d, 100, 100, 100, 100], expected);
     expect(result.statistic).toBeCloseTo(20.515, 9);
     expect(result.pValue).toBeCloseTo(0.001, 5);
@@ -123,51 +170,135 @@ describe('stats', () => {
 });
 
 describe('matrix', () => {
-  test.prop([fc.array(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 3, maxLength: 3 }), { maxLength: 6 })])('toRows(fromRows(x)) = x', (rows) => {
+  test.prop([
+    fc.array(
+      fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 3, maxLength: 3 }),
+      { maxLength: 6 },
+    ),
+  ])('toRows(fromRows(x)) = x', (rows) => {
     expect(toRows(fromRows(rows))).toEqual(rows);
   });
 
   it('a worked product: [[1, 2], [3, 4]] [[5, 6], [7, 8]] = [[19, 22], [43, 50]]', () => {
-    expect(toRows(matmul(fromRows([[1, 2], [3, 4]]), fromRows([[5, 6], [7, 8]])))).toEqual([[19, 22], [43, 50]]);
+    expect(
+      toRows(
+        matmul(
+          fromRows([
+            [1, 2],
+            [3, 4],
+          ]),
+          fromRows([
+            [5, 6],
+            [7, 8],
+          ]),
+        ),
+      ),
+    ).toEqual([
+      [19, 22],
+      [43, 50],
+    ]);
   });
 
-  const shapes = fc.record({ n: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 6 }), m: fc.integer({ min: 1, max: 6 }), seed: fc.integer() });
-  test.prop([shapes], { numRuns: 60 })('matmul and matmulTransposed agree with mathjs and count n k m multiply-adds', ({ n, k, m, seed }) => {
-    const g = rng(seed);
-    const a = randomMatrix(n, k, g);
-    const b = randomMatrix(k, m, g);
-    const expected = math.multiply(toRows(a), toRows(b)) as number[][];
-    const ops = new Counter();
-    const viaT = matmulTransposed(a, transpose(b), ops);
-    [matmul(a, b, ops), viaT].forEach((c) => toRows(c).forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 10))));
-    expect(ops.get('madds')).toBe(2 * n * k * m);
-    expect(transpose(transpose(a))).toEqual(a);
+  const shapes = fc.record({
+    n: fc.integer({ min: 1, max: 6 }),
+    k: fc.integer({ min: 1, max: 6 }),
+    m: fc.integer({ min: 1, max: 6 }),
+    seed: fc.integer(),
   });
+  test.prop([shapes], { numRuns: 60 })(
+    'matmul and matmulTransposed agree with mathjs and count n k m multiply-adds',
+    ({ n, k, m, seed }) => {
+      const g = rng(seed);
+      const a = randomMatrix(n, k, g);
+      const b = randomMatrix(k, m, g);
+      const expected = math.multiply(toRows(a), toRows(b)) as number[][];
+      const ops = new Counter();
+      const viaT = matmulTransposed(a, transpose(b), ops);
+      [matmul(a, b, ops), viaT].forEach((c) =>
+        toRows(c).forEach((row, i) =>
+          row.forEach((x, j) => expect(x).toBeCloseTo(expected[i]![j]!, 10)),
+        ),
+      );
+      expect(ops.get('madds')).toBe(2 * n * k * m);
+      expect(transpose(transpose(a))).toEqual(a);
+    },
+  );
 
   it('addMatrices adds elementwise ([[1, 2]] + [[3, -5]] = [[4, -3]]) and names both shapes on a mismatch', () => {
     expect(toRows(addMatrices(fromRows([[1, 2]]), fromRows([[3, -5]])))).toEqual([[4, -3]]);
-    expect(() => addMatrices(matrix(2, 3), matrix(3, 2))).toThrow('b: got shape [3, 2], expected shape [2, 3]');
+    expect(() => addMatrices(matrix(2, 3), matrix(3, 2))).toThrow(
+      'b: got shape [3, 2], expected shape [2, 3]',
+    );
   });
 
   it('linear is x W^T + b in nn.Linear layout: [[1, 2]] with W = [[1, 0], [1, 1], [0, 2]], b = [0, 0, 1] gives [[1, 3, 5]]', () => {
     const ops = new Counter();
-    expect(toRows(linear(fromRows([[1, 2]]), fromRows([[1, 0], [1, 1], [0, 2]]), [0, 0, 1], ops))).toEqual([[1, 3, 5]]);
+    expect(
+      toRows(
+        linear(
+          fromRows([[1, 2]]),
+          fromRows([
+            [1, 0],
+            [1, 1],
+            [0, 2],
+          ]),
+          [0, 0, 1],
+          ops,
+        ),
+      ),
+    ).toEqual([[1, 3, 5]]);
     expect(ops.get('madds')).toBe(6);
-    expect(() => linear(matrix(2, 3), matrix(4, 2), undefined, undefined, 'wq')).toThrow('wq: got shape [4, 2], expected [d_out, 3]: d_in = 3 columns like x [2, 3]');
-    expect(() => linear(matrix(2, 3), matrix(4, 3), [1, 2])).toThrow('w bias: got an array of length 2, expected 4 values');
+    expect(() => linear(matrix(2, 3), matrix(4, 2), undefined, undefined, 'wq')).toThrow(
+      'wq: got shape [4, 2], expected [d_out, 3]: d_in = 3 columns like x [2, 3]',
+    );
+    expect(() => linear(matrix(2, 3), matrix(4, 3), [1, 2])).toThrow(
+      'w bias: got an array of length 2, expected 4 values',
+    );
   });
 
   it('mismatched inner sizes name both shapes', () => {
-    expect(() => matmul(matrix(2, 3), matrix(2, 3))).toThrow(/b: .*\[2, 3\].*3 rows to multiply a \[2, 3\]/);
+    expect(() => matmul(matrix(2, 3), matrix(2, 3))).toThrow(
+      /b: .*\[2, 3\].*3 rows to multiply a \[2, 3\]/,
+    );
     expect(() => matmulTransposed(matrix(2, 3), matrix(2, 4))).toThrow(ArgumentError);
   });
 });
 
 const plots: Plot[] = [
-  { kind: 'line', title: 'line', x: { label: 'x', values: [1, 2, 4] }, y: { label: 'y', log: true }, series: [{ name: 'a', values: [1, 10, 100] }, { name: 'b', values: [2, 3, 4] }] },
-  { kind: 'scatter', title: 'scatter', x: { label: 'x', values: [0, 1] }, y: { label: 'y' }, series: [{ name: 'a', values: [0, 1] }] },
-  { kind: 'bar', title: 'bar', categories: ['p', 'q'], y: { label: 'v' }, series: [{ name: 'a', values: [1, -2] }] },
-  { kind: 'heatmap', title: 'heat', rows: { label: 'r', names: ['r0', 'r1'] }, cols: { label: 'c', names: ['c0', 'c1', 'c2'] }, values: [[0, 0.5, 1], [1, 0.5, 0]] },
+  {
+    kind: 'line',
+    title: 'line',
+    x: { label: 'x', values: [1, 2, 4] },
+    y: { label: 'y', log: true },
+    series: [
+      { name: 'a', values: [1, 10, 100] },
+      { name: 'b', values: [2, 3, 4] },
+    ],
+  },
+  {
+    kind: 'scatter',
+    title: 'scatter',
+    x: { label: 'x', values: [0, 1] },
+    y: { label: 'y' },
+    series: [{ name: 'a', values: [0, 1] }],
+  },
+  {
+    kind: 'bar',
+    title: 'bar',
+    categories: ['p', 'q'],
+    y: { label: 'v' },
+    series: [{ name: 'a', values: [1, -2] }],
+  },
+  {
+    kind: 'heatmap',
+    title: 'heat',
+    rows: { label: 'r', names: ['r0', 'r1'] },
+    cols: { label: 'c', names: ['c0', 'c1', 'c2'] },
+    values: [
+      [0, 0.5, 1],
+      [1, 0.5, 0],
+    ],
+  },
 ];
 
 describe('plots render as text and as SVG', () => {
@@ -177,8 +308,16 @@ describe('plots render as text and as SVG', () => {
   });
 
   it('a series of the wrong length is rejected', () => {
-    const bad: Plot = { kind: 'bar', title: 't', categories: ['a', 'b'], y: { label: 'v' }, series: [{ name: 's', values: [1] }] };
-    expect(() => plotToText(bad)).toThrow('plot.series "s": got an array of length 1, expected 2 values, one per x');
+    const bad: Plot = {
+      kind: 'bar',
+      title: 't',
+      categories: ['a', 'b'],
+      y: { label: 'v' },
+      series: [{ name: 's', values: [1] }],
+    };
+    expect(() => plotToText(bad)).toThrow(
+      'plot.series "s": got an array of length 1, expected 2 values, one per x',
+    );
   });
 });
 
@@ -200,8 +339,15 @@ describe('the notebook kit', () => {
     await nb.check('far', 1, 2, { tol: 0.5 });
     expect(value).toEqual([2, 4, 6]);
     expect(renderer.cells[0]).toEqual({ kind: 'markdown', text: '## Title\ntext 0.333333' });
-    expect(renderer.cells[1]).toEqual({ kind: 'code', source: '[1, 2, 3].map((x) => x * 2)', output: '[ 2, 4, 6 ]' });
-    expect(renderer.cells.slice(2).map((c) => c.kind === 'check' && c.match)).toEqual([true, false]);
+    expect(renderer.cells[1]).toEqual({
+      kind: 'code',
+      source: '[1, 2, 3].map((x) => x * 2)',
+      output: '[ 2, 4, 6 ]',
+    });
+    expect(renderer.cells.slice(2).map((c) => c.kind === 'check' && c.match)).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('show prints matrices as rounded rows', () => {
@@ -219,7 +365,9 @@ describe('the notebook kit', () => {
   });
 
   it('an unknown concept id is rejected', () => {
-    expect(() => defineNotebook(import.meta.url, 'nope', () => {})).toThrow('id: got "nope", expected a concept id from the catalog');
+    expect(() => defineNotebook(import.meta.url, 'nope', () => {})).toThrow(
+      'id: got "nope", expected a concept id from the catalog',
+    );
   });
 });
 

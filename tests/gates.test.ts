@@ -54,7 +54,8 @@ const distributionProperty = (gateFn: Gate) =>
     const { weights, output } = gateFn(x, gate, experts);
     for (let i = 0; i < x.rows; i++) {
       const w = Array.from(rowOf(weights, i));
-      if (w.some((v) => !(v >= 0)) || Math.abs(w.reduce((s, v) => s + v, 0) - 1) > 1e-12) return false;
+      if (w.some((v) => !(v >= 0)) || Math.abs(w.reduce((s, v) => s + v, 0) - 1) > 1e-12)
+        return false;
       for (let c = 0; c < output.cols; c++) {
         const expected = w.reduce((s, v, e) => s + v * experts[e]!.data[i * output.cols + c]!, 0);
         if (Math.abs(output.data[i * output.cols + c]! - expected) > 1e-12) return false;
@@ -65,7 +66,14 @@ const distributionProperty = (gateFn: Gate) =>
 
 describe('worked example', () => {
   it('scores [1, 0] give weights softmax([1, 0]) = [0.731, 0.269] and output 0.731 * 2 + 0.269 * 4 = 2.538', () => {
-    const { weights, output } = softmaxGate(fromRows([[1, 0]]), fromRows([[1, 0], [0, 0]]), [fromRows([[2]]), fromRows([[4]])]);
+    const { weights, output } = softmaxGate(
+      fromRows([[1, 0]]),
+      fromRows([
+        [1, 0],
+        [0, 0],
+      ]),
+      [fromRows([[2]]), fromRows([[4]])],
+    );
     const g = 1 / (1 + Math.exp(-1));
     expect(weights.data[0]).toBeCloseTo(g, 12);
     expect(weights.data[1]).toBeCloseTo(1 - g, 12);
@@ -74,7 +82,18 @@ describe('worked example', () => {
   });
 
   it('gateLogits is x W_g^T: [[1, 2]] against rows [1, 0], [0, 1], [1, 1] scores [1, 2, 3]', () => {
-    expect(Array.from(gateLogits(fromRows([[1, 2]]), fromRows([[1, 0], [0, 1], [1, 1]])).data)).toEqual([1, 2, 3]);
+    expect(
+      Array.from(
+        gateLogits(
+          fromRows([[1, 2]]),
+          fromRows([
+            [1, 0],
+            [0, 1],
+            [1, 1],
+          ]),
+        ).data,
+      ),
+    ).toEqual([1, 2, 3]);
   });
 });
 
@@ -83,29 +102,47 @@ describe('gate weights are a distribution and the output is their weighted sum o
     fc.assert(distributionProperty(softmaxGate), { numRuns: 200, seed: 3 });
   });
 
+  test.prop([gateCase], { numRuns: 100 })(
+    'every output coordinate lies between the smallest and largest expert output',
+    ({ x, gate, experts }) => {
+      const { output } = softmaxGate(x, gate, experts);
+      output.data.forEach((y, idx) => {
+        const values = experts.map((e) => e.data[idx]!);
+        expect(y).toBeGreaterThanOrEqual(Math.min(...values) - 1e-12);
+        expect(y).toBeLessThanOrEqual(Math.max(...values) + 1e-12);
+      });
+    },
+  );
 
-  test.prop([gateCase], { numRuns: 100 })('every output coordinate lies between the smallest and largest expert output', ({ x, gate, experts }) => {
-    const { output } = softmaxGate(x, gate, experts);
-    output.data.forEach((y, idx) => {
-      const values = experts.map((e) => e.data[idx]!);
-      expect(y).toBeGreaterThanOrEqual(Math.min(...values) - 1e-12);
-      expect(y).toBeLessThanOrEqual(Math.max(...values) + 1e-12);
-    });
-  });
-
-  test.prop([gateCase, fc.integer()], { numRuns: 100 })('relabelling the experts (gate rows and outputs together) permutes the weights and keeps the output', ({ x, gate, experts }, seed) => {
-    const perm = rng(seed).shuffled(experts.map((_, e) => e));
-    const permutedGate = fromRows(perm.map((e) => Array.from(rowOf(gate, e))));
-    const before = softmaxGate(x, gate, experts);
-    const after = softmaxGate(x, permutedGate, perm.map((e) => experts[e]!));
-    expect(maxAbsDiff(before.output, after.output)).toBeLessThan(1e-12);
-    for (let i = 0; i < x.rows; i++) perm.forEach((e, j) => expect(after.weights.data[i * perm.length + j]).toBeCloseTo(before.weights.data[i * perm.length + e]!, 14));
-  });
+  test.prop([gateCase, fc.integer()], { numRuns: 100 })(
+    'relabelling the experts (gate rows and outputs together) permutes the weights and keeps the output',
+    ({ x, gate, experts }, seed) => {
+      const perm = rng(seed).shuffled(experts.map((_, e) => e));
+      const permutedGate = fromRows(perm.map((e) => Array.from(rowOf(gate, e))));
+      const before = softmaxGate(x, gate, experts);
+      const after = softmaxGate(
+        x,
+        permutedGate,
+        perm.map((e) => experts[e]!),
+      );
+      expect(maxAbsDiff(before.output, after.output)).toBeLessThan(1e-12);
+      for (let i = 0; i < x.rows; i++)
+        perm.forEach((e, j) =>
+          expect(after.weights.data[i * perm.length + j]).toBeCloseTo(
+            before.weights.data[i * perm.length + e]!,
+            14,
+          ),
+        );
+    },
+  );
 
   it('huge scores do not overflow: the gate uses the stable softmaxRows of ml/softmax.ts', () => {
     const w = softmaxRows(fromRows([[1000, 999]]));
     expect(w.data[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
-    const gated = softmaxGate(fromRows([[1000]]), fromRows([[1], [0.999]]), [fromRows([[1]]), fromRows([[0]])]);
+    const gated = softmaxGate(fromRows([[1000]]), fromRows([[1], [0.999]]), [
+      fromRows([[1]]),
+      fromRows([[0]]),
+    ]);
     expect(gated.weights.data[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
   });
 });
@@ -114,7 +151,12 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
   test.prop([gateCase], { numRuns: 15 })('weights and output', async ({ x, gate, experts }) => {
     const { tf } = await tensorBackend();
     const [w, o] = tf.tidy(() => {
-      const r = softmaxGateTf(tf, toTensor2d(tf, x), toTensor2d(tf, gate), experts.map((e) => toTensor2d(tf, e)));
+      const r = softmaxGateTf(
+        tf,
+        toTensor2d(tf, x),
+        toTensor2d(tf, gate),
+        experts.map((e) => toTensor2d(tf, e)),
+      );
       return [r.weights, r.output];
     });
     const mine = softmaxGate(x, gate, experts);
@@ -124,22 +166,41 @@ describe('from scratch agrees with tfjs (float32) to 1e-5', () => {
 });
 
 describe('entropy at the two extremes (Q47)', () => {
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 })], { numRuns: 30 })('a zero gate is uniform: weights 1/E and entropy ln E', (e, b) => {
-    const weights = softmaxGate(randomMatrix(b, 3, rng(e)), matrix(e, 3), Array.from({ length: e }, () => matrix(b, 1))).weights;
-    weights.data.forEach((w) => expect(w).toBeCloseTo(1 / e, 14));
-    gateEntropies(weights).forEach((h) => expect(h).toBeCloseTo(Math.log(e), 12));
-    Array.from(meanGate(weights)).forEach((w) => expect(w).toBeCloseTo(1 / e, 14));
-  });
+  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 })], { numRuns: 30 })(
+    'a zero gate is uniform: weights 1/E and entropy ln E',
+    (e, b) => {
+      const weights = softmaxGate(
+        randomMatrix(b, 3, rng(e)),
+        matrix(e, 3),
+        Array.from({ length: e }, () => matrix(b, 1)),
+      ).weights;
+      weights.data.forEach((w) => expect(w).toBeCloseTo(1 / e, 14));
+      gateEntropies(weights).forEach((h) => expect(h).toBeCloseTo(Math.log(e), 12));
+      Array.from(meanGate(weights)).forEach((w) => expect(w).toBeCloseTo(1 / e, 14));
+    },
+  );
 
   it('a one-hot gate has entropy 0 and its output is that expert (a collapsed gate is one shared bottom)', () => {
-    const onehot = fromRows([[0, 1, 0], [0, 1, 0]]);
+    const onehot = fromRows([
+      [0, 1, 0],
+      [0, 1, 0],
+    ]);
     const experts = [fromRows([[1], [2]]), fromRows([[5], [7]]), fromRows([[3], [4]])];
     expect(gateEntropies(onehot)).toEqual([0, 0]);
     expect(Array.from(mixExperts(onehot, experts).data)).toEqual([5, 7]);
   });
 
   it('meanGate averages the rows: [[1, 0], [0.5, 0.5]] -> [0.75, 0.25]', () => {
-    expect(Array.from(meanGate(fromRows([[1, 0], [0.5, 0.5]])))).toEqual([0.75, 0.25]);
+    expect(
+      Array.from(
+        meanGate(
+          fromRows([
+            [1, 0],
+            [0.5, 0.5],
+          ]),
+        ),
+      ),
+    ).toEqual([0.75, 0.25]);
   });
 });
 
@@ -150,10 +211,17 @@ describe('the pitfall: a gate normalized by the plain sum of its scores', () => 
 
   it('is the plain-sum gate it claims to be: scores [1, 3] give [0.25, 0.75]; scores [1, -2] give [-1, 2]', () => {
     const experts = [fromRows([[10], [10]]), fromRows([[20], [20]])];
-    const { weights, output } = pitfallSumNormalizedGate(fromRows([[1], [-1]]), fromRows([[1], [3]]), experts);
+    const { weights, output } = pitfallSumNormalizedGate(
+      fromRows([[1], [-1]]),
+      fromRows([[1], [3]]),
+      experts,
+    );
     expect(Array.from(weights.data)).toEqual([0.25, 0.75, 0.25, 0.75]);
     expect(Array.from(output.data)).toEqual([17.5, 17.5]);
-    const negative = pitfallSumNormalizedGate(fromRows([[1]]), fromRows([[1], [-2]]), [fromRows([[10]]), fromRows([[20]])]);
+    const negative = pitfallSumNormalizedGate(fromRows([[1]]), fromRows([[1], [-2]]), [
+      fromRows([[10]]),
+      fromRows([[20]]),
+    ]);
     expect(Array.from(negative.weights.data)).toEqual([-1, 2]);
   });
 });
@@ -162,6 +230,8 @@ describe('complexity: B d E multiply-adds to score, B E d_e to mix', () => {
   test.prop([gateCase], { numRuns: 50 })('madds <= B E (d + d_e)', ({ x, gate, experts }) => {
     const counter = new Counter();
     softmaxGate(x, gate, experts, counter);
-    expect(counter.get('madds')).toBeLessThanOrEqual(x.rows * gate.rows * (x.cols + experts[0]!.cols));
+    expect(counter.get('madds')).toBeLessThanOrEqual(
+      x.rows * gate.rows * (x.cols + experts[0]!.cols),
+    );
   });
 });

@@ -9,8 +9,23 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ArgumentError } from '../core/errors.js';
-import { assertTree, fromLevelOrder, height, leftComb, size, toLevelOrder, TreeNode } from '../algorithms/support/binary-tree.js';
-import { assertList, assertListMayCycle, fromArray, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
+import {
+  assertTree,
+  fromLevelOrder,
+  height,
+  leftComb,
+  size,
+  toLevelOrder,
+  TreeNode,
+} from '../algorithms/support/binary-tree.js';
+import {
+  assertList,
+  assertListMayCycle,
+  fromArray,
+  nodesOf,
+  toArray,
+  withCycle,
+} from '../algorithms/support/linked-list.js';
 import { levelOrderArray } from './support/lists-and-trees.js';
 
 describe('worked examples', () => {
@@ -74,15 +89,23 @@ describe('round trips', () => {
     },
   );
 
-  test.prop([levelOrderArray()], { numRuns: 300 })('toLevelOrder(fromLevelOrder(a)) = a for every canonical level-order array', (a) => {
-    expect(toLevelOrder(fromLevelOrder(a))).toEqual(a);
-  });
+  test.prop([levelOrderArray()], { numRuns: 300 })(
+    'toLevelOrder(fromLevelOrder(a)) = a for every canonical level-order array',
+    (a) => {
+      expect(toLevelOrder(fromLevelOrder(a))).toEqual(a);
+    },
+  );
 
-  test.prop([levelOrderArray()], { numRuns: 200 })('the tree has one node per non-null value', (a) => {
-    expect(size(fromLevelOrder(a))).toBe(a.filter((v) => v !== null).length);
-  });
+  test.prop([levelOrderArray()], { numRuns: 200 })(
+    'the tree has one node per non-null value',
+    (a) => {
+      expect(size(fromLevelOrder(a))).toBe(a.filter((v) => v !== null).length);
+    },
+  );
 
-  test.prop([fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 30 }), fc.nat()], { numRuns: 200 })(
+  test.prop([fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 30 }), fc.nat()], {
+    numRuns: 200,
+  })(
     'withCycle(xs, pos): walking n steps from the head comes back to the entry, for every pos',
     (xs, p) => {
       const pos = p % xs.length;
@@ -96,7 +119,9 @@ describe('round trips', () => {
 });
 
 describe('whole-structure checks, in one pass', () => {
-  test.prop([fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 60 }), fc.nat()], { numRuns: 200 })(
+  test.prop([fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 60 }), fc.nat()], {
+    numRuns: 200,
+  })(
     'assertList rejects exactly the lists with a cycle; assertListMayCycle accepts them all',
     (xs, p) => {
       const pos = (p % (xs.length + 1)) - 1;
@@ -107,11 +132,17 @@ describe('whole-structure checks, in one pass', () => {
     },
   );
 
-  test.prop([levelOrderArray()], { numRuns: 200 })('assertTree accepts every tree built from a level-order array', (a) => {
-    expect(() => assertTree('root', fromLevelOrder(a))).not.toThrow();
-  });
+  test.prop([levelOrderArray()], { numRuns: 200 })(
+    'assertTree accepts every tree built from a level-order array',
+    (a) => {
+      expect(() => assertTree('root', fromLevelOrder(a))).not.toThrow();
+    },
+  );
 
-  test.prop([levelOrderArray({ maxLength: 30 }).filter((a) => a.length > 1), fc.nat(), fc.boolean()], { numRuns: 200 })(
+  test.prop(
+    [levelOrderArray({ maxLength: 30 }).filter((a) => a.length > 1), fc.nat(), fc.boolean()],
+    { numRuns: 200 },
+  )(
     'assertTree rejects a tree where some node links back to an ancestor or to another node again',
     (a, pick, left) => {
       const root = fromLevelOrder(a) as TreeNode;

@@ -27,7 +27,13 @@ import {
   pitfallMeetingPointAsEntry,
   removeKthFromEnd,
 } from '../algorithms/linked-list-pointers.js';
-import { fromArray, ListNode, nodesOf, toArray, withCycle } from '../algorithms/support/linked-list.js';
+import {
+  fromArray,
+  ListNode,
+  nodesOf,
+  toArray,
+  withCycle,
+} from '../algorithms/support/linked-list.js';
 import { Counter } from '../core/counter.js';
 import { rejectsPitfall } from './support/answer-key.js';
 import { listValues } from './support/lists-and-trees.js';
@@ -38,7 +44,9 @@ const cyclicCase = fc
   .map(([xs, p]) => ({ xs, pos: (p % (xs.length + 1)) - 1 }));
 
 /** A non-empty list and a k in [1, n]. */
-const kCase = fc.tuple(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 60 }), fc.nat()).map(([xs, p]) => ({ xs, k: (p % xs.length) + 1 }));
+const kCase = fc
+  .tuple(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 60 }), fc.nat())
+  .map(([xs, p]) => ({ xs, k: (p % xs.length) + 1 }));
 
 /** The same node objects in the same order (identity, not structural equality). */
 function expectSameNodes(actual: ListNode[], expected: ListNode[]): void {
@@ -64,23 +72,36 @@ const kthIsNodeNMinusK = (kth: (head: ListNode | null, k: number) => ListNode | 
     expect(kth(head, k)).toBe(nodesOf(head)[xs.length - k]);
   });
 
-const deleteByValueKeepsTheOthers = (remove: (head: ListNode | null, value: number) => ListNode | null) =>
-  fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), fc.integer({ min: 0, max: 3 }), (xs, value) => {
-    const head = fromArray(xs);
-    const kept = nodesOf(head).filter((node) => node.val !== value);
-    expectSameNodes(nodesOf(remove(head, value)), kept);
-  });
+const deleteByValueKeepsTheOthers = (
+  remove: (head: ListNode | null, value: number) => ListNode | null,
+) =>
+  fc.property(
+    fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }),
+    fc.integer({ min: 0, max: 3 }),
+    (xs, value) => {
+      const head = fromArray(xs);
+      const kept = nodesOf(head).filter((node) => node.val !== value);
+      expectSameNodes(nodesOf(remove(head, value)), kept);
+    },
+  );
 
 const deleteNodeRemovesOne = (remove: (node: ListNode) => void) =>
-  fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 2, maxLength: 40 }), fc.nat(), (xs, p) => {
-    const i = p % (xs.length - 1); // any node but the tail
-    const head = fromArray(xs);
-    const before = nodesOf(head);
-    remove(before[i] as ListNode);
-    expect(toArray(head)).toEqual([...xs.slice(0, i), ...xs.slice(i + 1)]);
-    // node i survives holding its successor's value; the successor OBJECT is the one unlinked
-    expectSameNodes(nodesOf(head), before.filter((_, j) => j !== i + 1));
-  });
+  fc.property(
+    fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 2, maxLength: 40 }),
+    fc.nat(),
+    (xs, p) => {
+      const i = p % (xs.length - 1); // any node but the tail
+      const head = fromArray(xs);
+      const before = nodesOf(head);
+      remove(before[i] as ListNode);
+      expect(toArray(head)).toEqual([...xs.slice(0, i), ...xs.slice(i + 1)]);
+      // node i survives holding its successor's value; the successor OBJECT is the one unlinked
+      expectSameNodes(
+        nodesOf(head),
+        before.filter((_, j) => j !== i + 1),
+      );
+    },
+  );
 
 describe('worked examples', () => {
   it('LeetCode 237: [4, 5, 1, 9], delete the node 5 -> [4, 1, 9]; delete the node 1 -> [4, 5, 9]', () => {
@@ -133,32 +154,48 @@ describe('oracles: answers read off the array of original nodes', () => {
   });
 
   it('middleNode is node floor(n / 2) (LeetCode 876)', () => {
-    fc.assert(middleIsNodeHalfN((head) => middleNode(head)), { seed: 3, numRuns: 200 });
+    fc.assert(
+      middleIsNodeHalfN((head) => middleNode(head)),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
-  test.prop([listValues(60)], { numRuns: 100 })('firstMiddleNode is node floor((n - 1) / 2)', (xs) => {
-    const head = fromArray(xs);
-    expect(firstMiddleNode(head)).toBe(nodesOf(head)[Math.floor((xs.length - 1) / 2)] ?? null);
-  });
-
-  test.prop([listValues(60), fc.constantFrom('first' as const, 'second' as const)], { numRuns: 100 })(
-    'middleNodeCounted is the same node as middleNode / firstMiddleNode',
-    (xs, middle) => {
+  test.prop([listValues(60)], { numRuns: 100 })(
+    'firstMiddleNode is node floor((n - 1) / 2)',
+    (xs) => {
       const head = fromArray(xs);
-      expect(middleNodeCounted(head, middle)).toBe(middle === 'second' ? middleNode(head) : firstMiddleNode(head));
+      expect(firstMiddleNode(head)).toBe(nodesOf(head)[Math.floor((xs.length - 1) / 2)] ?? null);
     },
   );
 
+  test.prop([listValues(60), fc.constantFrom('first' as const, 'second' as const)], {
+    numRuns: 100,
+  })('middleNodeCounted is the same node as middleNode / firstMiddleNode', (xs, middle) => {
+    const head = fromArray(xs);
+    expect(middleNodeCounted(head, middle)).toBe(
+      middle === 'second' ? middleNode(head) : firstMiddleNode(head),
+    );
+  });
+
   it('cycleEntry (Floyd) is the node the tail links to, or null', () => {
-    fc.assert(entryIsTheLinkedNode((head) => cycleEntry(head)), { seed: 3, numRuns: 300 });
+    fc.assert(
+      entryIsTheLinkedNode((head) => cycleEntry(head)),
+      { seed: 3, numRuns: 300 },
+    );
   });
 
   it('cycleEntryWithSet agrees', () => {
-    fc.assert(entryIsTheLinkedNode((head) => cycleEntryWithSet(head)), { seed: 3, numRuns: 200 });
+    fc.assert(
+      entryIsTheLinkedNode((head) => cycleEntryWithSet(head)),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
   it('cycleEntryCounted agrees', () => {
-    fc.assert(entryIsTheLinkedNode((head) => cycleEntryCounted(head)), { seed: 3, numRuns: 200 });
+    fc.assert(
+      entryIsTheLinkedNode((head) => cycleEntryCounted(head)),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
   test.prop([cyclicCase], { numRuns: 200 })('hasCycle iff pos >= 0', ({ xs, pos }) => {
@@ -166,33 +203,48 @@ describe('oracles: answers read off the array of original nodes', () => {
   });
 
   it('kthFromEnd(head, k) is node n - k', () => {
-    fc.assert(kthIsNodeNMinusK((head, k) => kthFromEnd(head, k)), { seed: 3, numRuns: 300 });
+    fc.assert(
+      kthIsNodeNMinusK((head, k) => kthFromEnd(head, k)),
+      { seed: 3, numRuns: 300 },
+    );
   });
 
   it('kthFromEndCounted agrees', () => {
-    fc.assert(kthIsNodeNMinusK((head, k) => kthFromEndCounted(head, k)), { seed: 3, numRuns: 200 });
+    fc.assert(
+      kthIsNodeNMinusK((head, k) => kthFromEndCounted(head, k)),
+      { seed: 3, numRuns: 200 },
+    );
   });
 
-  test.prop([kCase], { numRuns: 200 })('removeKthFromEnd unlinks node n - k and keeps the others', ({ xs, k }) => {
-    const head = fromArray(xs);
-    const before = nodesOf(head);
-    expectSameNodes(nodesOf(removeKthFromEnd(head, k)), before.filter((_, i) => i !== xs.length - k));
-  });
+  test.prop([kCase], { numRuns: 200 })(
+    'removeKthFromEnd unlinks node n - k and keeps the others',
+    ({ xs, k }) => {
+      const head = fromArray(xs);
+      const before = nodesOf(head);
+      expectSameNodes(
+        nodesOf(removeKthFromEnd(head, k)),
+        before.filter((_, i) => i !== xs.length - k),
+      );
+    },
+  );
 });
 
 describe('complexity: pointer steps counted, O(1) extra space', () => {
-  test.prop([cyclicCase], { numRuns: 300 })('Floyd: steps <= 3 (mu + lambda) + 2 mu <= 5n; without a cycle <= 1.5n', ({ xs, pos }) => {
-    const n = xs.length;
-    const counter = new Counter();
-    cycleEntryCounted(withCycle(xs, pos).head, counter);
-    const steps = counter.get('steps');
-    if (pos === -1) expect(steps).toBeLessThanOrEqual(1.5 * n);
-    else {
-      const [mu, lambda] = [pos, n - pos];
-      expect(steps).toBeLessThanOrEqual(3 * (mu + lambda) + 2 * mu);
-    }
-    expect(steps).toBeLessThanOrEqual(5 * n);
-  });
+  test.prop([cyclicCase], { numRuns: 300 })(
+    'Floyd: steps <= 3 (mu + lambda) + 2 mu <= 5n; without a cycle <= 1.5n',
+    ({ xs, pos }) => {
+      const n = xs.length;
+      const counter = new Counter();
+      cycleEntryCounted(withCycle(xs, pos).head, counter);
+      const steps = counter.get('steps');
+      if (pos === -1) expect(steps).toBeLessThanOrEqual(1.5 * n);
+      else {
+        const [mu, lambda] = [pos, n - pos];
+        expect(steps).toBeLessThanOrEqual(3 * (mu + lambda) + 2 * mu);
+      }
+      expect(steps).toBeLessThanOrEqual(5 * n);
+    },
+  );
 
   it('10^5 nodes, cycle entering at 60,000: Floyd within 5n steps; the Set version walks n steps but holds n nodes', () => {
     const n = 100_000;
@@ -206,13 +258,16 @@ describe('complexity: pointer steps counted, O(1) extra space', () => {
     expect(set.get('steps')).toBe(n);
   });
 
-  test.prop([kCase], { numRuns: 100 })('middle <= 1.5n steps, k-th from the end <= 2n steps', ({ xs, k }) => {
-    const [middle, kth] = [new Counter(), new Counter()];
-    middleNodeCounted(fromArray(xs), 'second', middle);
-    kthFromEndCounted(fromArray(xs), k, kth);
-    expect(middle.get('steps')).toBeLessThanOrEqual(1.5 * xs.length);
-    expect(kth.get('steps')).toBeLessThanOrEqual(2 * xs.length);
-  });
+  test.prop([kCase], { numRuns: 100 })(
+    'middle <= 1.5n steps, k-th from the end <= 2n steps',
+    ({ xs, k }) => {
+      const [middle, kth] = [new Counter(), new Counter()];
+      middleNodeCounted(fromArray(xs), 'second', middle);
+      kthFromEndCounted(fromArray(xs), k, kth);
+      expect(middle.get('steps')).toBeLessThanOrEqual(1.5 * xs.length);
+      expect(kth.get('steps')).toBeLessThanOrEqual(2 * xs.length);
+    },
+  );
 });
 
 describe('the common wrong answers are rejected by the same properties', () => {
@@ -232,7 +287,10 @@ describe('the common wrong answers are rejected by the same properties', () => {
   });
 
   it('delete by value that always advances after a deletion (it skips the node after each deleted one)', () => {
-    rejectsPitfall(deleteByValueKeepsTheOthers(pitfallDeleteByValueAdvancing), { seed: 3, numRuns: 300 });
+    rejectsPitfall(deleteByValueKeepsTheOthers(pitfallDeleteByValueAdvancing), {
+      seed: 3,
+      numRuns: 300,
+    });
     expect(toArray(pitfallDeleteByValueAdvancing(fromArray([1, 7, 7, 2]), 7))).toEqual([1, 7, 2]);
   });
 

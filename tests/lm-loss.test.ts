@@ -89,7 +89,9 @@ const maskedRowsDoNotMatter = (labelsOf: (tokens: number[], promptLength: number
     const V = logits.cols;
     for (let j = 0; j < V; j++) changed.data[position * V + j]! += noise.data[j]!;
     expect(nextTokenLoss(changed, labels)).toBe(nextTokenLoss(logits, labels));
-    expect(maxAbsDiff(nextTokenLossGrad(logits, labels), nextTokenLossGrad(changed, labels))).toBe(0);
+    expect(maxAbsDiff(nextTokenLossGrad(logits, labels), nextTokenLossGrad(changed, labels))).toBe(
+      0,
+    );
   });
 
 /** Q21 as a property: a model whose logits are all zero scores exactly `initial(V)`. */
@@ -101,7 +103,11 @@ const zeroLogitsScore = (initial: (vocab: number) => number) =>
 
 describe('worked examples', () => {
   it('the @example: uniform row 0 predicts label 1 with p = 1/2, loss ln 2; the -100 target is skipped', () => {
-    const logits = fromRows([[0, 0], [0, 0], [5, 5]]);
+    const logits = fromRows([
+      [0, 0],
+      [0, 0],
+      [5, 5],
+    ]);
     expect(nextTokenLoss(logits, [0, 1, IGNORE_INDEX])).toBeCloseTo(Math.LN2, 14);
     const { loss, count, perToken } = nextTokenLossBreakdown(logits, [0, 1, IGNORE_INDEX]);
     expect(loss).toBeCloseTo(Math.LN2, 14);
@@ -111,7 +117,11 @@ describe('worked examples', () => {
 
   it('the shift: logits row t is scored against token t + 1, not token t', () => {
     // row 0 is sure of token 1, row 1 of token 2: tokens [0, 1, 2] are predicted perfectly
-    const logits = fromRows([[0, 50, 0], [0, 0, 50], [50, 0, 0]]);
+    const logits = fromRows([
+      [0, 50, 0],
+      [0, 0, 50],
+      [50, 0, 0],
+    ]);
     expect(nextTokenLoss(logits, [0, 1, 2])).toBeLessThan(1e-20);
     expect(pitfallLossWithoutShift(logits, [0, 1, 2])).toBeGreaterThan(30);
   });
@@ -123,7 +133,13 @@ describe('worked examples', () => {
   });
 
   it('hand gradient for logits [0, 0] and target 1: softmax - onehot = [0.5, -0.5]', () => {
-    const grad = nextTokenLossGrad(fromRows([[0, 0], [0, 0]]), [0, 1]);
+    const grad = nextTokenLossGrad(
+      fromRows([
+        [0, 0],
+        [0, 0],
+      ]),
+      [0, 1],
+    );
     expect(Array.from(grad.data)).toEqual([0.5, -0.5, 0, 0]);
   });
 
@@ -132,8 +148,24 @@ describe('worked examples', () => {
   });
 
   it('logits of 1e4 do not overflow (log-sum-exp subtracts the row max)', () => {
-    expect(nextTokenLoss(fromRows([[1e4, 0], [0, 0]]), [0, 1])).toBeCloseTo(1e4, 6);
-    expect(nextTokenLossBreakdown(fromRows([[1e4, 0], [0, 0]]), [0, 1]).loss).toBeCloseTo(1e4, 6);
+    expect(
+      nextTokenLoss(
+        fromRows([
+          [1e4, 0],
+          [0, 0],
+        ]),
+        [0, 1],
+      ),
+    ).toBeCloseTo(1e4, 6);
+    expect(
+      nextTokenLossBreakdown(
+        fromRows([
+          [1e4, 0],
+          [0, 0],
+        ]),
+        [0, 1],
+      ).loss,
+    ).toBeCloseTo(1e4, 6);
   });
 });
 
@@ -180,11 +212,14 @@ describe('Q21: the initial loss of a freshly initialised LM is about ln V', () =
 
   test.prop([fc.integer({ min: 2, max: 3000 }), fc.integer({ min: 4, max: 32 }), fc.integer()], {
     numRuns: 10,
-  })('for any V and width: |loss - ln V| < 0.05, and tfjs and from-scratch losses agree', async (V, d, seed) => {
-    const init = await tinyLmInitialLoss({ vocab: V, dModel: d, seqLen: 128 }, rng(seed));
-    expect(Math.abs(init.loss - Math.log(V))).toBeLessThan(0.05);
-    expect(Math.abs(init.loss - init.lossFromScratch)).toBeLessThan(1e-4 * init.loss);
-  });
+  })(
+    'for any V and width: |loss - ln V| < 0.05, and tfjs and from-scratch losses agree',
+    async (V, d, seed) => {
+      const init = await tinyLmInitialLoss({ vocab: V, dModel: d, seqLen: 128 }, rng(seed));
+      expect(Math.abs(init.loss - Math.log(V))).toBeLessThan(0.05);
+      expect(Math.abs(init.loss - init.lossFromScratch)).toBeLessThan(1e-4 * init.loss);
+    },
+  );
 
   it('the excess over ln V is about logitStd^2 / 2 (init std 0.1, d = 64: logits of std ~0.8)', async () => {
     const options = { vocab: 5000, dModel: 64, seqLen: 256, initStd: 0.1 };
@@ -194,7 +229,10 @@ describe('Q21: the initial loss of a freshly initialised LM is about ln V', () =
   });
 
   it('a large init (std 1) is far above ln V: the logits are no longer near zero', async () => {
-    const init = await tinyLmInitialLoss({ vocab: 1000, dModel: 64, seqLen: 32, initStd: 1 }, rng(3));
+    const init = await tinyLmInitialLoss(
+      { vocab: 1000, dModel: 64, seqLen: 32, initStd: 1 },
+      rng(3),
+    );
     expect(init.loss - init.lnV).toBeGreaterThan(5);
   });
 });

@@ -58,7 +58,11 @@ const configCase = fc
 
 /** A typed array whose elements take `bytes` bytes, as a KV-cache slot of that dtype would. */
 const slot = (bytes: number, length: number) =>
-  bytes === 1 ? new Int8Array(length) : bytes === 2 ? new Uint16Array(length) : new Float32Array(length);
+  bytes === 1
+    ? new Int8Array(length)
+    : bytes === 2
+      ? new Uint16Array(length)
+      : new Float32Array(length);
 
 /** Brute force: decode n tokens, appending K and V for every layer and KV head; sum the bytes held. */
 function bruteForceKvBytes(config: ModelConfig, n: number, window?: number): number {
@@ -193,12 +197,15 @@ describe('oracles: a brute-force cache, the kernel count, a brute-force pair cou
 describe('the remedies equal the textbook when they change nothing', () => {
   test.prop([configCase, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 100 })], {
     numRuns: 100,
-  })('a window of at least n keys: windowed FLOPs, cache and scores equal the textbook ones', (config, n, extra) => {
-    const w = n + 1 + extra;
-    expect(attentionFlopsWindowed(config, n, w)).toBe(attentionFlops(config, n));
-    expect(kvCacheBytesWindowed(config, n, w)).toBe(kvCacheBytes(config, n));
-    expect(scoreMatrixBytesWindowed(config, n, w)).toBe(scoreMatrixBytes(config, n));
-  });
+  })(
+    'a window of at least n keys: windowed FLOPs, cache and scores equal the textbook ones',
+    (config, n, extra) => {
+      const w = n + 1 + extra;
+      expect(attentionFlopsWindowed(config, n, w)).toBe(attentionFlops(config, n));
+      expect(kvCacheBytesWindowed(config, n, w)).toBe(kvCacheBytes(config, n));
+      expect(scoreMatrixBytesWindowed(config, n, w)).toBe(scoreMatrixBytes(config, n));
+    },
+  );
 
   test.prop([configCase, fc.integer({ min: 0, max: 1000 })], { numRuns: 100 })(
     'the KV cache is bytes per token * n * batch; attention FLOPs are 4 d_h * visible pairs * heads * layers * batch',
@@ -290,7 +297,9 @@ describe('invariants: which wall comes first', () => {
       const options = { flash, ...(window !== undefined ? { window } : {}) };
       const limits = contextLimits(LLAMA2_7B, deployment, options);
       const kv = (n: number) =>
-        window === undefined ? kvCacheBytes(LLAMA2_7B, n) : kvCacheBytesWindowed(LLAMA2_7B, n, window);
+        window === undefined
+          ? kvCacheBytes(LLAMA2_7B, n)
+          : kvCacheBytesWindowed(LLAMA2_7B, n, window);
       const scores = (n: number) =>
         window === undefined
           ? scoreMatrixBytes(LLAMA2_7B, n)
@@ -342,7 +351,9 @@ describe('invariants: which wall comes first', () => {
 
 describe('pitfalls rejected by the properties the textbook passes', () => {
   it('rejects sizing the cache with query heads (wrong for GQA / MQA)', () => {
-    const [config] = rejectsPitfall(kvMatchesBruteForce(pitfallKvCacheWithQueryHeads), { seed: 23 });
+    const [config] = rejectsPitfall(kvMatchesBruteForce(pitfallKvCacheWithQueryHeads), {
+      seed: 23,
+    });
     expect(config.kvHeads).toBeLessThan(config.heads);
   });
 

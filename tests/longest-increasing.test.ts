@@ -142,7 +142,10 @@ describe('patience sorting against the DP', () => {
   });
 
   it('the engineered patience sorting passes the same property', () => {
-    fc.assert(strictLisIsCorrect((v) => lis(v)), { numRuns: 300, seed: 4 });
+    fc.assert(
+      strictLisIsCorrect((v) => lis(v)),
+      { numRuns: 300, seed: 4 },
+    );
   });
 
   test.prop([smallInts], { numRuns: 300 })('non-decreasing: same checks with >=', (values) => {
@@ -154,18 +157,18 @@ describe('patience sorting against the DP', () => {
   });
 
   const doubles = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 200 });
-  test.prop([doubles], { numRuns: 100 })(
-    'on doubles (mostly distinct) too',
-    (values) => {
-      const dp = longestIncreasingSubsequenceDP(values);
-      expect(longestIncreasingSubsequence(values).length).toBe(dp.length);
-    },
-  );
+  test.prop([doubles], { numRuns: 100 })('on doubles (mostly distinct) too', (values) => {
+    const dp = longestIncreasingSubsequenceDP(values);
+    expect(longestIncreasingSubsequence(values).length).toBe(dp.length);
+  });
 });
 
 describe('the longest contiguous run', () => {
   it('equals the brute force over all windows, and the window is increasing', () => {
-    fc.assert(runIsCorrect((v) => longestIncreasingRun(v)), { numRuns: 300, seed: 5 });
+    fc.assert(
+      runIsCorrect((v) => longestIncreasingRun(v)),
+      { numRuns: 300, seed: 5 },
+    );
   });
 
   test.prop([smallInts], { numRuns: 200 })('non-decreasing run == brute force, >=', (values) => {
@@ -183,10 +186,13 @@ describe('every alternative equals its textbook answer', () => {
     },
   );
 
-  test.prop([smallInts], { numRuns: 300 })('the counted run is exactly the textbook run', (values) => {
-    const textbook = longestIncreasingRun(values);
-    expect(longestIncreasingRunCounted(values, {}, new Counter())).toEqual(textbook);
-  });
+  test.prop([smallInts], { numRuns: 300 })(
+    'the counted run is exactly the textbook run',
+    (values) => {
+      const textbook = longestIncreasingRun(values);
+      expect(longestIncreasingRunCounted(values, {}, new Counter())).toEqual(textbook);
+    },
+  );
 
   test.prop([smallInts, fc.boolean()], { numRuns: 300 })(
     'the DP finds a subsequence as long as the textbook one, and the tails are as long',
@@ -246,10 +252,13 @@ describe('invariants', () => {
     },
   );
 
-  test.prop([smallInts], { numRuns: 200 })('reversing and negating keeps the strict LIS length', (values) => {
-    const mirrored = longestIncreasingSubsequence(values.map((x) => -x).reverse());
-    expect(mirrored.length).toBe(longestIncreasingSubsequence(values).length);
-  });
+  test.prop([smallInts], { numRuns: 200 })(
+    'reversing and negating keeps the strict LIS length',
+    (values) => {
+      const mirrored = longestIncreasingSubsequence(values.map((x) => -x).reverse());
+      expect(mirrored.length).toBe(longestIncreasingSubsequence(values).length);
+    },
+  );
 });
 
 describe('complexity as counted comparisons', () => {

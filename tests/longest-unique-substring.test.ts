@@ -108,7 +108,10 @@ describe('worked examples', () => {
 
 describe('oracle: brute force over every substring', () => {
   it('the textbook sliding window gives the same length and leftmost window (UTF-16)', () => {
-    fc.assert(matchesOracle((s) => longestUniqueSubstring(s), utf16Only), { numRuns: 400 });
+    fc.assert(
+      matchesOracle((s) => longestUniqueSubstring(s), utf16Only),
+      { numRuns: 400 },
+    );
   });
 
   it('so does the counted window, in both modes', () => {
@@ -116,7 +119,10 @@ describe('oracle: brute force over every substring', () => {
   });
 
   it('so does the naive extend-until-repeat version (the bench baseline), in both modes', () => {
-    fc.assert(matchesOracle((s, m) => longestUniqueSubstringBruteForce(s, m)), { numRuns: 200 });
+    fc.assert(
+      matchesOracle((s, m) => longestUniqueSubstringBruteForce(s, m)),
+      { numRuns: 200 },
+    );
   });
 
   test.prop([fc.string({ unit: 'binary', maxLength: 12 }), mode], { numRuns: 200 })(

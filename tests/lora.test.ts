@@ -30,7 +30,15 @@ import {
   type LoraLayer,
 } from '../ml/lora.js';
 import { Counter } from '../core/counter.js';
-import { fromRows, matmul, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import {
+  fromRows,
+  matmul,
+  matrix,
+  maxAbsDiff,
+  randomMatrix,
+  toRows,
+  type Matrix,
+} from '../core/matrix.js';
 import { rng } from '../core/random.js';
 import { rejectsPitfall } from './support/answer-key.js';
 
@@ -61,7 +69,10 @@ function squaredSingularValues(m: Matrix): number[] {
   return (values as number[]).map((v) => Math.max(0, v));
 }
 
-const shapesArb = fc.array(fc.record({ dIn: fc.integer({ min: 1, max: 9 }), dOut: fc.integer({ min: 1, max: 9 }) }), { minLength: 1, maxLength: 5 });
+const shapesArb = fc.array(
+  fc.record({ dIn: fc.integer({ min: 1, max: 9 }), dOut: fc.integer({ min: 1, max: 9 }) }),
+  { minLength: 1, maxLength: 5 },
+);
 
 describe('worked examples (Q25)', () => {
   it('two 10,000 x 10,000 layers at r = 100 train 4,000,000 parameters, 2% of 200,000,000', () => {
@@ -94,7 +105,10 @@ describe('counting: r (d_in + d_out) per adapted matrix', () => {
         const layer = initLora(matrix(s.dOut, s.dIn), { r }, g);
         return sum + layer.a.data.length + layer.b.data.length;
       }, 0);
-      return count(shapes, r) === allocated && count(adaptedShapes(GPT3_175B, ['q', 'v']), 4) === 18_874_368;
+      return (
+        count(shapes, r) === allocated &&
+        count(adaptedShapes(GPT3_175B, ['q', 'v']), 4) === 18_874_368
+      );
     });
 
   it('holds for loraParamCount', () => {
@@ -105,11 +119,15 @@ describe('counting: r (d_in + d_out) per adapted matrix', () => {
     rejectsPitfall(countingProperty(pitfallLoraParamCountWithoutB), { seed: 1, numRuns: 50 });
   });
 
-  test.prop([shapesArb, fc.integer({ min: 1, max: 8 })], { numRuns: 100 })('the count is linear in r and at r >= d_in d_out / (d_in + d_out) no smaller than full fine-tuning', (shapes, r) => {
-    expect(loraParamCount(shapes, r)).toBe(r * loraParamCount(shapes, 1));
-    const full = fullParamCount(shapes);
-    if (shapes.every((s) => r * (s.dIn + s.dOut) >= s.dIn * s.dOut)) expect(loraParamCount(shapes, r)).toBeGreaterThanOrEqual(full);
-  });
+  test.prop([shapesArb, fc.integer({ min: 1, max: 8 })], { numRuns: 100 })(
+    'the count is linear in r and at r >= d_in d_out / (d_in + d_out) no smaller than full fine-tuning',
+    (shapes, r) => {
+      expect(loraParamCount(shapes, r)).toBe(r * loraParamCount(shapes, 1));
+      const full = fullParamCount(shapes);
+      if (shapes.every((s) => r * (s.dIn + s.dOut) >= s.dIn * s.dOut))
+        expect(loraParamCount(shapes, r)).toBeGreaterThanOrEqual(full);
+    },
+  );
 
   it('adapting the MLP too: up and down use d_ff (GQA narrows k and v)', () => {
     const cfg = { layers: 2, dModel: 8, dFf: 32, dKv: 4 };
@@ -120,7 +138,14 @@ describe('counting: r (d_in + d_out) per adapted matrix', () => {
 
 describe('worked example: the textbook forward', () => {
   it('W = [[1, 0]], A = [[1, 1]], B = [[2]], alpha = 4, r = 1: h = x W^T + 4 B A x, x = [1, 2] gives 1 + 4 * 2 * 3 = 25', () => {
-    const layer: LoraLayer = { w: fromRows([[1, 0]]), a: fromRows([[1, 1]]), b: fromRows([[2]]), r: 1, alpha: 4, merged: false };
+    const layer: LoraLayer = {
+      w: fromRows([[1, 0]]),
+      a: fromRows([[1, 1]]),
+      b: fromRows([[2]]),
+      r: 1,
+      alpha: 4,
+      merged: false,
+    };
     expect(Array.from(loraForward(layer, fromRows([[1, 2]])).data)).toEqual([25]);
     expect(Array.from(loraForward(mergeLora(layer), fromRows([[1, 2]])).data)).toEqual([25]);
   });
@@ -135,7 +160,11 @@ const scaleIndependentOfRank = (forward: (layer: LoraLayer, x: Matrix) => Matrix
   fc.property(layerCase, ({ trained, x }) => {
     const { a, b, r } = trained;
     const a2 = matrix(2 * r, a.cols, [...a.data, ...a.data]);
-    const b2 = matrix(b.rows, 2 * r, toRows(b).flatMap((row) => [...row, ...row]));
+    const b2 = matrix(
+      b.rows,
+      2 * r,
+      toRows(b).flatMap((row) => [...row, ...row]),
+    );
     const doubled: LoraLayer = { ...trained, a: a2, b: b2, r: 2 * r };
     return maxAbsDiff(forward(doubled, x), forward(trained, x)) < 1e-9;
   });
@@ -151,34 +180,48 @@ describe('the alpha / r scale', () => {
 });
 
 describe('invariants of the adapted layer', () => {
-  test.prop([layerCase], { numRuns: 100 })('at initialisation B = 0 and the output equals the base layer x W^T exactly', ({ fresh, x }) => {
-    expect(Array.from(fresh.b.data).every((v) => v === 0)).toBe(true);
-    const base = loraForward({ ...fresh, merged: true }, x);
-    expect(Array.from(loraForward(fresh, x).data)).toEqual(Array.from(base.data));
-  });
+  test.prop([layerCase], { numRuns: 100 })(
+    'at initialisation B = 0 and the output equals the base layer x W^T exactly',
+    ({ fresh, x }) => {
+      expect(Array.from(fresh.b.data).every((v) => v === 0)).toBe(true);
+      const base = loraForward({ ...fresh, merged: true }, x);
+      expect(Array.from(loraForward(fresh, x).data)).toEqual(Array.from(base.data));
+    },
+  );
 
-  test.prop([layerCase], { numRuns: 100 })('merged and unmerged outputs agree to 1e-10', ({ trained, x }) => {
-    expect(maxAbsDiff(loraForward(mergeLora(trained), x), loraForward(trained, x))).toBeLessThan(1e-10);
-  });
+  test.prop([layerCase], { numRuns: 100 })(
+    'merged and unmerged outputs agree to 1e-10',
+    ({ trained, x }) => {
+      expect(maxAbsDiff(loraForward(mergeLora(trained), x), loraForward(trained, x))).toBeLessThan(
+        1e-10,
+      );
+    },
+  );
 
-  test.prop([layerCase], { numRuns: 100 })('unmerge(merge(W)) gives W back to 1e-12, and leaves the input alone', ({ trained }) => {
-    const before = Float64Array.from(trained.w.data);
-    const back = unmergeLora(mergeLora(trained));
-    expect(back.merged).toBe(false);
-    expect(maxAbsDiff(back.w, trained.w)).toBeLessThan(1e-12);
-    expect(Array.from(trained.w.data)).toEqual(Array.from(before));
-  });
+  test.prop([layerCase], { numRuns: 100 })(
+    'unmerge(merge(W)) gives W back to 1e-12, and leaves the input alone',
+    ({ trained }) => {
+      const before = Float64Array.from(trained.w.data);
+      const back = unmergeLora(mergeLora(trained));
+      expect(back.merged).toBe(false);
+      expect(maxAbsDiff(back.w, trained.w)).toBeLessThan(1e-12);
+      expect(Array.from(trained.w.data)).toEqual(Array.from(before));
+    },
+  );
 
-  test.prop([layerCase], { numRuns: 60 })('rank(B A) <= r: mathjs finds at most r non-zero singular values, and Gram-Schmidt agrees', ({ trained }) => {
-    const delta = loraDelta(trained);
-    const s2 = squaredSingularValues(delta);
-    const top = Math.max(...s2);
-    const nonZero = s2.filter((v) => v > 1e-9 * top).length;
-    expect(nonZero).toBeLessThanOrEqual(trained.r);
-    // generic B and A: the rank is exactly min(r, d_in, d_out)
-    expect(nonZero).toBe(Math.min(trained.r, delta.rows, delta.cols));
-    expect(numericalRank(delta)).toBe(nonZero);
-  });
+  test.prop([layerCase], { numRuns: 60 })(
+    'rank(B A) <= r: mathjs finds at most r non-zero singular values, and Gram-Schmidt agrees',
+    ({ trained }) => {
+      const delta = loraDelta(trained);
+      const s2 = squaredSingularValues(delta);
+      const top = Math.max(...s2);
+      const nonZero = s2.filter((v) => v > 1e-9 * top).length;
+      expect(nonZero).toBeLessThanOrEqual(trained.r);
+      // generic B and A: the rank is exactly min(r, d_in, d_out)
+      expect(nonZero).toBe(Math.min(trained.r, delta.rows, delta.cols));
+      expect(numericalRank(delta)).toBe(nonZero);
+    },
+  );
 
   it('numericalRank is not trivially small: a random 6 x 6 is full rank, a sum of 2 outer products has rank 2', () => {
     const g = rng(3);
@@ -190,25 +233,35 @@ describe('invariants of the adapted layer', () => {
 });
 
 describe('from scratch agrees with tfjs (float32)', () => {
-  test.prop([layerCase], { numRuns: 40 })('unmerged and merged forward to 1e-4', async ({ trained, x }) => {
-    expect(maxAbsDiff(loraForward(trained, x), await loraForwardTfMatrix(trained, x))).toBeLessThan(1e-4);
-    const merged = mergeLora(trained);
-    expect(maxAbsDiff(loraForward(merged, x), await loraForwardTfMatrix(merged, x))).toBeLessThan(1e-4);
-  });
+  test.prop([layerCase], { numRuns: 40 })(
+    'unmerged and merged forward to 1e-4',
+    async ({ trained, x }) => {
+      expect(
+        maxAbsDiff(loraForward(trained, x), await loraForwardTfMatrix(trained, x)),
+      ).toBeLessThan(1e-4);
+      const merged = mergeLora(trained);
+      expect(maxAbsDiff(loraForward(merged, x), await loraForwardTfMatrix(merged, x))).toBeLessThan(
+        1e-4,
+      );
+    },
+  );
 });
 
 describe('complexity: the adapter adds r (d_in + d_out) multiply-adds per token, merging removes them', () => {
-  test.prop([layerCase], { numRuns: 60 })('n d_in d_out <= madds <= n (d_in d_out + r (d_in + d_out)); merged <= n d_in d_out; the counted forward is loraForward', ({ trained, x }) => {
-    const { rows: dOut, cols: dIn } = trained.w;
-    const n = x.rows;
-    const counter = new Counter();
-    expect(maxAbsDiff(loraForwardCounted(trained, x, counter), loraForward(trained, x))).toBe(0);
-    expect(counter.get('madds')).toBeGreaterThanOrEqual(n * dIn * dOut);
-    expect(counter.get('madds')).toBeLessThanOrEqual(n * (dIn * dOut + trained.r * (dIn + dOut)));
-    const merged = new Counter();
-    loraForwardCounted(mergeLora(trained), x, merged);
-    expect(merged.get('madds')).toBeLessThanOrEqual(n * dIn * dOut);
-  });
+  test.prop([layerCase], { numRuns: 60 })(
+    'n d_in d_out <= madds <= n (d_in d_out + r (d_in + d_out)); merged <= n d_in d_out; the counted forward is loraForward',
+    ({ trained, x }) => {
+      const { rows: dOut, cols: dIn } = trained.w;
+      const n = x.rows;
+      const counter = new Counter();
+      expect(maxAbsDiff(loraForwardCounted(trained, x, counter), loraForward(trained, x))).toBe(0);
+      expect(counter.get('madds')).toBeGreaterThanOrEqual(n * dIn * dOut);
+      expect(counter.get('madds')).toBeLessThanOrEqual(n * (dIn * dOut + trained.r * (dIn + dOut)));
+      const merged = new Counter();
+      loraForwardCounted(mergeLora(trained), x, merged);
+      expect(merged.get('madds')).toBeLessThanOrEqual(n * dIn * dOut);
+    },
+  );
 });
 
 describe('Q26: a low-rank change is learnt exactly at its rank, a full-rank change is not', () => {

@@ -35,7 +35,9 @@ import { rejectsPitfall } from './support/answer-key.js';
 const linear =
   (w: readonly number[]): Model =>
   (x) =>
-    Float64Array.from({ length: x.rows }, (_, i) => w.reduce((s, wj, j) => s + wj * at(x, i, j), 0));
+    Float64Array.from({ length: x.rows }, (_, i) =>
+      w.reduce((s, wj, j) => s + wj * at(x, i, j), 0),
+    );
 
 /** n rows, d standard normal columns; y ~ Bernoulli(sigmoid(x . beta)). */
 function plantedData(n: number, beta: readonly number[], g: Rng): { x: Matrix; labels: number[] } {
@@ -51,7 +53,10 @@ function plantedData(n: number, beta: readonly number[], g: Rng): { x: Matrix; l
 const ignoredCase = fc
   .record({
     n: fc.integer({ min: 8, max: 60 }),
-    weights: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -3, max: 3, noNaN: true })), { minLength: 2, maxLength: 5 }),
+    weights: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -3, max: 3, noNaN: true })), {
+      minLength: 2,
+      maxLength: 5,
+    }),
     seed: fc.integer(),
   })
   .map(({ n, weights, seed }) => {
@@ -62,7 +67,12 @@ const ignoredCase = fc
     return { x, labels, weights, seed };
   });
 
-type Importance = (model: Model, x: Matrix, labels: number[], r: Rng) => PermutationImportanceResult;
+type Importance = (
+  model: Model,
+  x: Matrix,
+  labels: number[],
+  r: Rng,
+) => PermutationImportanceResult;
 
 /** The property: a column with weight 0 in a linear model has importance exactly 0 in every repeat. */
 const ignoredIsZero = (importance: Importance) =>
@@ -91,15 +101,26 @@ describe('worked examples', () => {
 
 describe('exact invariants', () => {
   it('a column the model ignores has importance exactly 0 (every repeat)', () => {
-    fc.assert(ignoredIsZero((m, x, y, r) => permutationImportance(m, x, y, r)), { seed: 1, numRuns: 150 });
+    fc.assert(
+      ignoredIsZero((m, x, y, r) => permutationImportance(m, x, y, r)),
+      { seed: 1, numRuns: 150 },
+    );
   });
 
-  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })('the options version with nRepeats only equals the textbook one exactly', ({ x, labels, weights, seed }, nRepeats) => {
-    const textbook = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
-    expect(permutationImportanceWithOptions(linear(weights), x, labels, rng(seed), { nRepeats })).toEqual(textbook);
-  });
+  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })(
+    'the options version with nRepeats only equals the textbook one exactly',
+    ({ x, labels, weights, seed }, nRepeats) => {
+      const textbook = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
+      expect(
+        permutationImportanceWithOptions(linear(weights), x, labels, rng(seed), { nRepeats }),
+      ).toEqual(textbook);
+    },
+  );
 
-  test.prop([fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), fc.nat(), fc.integer()], { numRuns: 200 })(
+  test.prop(
+    [fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), fc.nat(), fc.integer()],
+    { numRuns: 200 },
+  )(
     'permuteColumn shuffles one column (a permutation of its values) and leaves the others and the input alone',
     (n, d, c, seed) => {
       const g = rng(seed);
@@ -114,20 +135,32 @@ describe('exact invariants', () => {
     },
   );
 
-  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })('mean and std are the mean and population std (ddof 0) of the repeats; the same seed gives the same result', ({ x, labels, weights, seed }, nRepeats) => {
-    const result = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
-    result.importances.forEach((drops, j) => {
-      const m = drops.reduce((a, b) => a + b, 0) / nRepeats;
-      expect(result.mean[j]).toBeCloseTo(m, 12);
-      expect(result.std[j]).toBeCloseTo(Math.sqrt(drops.reduce((s, v) => s + (v - m) ** 2, 0) / nRepeats), 12);
-    });
-    expect(permutationImportance(linear(weights), x, labels, rng(seed), nRepeats)).toEqual(result);
-  });
+  test.prop([ignoredCase, fc.integer({ min: 1, max: 6 })], { numRuns: 60 })(
+    'mean and std are the mean and population std (ddof 0) of the repeats; the same seed gives the same result',
+    ({ x, labels, weights, seed }, nRepeats) => {
+      const result = permutationImportance(linear(weights), x, labels, rng(seed), nRepeats);
+      result.importances.forEach((drops, j) => {
+        const m = drops.reduce((a, b) => a + b, 0) / nRepeats;
+        expect(result.mean[j]).toBeCloseTo(m, 12);
+        expect(result.std[j]).toBeCloseTo(
+          Math.sqrt(drops.reduce((s, v) => s + (v - m) ** 2, 0) / nRepeats),
+          12,
+        );
+      });
+      expect(permutationImportance(linear(weights), x, labels, rng(seed), nRepeats)).toEqual(
+        result,
+      );
+    },
+  );
 
   it('every column gets the same permutations: two identical columns used symmetrically get identical importances', () => {
     const g = rng(4);
     const base = randomMatrix(300, 1, g);
-    const x = matrix(300, 2, Array.from({ length: 600 }, (_, k) => base.data[k >> 1]!));
+    const x = matrix(
+      300,
+      2,
+      Array.from({ length: 600 }, (_, k) => base.data[k >> 1]!),
+    );
     const labels = Array.from({ length: 300 }, (_, i) => (base.data[i]! + g.normal() > 0 ? 1 : 0));
     const result = permutationImportance(linear([1, 1]), x, labels, rng(5), 8);
     expect(Array.from(result.importances[1]!)).toEqual(Array.from(result.importances[0]!));
@@ -141,35 +174,59 @@ describe('exact invariants', () => {
     expect(Math.abs(result.mean[1]!)).toBeLessThan(0.01);
   });
 
-  test.prop([ignoredCase], { numRuns: 100 })('single-feature AUC: column j as the score, AUC(-x_j) = 1 - AUC(x_j), orientation-free = max(AUC, 1 - AUC)', ({ x, labels }) => {
-    const aucs = singleFeatureAuc(x, labels);
-    const negated = singleFeatureAuc(matrix(x.rows, x.cols, x.data.map((v) => -v)), labels);
-    const free = orientationFree(aucs);
-    aucs.forEach((a, j) => {
-      expect(a).toBe(rocAuc(labels, Array.from({ length: x.rows }, (_, i) => at(x, i, j))));
-      expect(negated[j]).toBeCloseTo(1 - a, 12);
-      expect(free[j]).toBe(Math.max(a, 1 - a));
-    });
-  });
+  test.prop([ignoredCase], { numRuns: 100 })(
+    'single-feature AUC: column j as the score, AUC(-x_j) = 1 - AUC(x_j), orientation-free = max(AUC, 1 - AUC)',
+    ({ x, labels }) => {
+      const aucs = singleFeatureAuc(x, labels);
+      const negated = singleFeatureAuc(
+        matrix(
+          x.rows,
+          x.cols,
+          x.data.map((v) => -v),
+        ),
+        labels,
+      );
+      const free = orientationFree(aucs);
+      aucs.forEach((a, j) => {
+        expect(a).toBe(
+          rocAuc(
+            labels,
+            Array.from({ length: x.rows }, (_, i) => at(x, i, j)),
+          ),
+        );
+        expect(negated[j]).toBeCloseTo(1 - a, 12);
+        expect(free[j]).toBe(Math.max(a, 1 - a));
+      });
+    },
+  );
 });
 
 describe('planted features: strong > weak > noise', () => {
-  test.prop([fc.integer()], { numRuns: 6 })('logistic model on y ~ sigmoid(3 x0 + 0.7 x1 + 0 x2 + 0 x3): permutation importance and oriented single-feature AUC both rank x0 > x1 > noise', (seed) => {
-    const g = rng(seed);
-    const train = plantedData(2000, [3, 0.7, 0, 0], g);
-    const valid = plantedData(2000, [3, 0.7, 0, 0], g);
-    const model = fitLogisticRegression(train.x, train.labels, { steps: 150 });
-    const { mean } = permutationImportance(model.predict, valid.x, valid.labels, g.fork());
-    expect(mean[0]!).toBeGreaterThan(mean[1]!);
-    expect(mean[1]!).toBeGreaterThan(Math.max(mean[2]!, mean[3]!));
-    const single = orientationFree(singleFeatureAuc(valid.x, valid.labels));
-    expect(single[0]!).toBeGreaterThan(single[1]!);
-    expect(single[1]!).toBeGreaterThan(Math.max(single[2]!, single[3]!));
-  });
+  test.prop([fc.integer()], { numRuns: 6 })(
+    'logistic model on y ~ sigmoid(3 x0 + 0.7 x1 + 0 x2 + 0 x3): permutation importance and oriented single-feature AUC both rank x0 > x1 > noise',
+    (seed) => {
+      const g = rng(seed);
+      const train = plantedData(2000, [3, 0.7, 0, 0], g);
+      const valid = plantedData(2000, [3, 0.7, 0, 0], g);
+      const model = fitLogisticRegression(train.x, train.labels, { steps: 150 });
+      const { mean } = permutationImportance(model.predict, valid.x, valid.labels, g.fork());
+      expect(mean[0]!).toBeGreaterThan(mean[1]!);
+      expect(mean[1]!).toBeGreaterThan(Math.max(mean[2]!, mean[3]!));
+      const single = orientationFree(singleFeatureAuc(valid.x, valid.labels));
+      expect(single[0]!).toBeGreaterThan(single[1]!);
+      expect(single[1]!).toBeGreaterThan(Math.max(single[2]!, single[3]!));
+    },
+  );
 });
 
 /** Mean log loss + (l2 / 2) ||w||^2 of a logistic model, written out directly (the oracle's objective). */
-function logisticObjective(x: Matrix, labels: readonly number[], w: readonly number[], b: number, l2: number): number {
+function logisticObjective(
+  x: Matrix,
+  labels: readonly number[],
+  w: readonly number[],
+  b: number,
+  l2: number,
+): number {
   let loss = 0;
   for (let i = 0; i < x.rows; i++) {
     const z = w.reduce((s, wj, j) => s + wj * at(x, i, j), b);
@@ -180,7 +237,13 @@ function logisticObjective(x: Matrix, labels: readonly number[], w: readonly num
 }
 
 /** The oracle: the same full-batch gradient descent, with each gradient taken by central differences. */
-function descendByFiniteDifferences(x: Matrix, labels: readonly number[], steps: number, learningRate: number, l2: number): { w: number[]; b: number } {
+function descendByFiniteDifferences(
+  x: Matrix,
+  labels: readonly number[],
+  steps: number,
+  learningRate: number,
+  l2: number,
+): { w: number[]; b: number } {
   const h = 1e-6;
   let w = new Array<number>(x.cols).fill(0);
   let b = 0;
@@ -188,9 +251,14 @@ function descendByFiniteDifferences(x: Matrix, labels: readonly number[], steps:
     const gw = w.map((_, j) => {
       const up = w.map((v, k) => (k === j ? v + h : v));
       const down = w.map((v, k) => (k === j ? v - h : v));
-      return (logisticObjective(x, labels, up, b, l2) - logisticObjective(x, labels, down, b, l2)) / (2 * h);
+      return (
+        (logisticObjective(x, labels, up, b, l2) - logisticObjective(x, labels, down, b, l2)) /
+        (2 * h)
+      );
     });
-    const gb = (logisticObjective(x, labels, w, b + h, l2) - logisticObjective(x, labels, w, b - h, l2)) / (2 * h);
+    const gb =
+      (logisticObjective(x, labels, w, b + h, l2) - logisticObjective(x, labels, w, b - h, l2)) /
+      (2 * h);
     w = w.map((v, j) => v - learningRate * gw[j]!);
     b -= learningRate * gb;
   }
@@ -198,18 +266,35 @@ function descendByFiniteDifferences(x: Matrix, labels: readonly number[], steps:
 }
 
 describe('the logistic model the notebooks rank features of', () => {
-  test.prop([fc.integer({ min: 2, max: 12 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 6 }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.integer()], { numRuns: 60 })(
+  test.prop(
+    [
+      fc.integer({ min: 2, max: 12 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 6 }),
+      fc.double({ min: 0, max: 0.5, noNaN: true }),
+      fc.integer(),
+    ],
+    { numRuns: 60 },
+  )(
     'its gradient steps equal descent on the written-out objective with numerical gradients, to 1e-6',
     (n, d, steps, l2, seed) => {
       const g = rng(seed);
       const x = randomMatrix(n, d, g);
-      const labels = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? 0 : g.integer(0, 1)));
+      const labels = Array.from({ length: n }, (_, i) =>
+        i === 0 ? 1 : i === 1 ? 0 : g.integer(0, 1),
+      );
       const model = fitLogisticRegression(x, labels, { steps, learningRate: 0.7, l2 });
       const oracle = descendByFiniteDifferences(x, labels, steps, 0.7, l2);
-      Array.from(model.weights).forEach((w, j) => expect(Math.abs(w - oracle.w[j]!)).toBeLessThan(1e-6));
+      Array.from(model.weights).forEach((w, j) =>
+        expect(Math.abs(w - oracle.w[j]!)).toBeLessThan(1e-6),
+      );
       expect(Math.abs(model.bias - oracle.b)).toBeLessThan(1e-6);
       const logits = model.predict(x);
-      for (let i = 0; i < n; i++) expect(logits[i]).toBeCloseTo(oracle.w.reduce((s, wj, j) => s + wj * at(x, i, j), oracle.b), 5);
+      for (let i = 0; i < n; i++)
+        expect(logits[i]).toBeCloseTo(
+          oracle.w.reduce((s, wj, j) => s + wj * at(x, i, j), oracle.b),
+          5,
+        );
     },
   );
 
@@ -228,7 +313,10 @@ describe('options: columns, sample weights', () => {
     const full = permutationImportance(model, x, labels, rng(10));
     const some = permutationImportanceWithOptions(model, x, labels, rng(10), { columns: [2, 0] });
     expect(some.columns).toEqual([2, 0]);
-    expect(some.importances.map((d) => Array.from(d))).toEqual([Array.from(full.importances[2]!), Array.from(full.importances[0]!)]);
+    expect(some.importances.map((d) => Array.from(d))).toEqual([
+      Array.from(full.importances[2]!),
+      Array.from(full.importances[0]!),
+    ]);
   });
 
   it('sample weights reach the score: the baseline and single-feature AUC are the weighted AUCs', () => {
@@ -246,12 +334,22 @@ describe('options: columns, sample weights', () => {
 });
 
 describe('Q73: fewer columns, cheaper fit', () => {
-  test.prop([fc.integer({ min: 2, max: 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer()], { numRuns: 30 })(
+  test.prop(
+    [
+      fc.integer({ min: 2, max: 60 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer(),
+    ],
+    { numRuns: 30 },
+  )(
     'the fit costs between n d and 2 n d multiply-adds per step, so keeping k of d columns cuts it by about d / k',
     (n, d, steps, seed) => {
       const g = rng(seed);
       const x = randomMatrix(n, d, g);
-      const labels = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : i === 1 ? 0 : g.integer(0, 1)));
+      const labels = Array.from({ length: n }, (_, i) =>
+        i === 0 ? 1 : i === 1 ? 0 : g.integer(0, 1),
+      );
       const all = new Counter();
       const few = new Counter();
       fitLogisticRegression(x, labels, { steps }, all);
@@ -265,13 +363,20 @@ describe('Q73: fewer columns, cheaper fit', () => {
 
 describe('the pitfalls are rejected by the properties the right answers pass', () => {
   it('shuffling the labels instead of the feature: an ignored column is no longer at exactly 0', () => {
-    rejectsPitfall(ignoredIsZero((m, x, y, r) => pitfallShuffledLabels(m, x, y, r)), { seed: 1, numRuns: 50 });
+    rejectsPitfall(
+      ignoredIsZero((m, x, y, r) => pitfallShuffledLabels(m, x, y, r)),
+      { seed: 1, numRuns: 50 },
+    );
   });
 
   /** Single-feature AUC of column j equals the pairwise AUC of that column, on tie-heavy columns. */
   const matchesPairwise = (single: (x: Matrix, labels: number[]) => Float64Array) =>
     fc.property(ignoredCase, ({ x, labels }) => {
-      const rounded = matrix(x.rows, x.cols, x.data.map((v) => Math.round(v)));
+      const rounded = matrix(
+        x.rows,
+        x.cols,
+        x.data.map((v) => Math.round(v)),
+      );
       const aucs = single(rounded, labels);
       return Array.from(aucs).every((a, j) => {
         const column = Array.from({ length: x.rows }, (_, i) => at(rounded, i, j));

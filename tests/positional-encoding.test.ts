@@ -55,8 +55,10 @@ const matVec = (m: Matrix, v: number[]) =>
 
 /** Row p of a table built by `table(n, d)`. */
 type Encoder = (p: number, d: number) => number[];
-const rowOfTable = (table: (n: number, d: number) => Matrix): Encoder => (p, d) =>
-  row(table(p + 1, d), p);
+const rowOfTable =
+  (table: (n: number, d: number) => Matrix): Encoder =>
+  (p, d) =>
+    row(table(p + 1, d), p);
 const rowWithOffset: Encoder = (p, d) => row(sinusoidalEncoding(1, d, { offset: p }), 0);
 
 describe('worked examples', () => {
@@ -96,14 +98,19 @@ describe('worked examples', () => {
     for (let p = 1; p < 4; p++) {
       for (let j = 0; j < 4; j++) {
         const angle = p / 10000 ** (j / 4);
-        expect(pitfall.data[p * 4 + j]).toBeCloseTo(j % 2 === 0 ? Math.sin(angle) : Math.cos(angle), 14);
+        expect(pitfall.data[p * 4 + j]).toBeCloseTo(
+          j % 2 === 0 ? Math.sin(angle) : Math.cos(angle),
+          14,
+        );
       }
     }
   });
 });
 
 describe('sinusoidal: the options version and tfjs agree with the textbook table', () => {
-  test.prop([fc.integer({ min: 0, max: 40 }), evenD, fc.integer({ min: 0, max: 200 })], { numRuns: 100 })(
+  test.prop([fc.integer({ min: 0, max: 40 }), evenD, fc.integer({ min: 0, max: 200 })], {
+    numRuns: 100,
+  })(
     'sinusoidalEncoding at base 10000 is the textbook table, and its offset o shifts it by o rows exactly',
     (n, d, o) => {
       expect(sinusoidalEncoding(n, d).data).toEqual(sinusoidalTable(n, d).data);
@@ -113,16 +120,15 @@ describe('sinusoidal: the options version and tfjs agree with the textbook table
     },
   );
 
-  test.prop([fc.integer({ min: 1, max: 32 }), evenD, fc.integer({ min: 0, max: 100 })], { numRuns: 20 })(
-    'the tfjs table (float32) to 1e-4',
-    async (n, d, offset) => {
-      const tfTable = await sinusoidalTableTfMatrix(n, d, { offset });
-      expect(maxAbsDiff(sinusoidalEncoding(n, d, { offset }), tfTable)).toBeLessThan(1e-4);
-    },
-  );
+  test.prop([fc.integer({ min: 1, max: 32 }), evenD, fc.integer({ min: 0, max: 100 })], {
+    numRuns: 20,
+  })('the tfjs table (float32) to 1e-4', async (n, d, offset) => {
+    const tfTable = await sinusoidalTableTfMatrix(n, d, { offset });
+    expect(maxAbsDiff(sinusoidalEncoding(n, d, { offset }), tfTable)).toBeLessThan(1e-4);
+  });
 });
 
-describe('sinusoidal: the frequencies are the paper\'s geometric progression', () => {
+describe("sinusoidal: the frequencies are the paper's geometric progression", () => {
   /**
    * The property: the angle per step of pair i, read from row 1 as atan2(PE[1, 2i], PE[1, 2i+1]),
    * is 10000^(-2i/d): wavelengths from 2 pi to 10000 * 2 pi (Vaswani et al., section 3.5).
@@ -140,7 +146,9 @@ describe('sinusoidal: the frequencies are the paper\'s geometric progression', (
   });
 
   it('rejects 10000^(i/d) with the pair index (the 2 dropped)', () => {
-    const [d] = rejectsPitfall(geometricFrequencies(rowOfTable(pitfallSinusoidalExponentWithoutTwo)));
+    const [d] = rejectsPitfall(
+      geometricFrequencies(rowOfTable(pitfallSinusoidalExponentWithoutTwo)),
+    );
     expect(d).toBe(4);
   });
 
@@ -152,65 +160,98 @@ describe('sinusoidal: the frequencies are the paper\'s geometric progression', (
 describe('sinusoidal: PE(p + k) is a fixed linear map (a rotation) of PE(p)', () => {
   /** The property: for any p, PE(p + k) = M_k PE(p) with M_k built from k alone. */
   const shiftProperty = (encode: Encoder, maxP: number) =>
-    fc.property(evenD, fc.integer({ min: 0, max: maxP }), fc.integer({ min: 0, max: 300 }), (d, p, k) => {
-      const predicted = matVec(sinusoidalShift(k, d), encode(p, d));
-      const later = encode(p + k, d);
-      predicted.forEach((x, j) => expect(Math.abs(x - later[j]!)).toBeLessThan(1e-8));
-    });
+    fc.property(
+      evenD,
+      fc.integer({ min: 0, max: maxP }),
+      fc.integer({ min: 0, max: 300 }),
+      (d, p, k) => {
+        const predicted = matVec(sinusoidalShift(k, d), encode(p, d));
+        const later = encode(p + k, d);
+        predicted.forEach((x, j) => expect(Math.abs(x - later[j]!)).toBeLessThan(1e-8));
+      },
+    );
 
   it('holds for the textbook table and for the encoding with an offset', () => {
     fc.assert(shiftProperty(rowOfTable(sinusoidalTable), 300), { numRuns: 50 });
     fc.assert(shiftProperty(rowWithOffset, 5000), { numRuns: 300 });
   });
 
-  test.prop([evenD, fc.integer({ min: 0, max: 5000 }), fc.integer({ min: -300, max: -1 })], { numRuns: 100 })(
-    'and for negative offsets k',
-    (d, p, k) => {
-      const predicted = matVec(sinusoidalShift(k, d), rowWithOffset(p, d));
-      const earlier = rowWithOffset(p + k, d);
-      predicted.forEach((x, j) => expect(Math.abs(x - earlier[j]!)).toBeLessThan(1e-8));
-    },
-  );
+  test.prop([evenD, fc.integer({ min: 0, max: 5000 }), fc.integer({ min: -300, max: -1 })], {
+    numRuns: 100,
+  })('and for negative offsets k', (d, p, k) => {
+    const predicted = matVec(sinusoidalShift(k, d), rowWithOffset(p, d));
+    const earlier = rowWithOffset(p + k, d);
+    predicted.forEach((x, j) => expect(Math.abs(x - earlier[j]!)).toBeLessThan(1e-8));
+  });
 
   it('rejects the frequency indexed by coordinate j instead of pair i', () => {
-    rejectsPitfall(shiftProperty(rowOfTable(pitfallSinusoidalFrequencyPerCoordinate), 300), { seed: 11 });
+    rejectsPitfall(shiftProperty(rowOfTable(pitfallSinusoidalFrequencyPerCoordinate), 300), {
+      seed: 11,
+    });
   });
 
-  test.prop([fc.integer({ min: 1, max: 4 }).map((h) => 2 * h), fc.integer({ min: -50, max: 50 }), fc.integer()], {
-    numRuns: 40,
-  })('an independent oracle: M fitted by least squares (mathjs) from 4d random positions equals sinusoidalShift(k)', (d, k, seed) => {
-    const r = rng(seed);
-    const ps = Array.from({ length: 4 * d }, () => r.integer(0, 20000));
-    const A = ps.map((p) => rowWithOffset(p, d));
-    const B = ps.map((p) => rowWithOffset(p + k, d));
-    // A M^T = B  =>  M^T = (A^T A)^-1 A^T B
-    const At = math.transpose(A);
-    const Mt = math.multiply(math.inv(math.multiply(At, A)), math.multiply(At, B)) as number[][];
-    expect(maxAbsDiff(transpose(fromRows(Mt)), sinusoidalShift(k, d))).toBeLessThan(1e-6);
-  });
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 4 }).map((h) => 2 * h),
+      fc.integer({ min: -50, max: 50 }),
+      fc.integer(),
+    ],
+    {
+      numRuns: 40,
+    },
+  )(
+    'an independent oracle: M fitted by least squares (mathjs) from 4d random positions equals sinusoidalShift(k)',
+    (d, k, seed) => {
+      const r = rng(seed);
+      const ps = Array.from({ length: 4 * d }, () => r.integer(0, 20000));
+      const A = ps.map((p) => rowWithOffset(p, d));
+      const B = ps.map((p) => rowWithOffset(p + k, d));
+      // A M^T = B  =>  M^T = (A^T A)^-1 A^T B
+      const At = math.transpose(A);
+      const Mt = math.multiply(math.inv(math.multiply(At, A)), math.multiply(At, B)) as number[][];
+      expect(maxAbsDiff(transpose(fromRows(Mt)), sinusoidalShift(k, d))).toBeLessThan(1e-6);
+    },
+  );
 
   test.prop([evenD, fc.integer({ min: -1000, max: 1000 })], { numRuns: 100 })(
     'M_k is orthogonal (a rotation) and M_a M_b = M_(a+b)',
     (d, k) => {
       const m = sinusoidalShift(k, d);
-      const identity = matrix(d, d, Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0)));
+      const identity = matrix(
+        d,
+        d,
+        Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0)),
+      );
       expect(maxAbsDiff(matmul(m, transpose(m)), identity)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(matmul(sinusoidalShift(3, d), m), sinusoidalShift(k + 3, d))).toBeLessThan(1e-9);
+      expect(maxAbsDiff(matmul(sinusoidalShift(3, d), m), sinusoidalShift(k + 3, d))).toBeLessThan(
+        1e-9,
+      );
     },
   );
 
-  test.prop([evenD, fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: -100, max: 100 })], {
-    numRuns: 100,
-  })('PE(p) . PE(p + k) = sum_i cos(k w_i) depends on k only (relative information inside an absolute code)', (d, p, q, k) => {
-    const dot = (a: number) => {
-      const now = rowWithOffset(a, d);
-      return rowWithOffset(a + k, d).reduce((s, x, j) => s + x * now[j]!, 0);
-    };
-    expect(dot(p)).toBeCloseTo(dot(q), 8);
-  });
+  test.prop(
+    [
+      evenD,
+      fc.integer({ min: 0, max: 5000 }),
+      fc.integer({ min: 0, max: 5000 }),
+      fc.integer({ min: -100, max: 100 }),
+    ],
+    {
+      numRuns: 100,
+    },
+  )(
+    'PE(p) . PE(p + k) = sum_i cos(k w_i) depends on k only (relative information inside an absolute code)',
+    (d, p, q, k) => {
+      const dot = (a: number) => {
+        const now = rowWithOffset(a, d);
+        return rowWithOffset(a + k, d).reduce((s, x, j) => s + x * now[j]!, 0);
+      };
+      expect(dot(p)).toBeCloseTo(dot(q), 8);
+    },
+  );
 });
 
-describe('ALiBi: slopes against the authors\' code, biases and attention against tfjs', () => {
+describe("ALiBi: slopes against the authors' code, biases and attention against tfjs", () => {
   /** The authors' get_slopes (ofirpress/attention_with_linear_biases), transcribed from Python. */
   function getSlopes(n: number): number[] {
     const powerOf2 = (m: number) => {
@@ -248,16 +289,28 @@ describe('ALiBi: slopes against the authors\' code, biases and attention against
       fc.integer(),
     ],
     { numRuns: 25 },
-  )('ALiBi-biased attention with a sliding window or a causal mask, from scratch vs tfjs to 1e-4', async (n, dk, heads, windowed, w, seed) => {
-    const r = rng(seed);
-    const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 3, r)];
-    const slope = alibiSlopes(heads)[0]!;
-    const window = windowed ? w : undefined;
-    const mine = alibiAttention(q, k, v, slope, window).output;
-    expect(maxAbsDiff(mine, await alibiAttentionTfMatrix(q, k, v, slope, window))).toBeLessThan(1e-4);
-  });
+  )(
+    'ALiBi-biased attention with a sliding window or a causal mask, from scratch vs tfjs to 1e-4',
+    async (n, dk, heads, windowed, w, seed) => {
+      const r = rng(seed);
+      const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 3, r)];
+      const slope = alibiSlopes(heads)[0]!;
+      const window = windowed ? w : undefined;
+      const mine = alibiAttention(q, k, v, slope, window).output;
+      expect(maxAbsDiff(mine, await alibiAttentionTfMatrix(q, k, v, slope, window))).toBeLessThan(
+        1e-4,
+      );
+    },
+  );
 
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 12 })], { numRuns: 15 })(
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 0, max: 4 }),
+      fc.integer({ min: 1, max: 12 }),
+    ],
+    { numRuns: 15 },
+  )(
     'the tfjs head biases [h, n, m]: head h is alibiBias(n, m, slope_h)',
     async (n, extra, heads) => {
       const m = n + extra;
@@ -265,7 +318,9 @@ describe('ALiBi: slopes against the authors\' code, biases and attention against
       const all = alibiHeadBiasesTf(tf, n, m, heads);
       const slopes = alibiSlopes(heads);
       for (let h = 0; h < heads; h++) {
-        const one = await fromTensor2d(tf.tidy(() => tf.squeeze(tf.slice(all, [h, 0, 0], [1, n, m]), [0])));
+        const one = await fromTensor2d(
+          tf.tidy(() => tf.squeeze(tf.slice(all, [h, 0, 0], [1, n, m]), [0])),
+        );
         expect(maxAbsDiff(one, alibiBias(n, m, slopes[h]!))).toBeLessThan(1e-5);
       }
       all.dispose();
@@ -274,15 +329,18 @@ describe('ALiBi: slopes against the authors\' code, biases and attention against
 });
 
 describe('ALiBi invariants', () => {
-  test.prop([fc.integer({ min: 1, max: 64 })], { numRuns: 64 })('slopes are distinct, in (0, 1), and geometric when h is a power of two', (h) => {
-    const s = alibiSlopes(h);
-    expect(s).toHaveLength(h);
-    expect(new Set(s).size).toBe(h);
-    s.forEach((m) => expect(m > 0 && m < 1).toBe(true));
-    if (Number.isInteger(Math.log2(h))) {
-      s.forEach((m, i) => expect(m).toBeCloseTo(2 ** ((-8 * (i + 1)) / h), 14));
-    }
-  });
+  test.prop([fc.integer({ min: 1, max: 64 })], { numRuns: 64 })(
+    'slopes are distinct, in (0, 1), and geometric when h is a power of two',
+    (h) => {
+      const s = alibiSlopes(h);
+      expect(s).toHaveLength(h);
+      expect(new Set(s).size).toBe(h);
+      s.forEach((m) => expect(m > 0 && m < 1).toBe(true));
+      if (Number.isInteger(Math.log2(h))) {
+        s.forEach((m, i) => expect(m).toBeCloseTo(2 ** ((-8 * (i + 1)) / h), 14));
+      }
+    },
+  );
 
   /** The property: 0 at each query's own key, decreasing with distance, a function of i - j. */
   const biasProperty = (bias: (n: number, m: number, slope: number) => Matrix) =>
@@ -314,7 +372,15 @@ describe('ALiBi invariants', () => {
     expect([n, extra]).toEqual([1, 1]);
   });
 
-  test.prop([fc.integer({ min: 2, max: 10 }), fc.integer({ min: 1, max: 4 }), fc.double({ min: 0.01, max: 2, noNaN: true }), fc.integer()], { numRuns: 60 })(
+  test.prop(
+    [
+      fc.integer({ min: 2, max: 10 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.double({ min: 0.01, max: 2, noNaN: true }),
+      fc.integer(),
+    ],
+    { numRuns: 60 },
+  )(
     'with identical keys the causal weights fall off geometrically: w_(j+1) / w_j = e^slope (a recency prior, no learned parameter)',
     (n, dk, slope, seed) => {
       const r = rng(seed);
@@ -323,7 +389,10 @@ describe('ALiBi invariants', () => {
       const { weights } = alibiAttention(randomMatrix(n, dk, r), k, randomMatrix(n, 1, r), slope);
       for (let i = 1; i < n; i++) {
         for (let j = 0; j < i; j++) {
-          expect(weights.data[i * n + j + 1]! / weights.data[i * n + j]!).toBeCloseTo(Math.exp(slope), 9);
+          expect(weights.data[i * n + j + 1]! / weights.data[i * n + j]!).toBeCloseTo(
+            Math.exp(slope),
+            9,
+          );
         }
       }
     },
@@ -358,53 +427,83 @@ describe('sliding window', () => {
     rejectsPitfall(windowProperty(pitfallSlidingWindowOffByOne), { numRuns: 200, seed: 12 });
   });
 
-  test.prop([windowCase], { numRuns: 100 })('a window of at least n keys is plain causal attention', ({ n, dk, seed }) => {
-    const r = rng(seed);
-    const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
-    const windowed = attentionMasked(q, k, v, { visible: slidingWindow(n) }).output;
-    expect(maxAbsDiff(windowed, attentionMasked(q, k, v, { causal: true }).output)).toBeLessThan(1e-12);
-  });
-
-  test.prop([windowCase, fc.integer()], { numRuns: 100 })('output i does not change when keys and values outside its window change', ({ n, w, dk, seed }, seed2) => {
-    const r = rng(seed);
-    const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
-    const i = n - 1;
-    const scramble = (m: Matrix) => {
-      const c = matrix(m.rows, m.cols, m.data);
-      const g = rng(seed2);
-      for (let j = 0; j <= i - w; j++) {
-        for (let col = 0; col < m.cols; col++) c.data[j * m.cols + col] = g.normal();
-      }
-      return c;
-    };
-    const before = attentionMasked(q, k, v, { visible: slidingWindow(w) }).output;
-    const after = attentionMasked(q, scramble(k), scramble(v), { visible: slidingWindow(w) }).output;
-    expect(row(after, i)).toEqual(row(before, i));
-  });
-
-  test.prop([windowCase], { numRuns: 20 })('the tfjs path (slidingWindowMaskTf through attentionTf) agrees to 1e-4', async ({ n, w, dk, seed }) => {
-    const r = rng(seed);
-    const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
-    const mine = attentionMasked(q, k, v, { visible: slidingWindow(w) }).output;
-    const theirs = await onMatrices((tf, qT, kT, vT) => slidingWindowAttentionTf(tf, qT, kT, vT, w), q, k, v);
-    expect(maxAbsDiff(mine, theirs)).toBeLessThan(1e-4);
-  });
-
-  test.prop([fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 8 })], { numRuns: 40 })(
-    'work is at most n W (d_k + d_v) multiply-adds, not n^2',
-    (n, w, d) => {
-      const r = rng(n * 31 + w);
-      const counter = new Counter();
-      const [q, k, v] = [randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r)];
-      attentionMasked(q, k, v, { visible: slidingWindow(w) }, counter);
-      expect(counter.get('madds')).toBeLessThanOrEqual(n * Math.min(w, n) * 2 * d);
-      expect(counter.get('madds')).toBeGreaterThanOrEqual(n * 2 * d);
+  test.prop([windowCase], { numRuns: 100 })(
+    'a window of at least n keys is plain causal attention',
+    ({ n, dk, seed }) => {
+      const r = rng(seed);
+      const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
+      const windowed = attentionMasked(q, k, v, { visible: slidingWindow(n) }).output;
+      expect(maxAbsDiff(windowed, attentionMasked(q, k, v, { causal: true }).output)).toBeLessThan(
+        1e-12,
+      );
     },
   );
+
+  test.prop([windowCase, fc.integer()], { numRuns: 100 })(
+    'output i does not change when keys and values outside its window change',
+    ({ n, w, dk, seed }, seed2) => {
+      const r = rng(seed);
+      const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
+      const i = n - 1;
+      const scramble = (m: Matrix) => {
+        const c = matrix(m.rows, m.cols, m.data);
+        const g = rng(seed2);
+        for (let j = 0; j <= i - w; j++) {
+          for (let col = 0; col < m.cols; col++) c.data[j * m.cols + col] = g.normal();
+        }
+        return c;
+      };
+      const before = attentionMasked(q, k, v, { visible: slidingWindow(w) }).output;
+      const after = attentionMasked(q, scramble(k), scramble(v), {
+        visible: slidingWindow(w),
+      }).output;
+      expect(row(after, i)).toEqual(row(before, i));
+    },
+  );
+
+  test.prop([windowCase], { numRuns: 20 })(
+    'the tfjs path (slidingWindowMaskTf through attentionTf) agrees to 1e-4',
+    async ({ n, w, dk, seed }) => {
+      const r = rng(seed);
+      const [q, k, v] = [randomMatrix(n, dk, r), randomMatrix(n, dk, r), randomMatrix(n, 2, r)];
+      const mine = attentionMasked(q, k, v, { visible: slidingWindow(w) }).output;
+      const theirs = await onMatrices(
+        (tf, qT, kT, vT) => slidingWindowAttentionTf(tf, qT, kT, vT, w),
+        q,
+        k,
+        v,
+      );
+      expect(maxAbsDiff(mine, theirs)).toBeLessThan(1e-4);
+    },
+  );
+
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 64 }),
+      fc.integer({ min: 1, max: 16 }),
+      fc.integer({ min: 1, max: 8 }),
+    ],
+    { numRuns: 40 },
+  )('work is at most n W (d_k + d_v) multiply-adds, not n^2', (n, w, d) => {
+    const r = rng(n * 31 + w);
+    const counter = new Counter();
+    const [q, k, v] = [randomMatrix(n, d, r), randomMatrix(n, d, r), randomMatrix(n, d, r)];
+    attentionMasked(q, k, v, { visible: slidingWindow(w) }, counter);
+    expect(counter.get('madds')).toBeLessThanOrEqual(n * Math.min(w, n) * 2 * d);
+    expect(counter.get('madds')).toBeGreaterThanOrEqual(n * 2 * d);
+  });
 });
 
 describe('learned absolute table', () => {
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 4 }), fc.integer()], { numRuns: 60 })(
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 0, max: 4 }),
+      fc.integer(),
+    ],
+    { numRuns: 60 },
+  )(
     'adds row offset + t of the table to token t; has maxLength x d parameters',
     (n, d, offset, seed) => {
       const r = rng(seed);

@@ -89,7 +89,8 @@ const depthIsLogarithmic = (depthOf: Depth) =>
 
 type CountedSort = (values: number[], seed: number, counter: Counter) => unknown;
 const withRule = (pivot: PivotRule, partition: Partition): CountedSort => {
-  return (values, seed, counter) => quicksortWith(values, rng(seed), { pivot, partition, introsort: false }, counter);
+  return (values, seed, counter) =>
+    quicksortWith(values, rng(seed), { pivot, partition, introsort: false }, counter);
 };
 
 /** Comparisons <= 2 n log2 n for n in [256, 2048], on random, sorted and reversed input. */
@@ -100,7 +101,12 @@ const fewComparisons = (sort: CountedSort) =>
     fc.integer(),
     (n, kind, seed) => {
       const r = rng(seed);
-      const values = kind === 'sorted' ? range(n) : kind === 'reversed' ? range(n).reverse() : r.shuffled(range(n));
+      const values =
+        kind === 'sorted'
+          ? range(n)
+          : kind === 'reversed'
+            ? range(n).reverse()
+            : r.shuffled(range(n));
       const counter = new Counter();
       sort(values, seed, counter);
       return counter.get('comparisons') <= 2 * n * Math.log2(n);
@@ -119,13 +125,18 @@ const duplicatesCheap = (sort: CountedSort) =>
 
 /** Equal keys cost O(n log n), not O(n^2): <= 2 n log2 n + 2 n comparisons on k <= 3 values. */
 const equalKeysCheap = (sort: CountedSort) =>
-  fc.property(fc.integer({ min: 256, max: 1024 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (n, k, seed) => {
-    const r = rng(seed);
-    const values = Array.from({ length: n }, () => r.integer(1, k));
-    const counter = new Counter();
-    sort(values, seed, counter);
-    return counter.get('comparisons') <= 2 * n * Math.log2(n) + 2 * n;
-  });
+  fc.property(
+    fc.integer({ min: 256, max: 1024 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer(),
+    (n, k, seed) => {
+      const r = rng(seed);
+      const values = Array.from({ length: n }, () => r.integer(1, k));
+      const counter = new Counter();
+      sort(values, seed, counter);
+      return counter.get('comparisons') <= 2 * n * Math.log2(n) + 2 * n;
+    },
+  );
 
 describe('worked examples', () => {
   it('quicksort([3, 1, 2], rng(1)) sorts in place and returns the same array', () => {
@@ -141,7 +152,9 @@ describe('worked examples', () => {
 
   it('typed arrays, a comparator, infinities', () => {
     expect(Array.from(quicksort(new Float64Array([2.5, -1, 0]), rng(1)))).toEqual([-1, 0, 2.5]);
-    const threeWay = quicksortWith(new Float64Array([2.5, -1, 0]), rng(1), { partition: 'three-way' });
+    const threeWay = quicksortWith(new Float64Array([2.5, -1, 0]), rng(1), {
+      partition: 'three-way',
+    });
     expect(Array.from(threeWay)).toEqual([-1, 0, 2.5]);
     expect(quicksortWith([1, 2, 3], rng(1), { compare: (a, b) => b - a })).toEqual([3, 2, 1]);
     const infinities = [Infinity, -Infinity, 0, Infinity];
@@ -151,12 +164,9 @@ describe('worked examples', () => {
 
   it('the default comparator orders infinities without producing NaN (Infinity - Infinity would)', () => {
     // Infinity - Infinity = NaN would be rejected as a comparator result: the default makes none.
-    expect(quicksortWith([Infinity, 1, Infinity, -Infinity], rng(1), { insertionThreshold: 1 })).toEqual([
-      -Infinity,
-      1,
-      Infinity,
-      Infinity,
-    ]);
+    expect(
+      quicksortWith([Infinity, 1, Infinity, -Infinity], rng(1), { insertionThreshold: 1 }),
+    ).toEqual([-Infinity, 1, Infinity, Infinity]);
   });
 
   it('Lomuto on [3, 8, 2, 5, 1, 4, 7, 6] with pivot 6 (last): [3, 2, 5, 1, 4, 6, 7, 8], pivot index 5', () => {
@@ -192,7 +202,12 @@ describe('worked examples', () => {
 
   it('first-element pivot on sorted 1..100 (Lomuto, no cutoff, no introsort): 100 x 99 / 2 = 4950 comparisons', () => {
     const counter = new Counter();
-    const options = { partition: 'lomuto', pivot: 'first', introsort: false, insertionThreshold: 1 } as const;
+    const options = {
+      partition: 'lomuto',
+      pivot: 'first',
+      introsort: false,
+      insertionThreshold: 1,
+    } as const;
     quicksortWith(range(100), rng(1), options, counter);
     expect(counter.get('comparisons')).toBe(4950);
     // quadratic time, yet the stack stays flat: the smaller side is empty
@@ -201,7 +216,12 @@ describe('worked examples', () => {
 
   it('the same with introsort: after 2 floor(log2 100) = 12 levels the rest is heapsorted', () => {
     const counter = new Counter();
-    quicksortWith(range(100), rng(1), { partition: 'lomuto', pivot: 'first', insertionThreshold: 1 }, counter);
+    quicksortWith(
+      range(100),
+      rng(1),
+      { partition: 'lomuto', pivot: 'first', insertionThreshold: 1 },
+      counter,
+    );
     expect(counter.get('partitions')).toBe(12);
     expect(counter.get('heapsorts')).toBe(1);
     expect(counter.get('comparisons')).toBeLessThan(4950 / 2);
@@ -212,7 +232,12 @@ describe('worked examples', () => {
     const threeWay = new Counter();
     const options = { introsort: false, insertionThreshold: 1 } as const;
     quicksortWith(new Array(1000).fill(5), rng(1), { ...options, partition: 'lomuto' }, lomuto);
-    quicksortWith(new Array(1000).fill(5), rng(1), { ...options, partition: 'three-way' }, threeWay);
+    quicksortWith(
+      new Array(1000).fill(5),
+      rng(1),
+      { ...options, partition: 'three-way' },
+      threeWay,
+    );
     expect(lomuto.get('comparisons')).toBe((1000 * 999) / 2);
     expect(threeWay.get('comparisons')).toBe(1000);
   });
@@ -228,14 +253,21 @@ describe('the oracle: Array.prototype.sort / TypedArray.prototype.sort', () => {
   });
 
   it('introsort (the production default) agrees too', () => {
-    fc.assert(sortsLikeBuiltin((values, seed) => introsort(values, rng(seed))), { numRuns: 100, seed: 11 });
+    fc.assert(
+      sortsLikeBuiltin((values, seed) => introsort(values, rng(seed))),
+      { numRuns: 100, seed: 11 },
+    );
   });
 
-  test.prop([fc.array(fc.double({ noNaN: true }), { maxLength: 300 }), fc.integer(), settings], { numRuns: 100 })(
+  test.prop([fc.array(fc.double({ noNaN: true }), { maxLength: 300 }), fc.integer(), settings], {
+    numRuns: 100,
+  })(
     'on a Float64Array, equal to Float64Array.prototype.sort (textbook and engineered)',
     (values, seed, options) => {
       const expected = plusZero(Float64Array.from(values).sort());
-      expect(plusZero(quicksortWith(Float64Array.from(values), rng(seed), options))).toEqual(expected);
+      expect(plusZero(quicksortWith(Float64Array.from(values), rng(seed), options))).toEqual(
+        expected,
+      );
       expect(plusZero(quicksort(Float64Array.from(values), rng(seed)))).toEqual(expected);
     },
   );
@@ -262,7 +294,8 @@ describe('the oracle: Array.prototype.sort / TypedArray.prototype.sort', () => {
       const got = quicksortWith([...values], rng(seed), { ...options, compare });
       const expected = [...values].sort(compare);
       expect([...got].sort((a, b) => a - b)).toEqual([...values].sort((a, b) => a - b));
-      for (let i = 1; i < got.length; i++) expect(compare(got[i - 1]!, got[i]!)).toBeLessThanOrEqual(0);
+      for (let i = 1; i < got.length; i++)
+        expect(compare(got[i - 1]!, got[i]!)).toBeLessThanOrEqual(0);
       for (let i = 0; i < got.length; i++) expect(compare(got[i]!, expected[i]!)).toBe(0);
     },
   );
@@ -271,31 +304,40 @@ describe('the oracle: Array.prototype.sort / TypedArray.prototype.sort', () => {
 describe('partition and pivot invariants', () => {
   const segment = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 2, maxLength: 60 });
 
-  test.prop([segment], { numRuns: 300 })('Hoare: lo <= j < hi and a[lo..j] <= every a[j+1..hi], a permutation', (values) => {
-    const a = [...values];
-    const j = hoarePartition(a, 0, a.length - 1);
-    expect(j >= 0 && j < a.length - 1).toBe(true);
-    expect(Math.max(...a.slice(0, j + 1))).toBeLessThanOrEqual(Math.min(...a.slice(j + 1)));
-    expect([...a].sort()).toEqual([...values].sort());
-  });
+  test.prop([segment], { numRuns: 300 })(
+    'Hoare: lo <= j < hi and a[lo..j] <= every a[j+1..hi], a permutation',
+    (values) => {
+      const a = [...values];
+      const j = hoarePartition(a, 0, a.length - 1);
+      expect(j >= 0 && j < a.length - 1).toBe(true);
+      expect(Math.max(...a.slice(0, j + 1))).toBeLessThanOrEqual(Math.min(...a.slice(j + 1)));
+      expect([...a].sort()).toEqual([...values].sort());
+    },
+  );
 
-  test.prop([segment], { numRuns: 300 })('Lomuto: a[lo..p) < a[p] <= a(p..hi], a[p] is the old a[hi]', (values) => {
-    const a = [...values];
-    const p = lomutoPartition(a, 0, a.length - 1);
-    expect(a[p]).toBe(values.at(-1));
-    expect(a.slice(0, p).every((x) => x < a[p]!)).toBe(true);
-    expect(a.slice(p + 1).every((x) => x >= a[p]!)).toBe(true);
-  });
+  test.prop([segment], { numRuns: 300 })(
+    'Lomuto: a[lo..p) < a[p] <= a(p..hi], a[p] is the old a[hi]',
+    (values) => {
+      const a = [...values];
+      const p = lomutoPartition(a, 0, a.length - 1);
+      expect(a[p]).toBe(values.at(-1));
+      expect(a.slice(0, p).every((x) => x < a[p]!)).toBe(true);
+      expect(a.slice(p + 1).every((x) => x >= a[p]!)).toBe(true);
+    },
+  );
 
-  test.prop([segment], { numRuns: 300 })('three-way: < pivot | == pivot | > pivot, the middle block non-empty', (values) => {
-    const a = [...values];
-    const [lt, gt] = threeWayPartition(a, 0, a.length - 1);
-    const pivot = values[0]!;
-    expect(lt <= gt).toBe(true);
-    expect(a.slice(0, lt).every((x) => x < pivot)).toBe(true);
-    expect(a.slice(lt, gt + 1).every((x) => x === pivot)).toBe(true);
-    expect(a.slice(gt + 1).every((x) => x > pivot)).toBe(true);
-  });
+  test.prop([segment], { numRuns: 300 })(
+    'three-way: < pivot | == pivot | > pivot, the middle block non-empty',
+    (values) => {
+      const a = [...values];
+      const [lt, gt] = threeWayPartition(a, 0, a.length - 1);
+      const pivot = values[0]!;
+      expect(lt <= gt).toBe(true);
+      expect(a.slice(0, lt).every((x) => x < pivot)).toBe(true);
+      expect(a.slice(lt, gt + 1).every((x) => x === pivot)).toBe(true);
+      expect(a.slice(gt + 1).every((x) => x > pivot)).toBe(true);
+    },
+  );
 
   test.prop([segment, fc.constantFrom(...PIVOTS), fc.integer()], { numRuns: 200 })(
     'every pivot rule picks an index of the range; median-of-three the median of its three items',
@@ -303,7 +345,9 @@ describe('partition and pivot invariants', () => {
       const [lo, hi] = [0, values.length - 1];
       const p = choosePivot(values, lo, hi, rule, rng(seed));
       expect(p >= lo && p <= hi).toBe(true);
-      const three = [values[lo]!, values[lo + ((hi - lo) >> 1)]!, values[hi]!].sort((a, b) => a - b);
+      const three = [values[lo]!, values[lo + ((hi - lo) >> 1)]!, values[hi]!].sort(
+        (a, b) => a - b,
+      );
       expect(values[medianOfThree(values, lo, hi)]).toBe(three[1]);
     },
   );
@@ -316,22 +360,38 @@ describe('the stack stays O(log n): depth measured', () => {
 
   it('at 5000 sorted items with the first-element pivot and no introsort, depth is 2 (while time is quadratic)', () => {
     const counter = new Counter();
-    quicksortWith(range(5000), rng(1), { pivot: 'first', partition: 'lomuto', introsort: false }, counter);
+    quicksortWith(
+      range(5000),
+      rng(1),
+      { pivot: 'first', partition: 'lomuto', introsort: false },
+      counter,
+    );
     expect(counter.get('maxDepth')).toBe(2);
     expect(counter.get('comparisons')).toBeGreaterThan((5000 * 4999) / 2 - 5000 * 16);
   });
 });
 
 describe('comparisons as bounds', () => {
-  it.each(PARTITIONS)('%s, random pivot: <= 2 n log2 n on random, sorted and reversed input (expected ~1.39 n log2 n)', (partition) => {
-    fc.assert(fewComparisons(withRule('random', partition)), { numRuns: 25, seed: 13 });
-  });
+  it.each(PARTITIONS)(
+    '%s, random pivot: <= 2 n log2 n on random, sorted and reversed input (expected ~1.39 n log2 n)',
+    (partition) => {
+      fc.assert(fewComparisons(withRule('random', partition)), { numRuns: 25, seed: 13 });
+    },
+  );
 
   it('median-of-three (Hoare) also stays under 2 n log2 n on these inputs', () => {
     fc.assert(fewComparisons(withRule('median-of-three', 'hoare')), { numRuns: 25, seed: 13 });
   });
 
-  test.prop([fc.integer({ min: 64, max: 3000 }), fc.constantFrom(...PIVOTS), fc.constantFrom(...PARTITIONS), fc.integer()], { numRuns: 60 })(
+  test.prop(
+    [
+      fc.integer({ min: 64, max: 3000 }),
+      fc.constantFrom(...PIVOTS),
+      fc.constantFrom(...PARTITIONS),
+      fc.integer(),
+    ],
+    { numRuns: 60 },
+  )(
     'with introsort, <= 4 n log2 n whatever the pivot rule and input (here: sorted and all equal)',
     (n, pivot, partition, seed) => {
       for (const values of [range(n), new Array<number>(n).fill(1)]) {
@@ -360,16 +420,25 @@ describe('the wrong answers are rejected by the same properties', () => {
   it('Hoare partition recursing on [lo, j - 1] and [j + 1, hi] mis-sorts: [3, 1, 2] -> [2, 1, 3]', () => {
     // a[j] = 1 is never compared with 2
     expect(pitfallHoareSkipsSplit([3, 1, 2])).toEqual([2, 1, 3]);
-    rejectsPitfall(sortsLikeBuiltin((values) => pitfallHoareSkipsSplit(values)), { numRuns: 400, seed: 11 });
+    rejectsPitfall(
+      sortsLikeBuiltin((values) => pitfallHoareSkipsSplit(values)),
+      { numRuns: 400, seed: 11 },
+    );
   });
 
   it('Hoare partition recursing on [lo, j - 1] and [j, hi] makes no progress on [1, 2] (and mis-sorts [3, 1, 2])', () => {
     expect(pitfallHoareNoProgress([3, 1, 2])).toEqual([2, 1, 3]);
-    rejectsPitfall(sortsLikeBuiltin((values) => pitfallHoareNoProgress(values)), { numRuns: 400, seed: 11 });
+    rejectsPitfall(
+      sortsLikeBuiltin((values) => pitfallHoareNoProgress(values)),
+      { numRuns: 400, seed: 11 },
+    );
   });
 
   it('first-element pivot on sorted input breaks the 2 n log2 n comparison bound (n^2 / 2)', () => {
-    rejectsPitfall(fewComparisons((values, _seed, counter) => pitfallFirstPivot(values, counter)), { numRuns: 25, seed: 13 });
+    rejectsPitfall(
+      fewComparisons((values, _seed, counter) => pitfallFirstPivot(values, counter)),
+      { numRuns: 25, seed: 13 },
+    );
     rejectsPitfall(fewComparisons(withRule('first', 'lomuto')), { numRuns: 25, seed: 13 });
     rejectsPitfall(fewComparisons(withRule('first', 'hoare')), { numRuns: 25, seed: 13 });
   });
@@ -395,8 +464,17 @@ describe('the wrong answers are rejected by the same properties', () => {
   });
 
   it('every pitfall still sorts where it is not wrong: what they break is the bound, not the order', () => {
-    fc.assert(sortsLikeBuiltin((values, seed) => pitfallLomutoOnEqualKeys(values, rng(seed))), { numRuns: 100, seed: 16 });
-    fc.assert(sortsLikeBuiltin((values) => pitfallFirstPivot(values)), { numRuns: 100, seed: 16 });
-    fc.assert(sortsLikeBuiltin((values) => pitfallRecurseBothSides(values)), { numRuns: 100, seed: 16 });
+    fc.assert(
+      sortsLikeBuiltin((values, seed) => pitfallLomutoOnEqualKeys(values, rng(seed))),
+      { numRuns: 100, seed: 16 },
+    );
+    fc.assert(
+      sortsLikeBuiltin((values) => pitfallFirstPivot(values)),
+      { numRuns: 100, seed: 16 },
+    );
+    fc.assert(
+      sortsLikeBuiltin((values) => pitfallRecurseBothSides(values)),
+      { numRuns: 100, seed: 16 },
+    );
   });
 });

@@ -83,23 +83,32 @@ describe('oracle: the nodes end up in the order 0, n-1, 1, n-2, ... built from a
   });
 
   it('reorderListCounted (middle, reverse, merge as named steps)', () => {
-    fc.assert(reordersNodes((head) => reorderListCounted(head)), { seed: 5, numRuns: 200 });
+    fc.assert(
+      reordersNodes((head) => reorderListCounted(head)),
+      { seed: 5, numRuns: 200 },
+    );
   });
 
-  test.prop([listValues(60)], { numRuns: 200 })('every version gives the same values as the array oracle', (xs) => {
-    const expected = interleavedIndices(xs.length).map((i) => xs[i]);
-    expect(toArray(reorderList(fromArray(xs)))).toEqual(expected);
-    expect(toArray(reorderListByArray(fromArray(xs)))).toEqual(expected);
-    expect(toArray(reorderListCounted(fromArray(xs)))).toEqual(expected);
-  });
+  test.prop([listValues(60)], { numRuns: 200 })(
+    'every version gives the same values as the array oracle',
+    (xs) => {
+      const expected = interleavedIndices(xs.length).map((i) => xs[i]);
+      expect(toArray(reorderList(fromArray(xs)))).toEqual(expected);
+      expect(toArray(reorderListByArray(fromArray(xs)))).toEqual(expected);
+      expect(toArray(reorderListCounted(fromArray(xs)))).toEqual(expected);
+    },
+  );
 });
 
 describe('invariants', () => {
-  test.prop([listValues(60)], { numRuns: 200 })('the multiset of values is preserved and reverse(reverse(list)) is the list', (xs) => {
-    const sorted = (v: number[]) => [...v].sort((p, q) => p - q);
-    expect(sorted(toArray(reorderList(fromArray(xs))))).toEqual(sorted(xs));
-    expect(toArray(reverseList(reverseList(fromArray(xs))))).toEqual(xs);
-  });
+  test.prop([listValues(60)], { numRuns: 200 })(
+    'the multiset of values is preserved and reverse(reverse(list)) is the list',
+    (xs) => {
+      const sorted = (v: number[]) => [...v].sort((p, q) => p - q);
+      expect(sorted(toArray(reorderList(fromArray(xs))))).toEqual(sorted(xs));
+      expect(toArray(reverseList(reverseList(fromArray(xs))))).toEqual(xs);
+    },
+  );
 
   test.prop([fc.integer({ min: 1, max: 200 })], { numRuns: 100 })(
     'the first node stays first and the node at index floor(n / 2) ends last',
@@ -113,11 +122,14 @@ describe('invariants', () => {
 });
 
 describe('complexity: at most 3n pointer steps, counted', () => {
-  test.prop([fc.integer({ min: 0, max: 5000 })], { numRuns: 40 })('steps <= 3n for a list of n nodes', (n) => {
-    const counter = new Counter();
-    reorderListCounted(fromArray(new Array<number>(n).fill(0)), counter);
-    expect(counter.get('steps')).toBeLessThanOrEqual(3 * n);
-  });
+  test.prop([fc.integer({ min: 0, max: 5000 })], { numRuns: 40 })(
+    'steps <= 3n for a list of n nodes',
+    (n) => {
+      const counter = new Counter();
+      reorderListCounted(fromArray(new Array<number>(n).fill(0)), counter);
+      expect(counter.get('steps')).toBeLessThanOrEqual(3 * n);
+    },
+  );
 
   it('and at least n (every node is relinked): 10^5 nodes take between n and 3n steps', () => {
     const n = 100_000;

@@ -100,7 +100,11 @@ function successiveSamplingExact(weights: readonly number[], k: number): Map<str
       if (!chosen.includes(i)) walk([...chosen, i], (p * w) / left, left - w);
     });
   };
-  walk([], 1, weights.reduce((s, w) => s + w, 0));
+  walk(
+    [],
+    1,
+    weights.reduce((s, w) => s + w, 0),
+  );
   return exact;
 }
 
@@ -206,11 +210,20 @@ describe('every alternative equals Algorithm R', () => {
   });
 
   it('in law: R, L, and weighted sampling with equal weights make all 6 pairs of 4 items equally likely', () => {
-    fc.assert(uniformPairs((r) => reservoirSampleR(range(4), 2, r)), STATISTICAL);
-    fc.assert(uniformPairs((r) => reservoirSampleL(range(4), 2, r)), STATISTICAL);
+    fc.assert(
+      uniformPairs((r) => reservoirSampleR(range(4), 2, r)),
+      STATISTICAL,
+    );
+    fc.assert(
+      uniformPairs((r) => reservoirSampleL(range(4), 2, r)),
+      STATISTICAL,
+    );
     for (const algorithm of ['a-res', 'a-expj'] as const) {
       const equal = range(4).map((i) => [i, 1] as const);
-      fc.assert(uniformPairs((r) => weightedReservoirSample(equal, 2, r, algorithm)), STATISTICAL);
+      fc.assert(
+        uniformPairs((r) => weightedReservoirSample(equal, 2, r, algorithm)),
+        STATISTICAL,
+      );
     }
   });
 });
@@ -288,7 +301,10 @@ describe('Algorithm L draws O(k (1 + log(n/k))) random numbers', () => {
   });
 
   it('and stay within 4 k (1 + ln(n / k)) + 2, while Algorithm R needs n - k', () => {
-    for (const [n, k] of [[100_000, 10], [100_000, 1000]] as const) {
+    for (const [n, k] of [
+      [100_000, 10],
+      [100_000, 1000],
+    ] as const) {
       const bound = 4 * k * (1 + Math.log(n / k)) + 2;
       expect(drawStats(reservoirSampleL, n, k, 20, 1).mean).toBeLessThanOrEqual(bound);
       expect(drawStats(reservoirSampleR, n, k, 2, 1).mean).toBe(n - k);
@@ -307,10 +323,13 @@ describe('Algorithm L draws O(k (1 + log(n/k))) random numbers', () => {
 });
 
 describe('weighted sampling without replacement (A-Res, A-ExpJ)', () => {
-  it.each(['a-res', 'a-expj'] as const)('%s: pair frequencies match successive sampling', (algorithm) => {
-    const sample = (r: Rng) => weightedReservoirSample(weightedStream, 2, r, algorithm);
-    fc.assert(successivePairs(sample), STATISTICAL);
-  });
+  it.each(['a-res', 'a-expj'] as const)(
+    '%s: pair frequencies match successive sampling',
+    (algorithm) => {
+      const sample = (r: Rng) => weightedReservoirSample(weightedStream, 2, r, algorithm);
+      fc.assert(successivePairs(sample), STATISTICAL);
+    },
+  );
 
   it('weights (995, 1, 1, 1, 1, 1), k = 3: the heavy item is (almost) always in, each light one 40%', () => {
     const heavy = [995, 1, 1, 1, 1, 1].map((w, i) => [i, w] as const);
@@ -367,7 +386,14 @@ describe('merging the reservoirs of two shards', () => {
     (na, nb, k, seed) => {
       const r = rng(seed);
       const a = { sample: reservoirSampleR(range(na), k, r), seen: na };
-      const b = { sample: reservoirSampleR(range(nb).map((i) => 1000 + i), k, r), seen: nb };
+      const b = {
+        sample: reservoirSampleR(
+          range(nb).map((i) => 1000 + i),
+          k,
+          r,
+        ),
+        seen: nb,
+      };
       const merged = mergeUniform(a, b, k, r);
       expect(merged.sample).toHaveLength(Math.min(k, na + nb));
       expect(new Set(merged.sample).size).toBe(merged.sample.length);
@@ -382,7 +408,10 @@ describe('the common wrong answers are rejected by the same properties', () => {
   });
 
   it('and the pair test: item 2 of 4 always enters (slot from [0, 2) is always < k = 2)', () => {
-    rejectsPitfall(uniformPairs((r) => pitfallSlotFromExclusiveRange(range(4), 2, r)), STATISTICAL);
+    rejectsPitfall(
+      uniformPairs((r) => pitfallSlotFromExclusiveRange(range(4), 2, r)),
+      STATISTICAL,
+    );
   });
 
   it('the weighted key u * w (instead of u^(1/w)) fails the successive-sampling pair test', () => {

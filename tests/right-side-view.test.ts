@@ -16,7 +16,14 @@ import {
   rightSideViewDfs,
   rightSideViewPerDepth,
 } from '../algorithms/right-side-view.js';
-import { fromLevelOrder, height, leftComb, size, TreeNode, type LevelOrder } from '../algorithms/support/binary-tree.js';
+import {
+  fromLevelOrder,
+  height,
+  leftComb,
+  size,
+  TreeNode,
+  type LevelOrder,
+} from '../algorithms/support/binary-tree.js';
 import { Counter } from '../core/counter.js';
 import { rejectsPitfall } from './support/answer-key.js';
 import { levelOrderArray } from './support/lists-and-trees.js';
@@ -37,10 +44,14 @@ function levelsOf(root: TreeNode | null): number[][] {
 }
 
 /** The oracle: the last node of each level. */
-const lastOfEachLevel = (root: TreeNode | null) => levelsOf(root).map((level) => level[level.length - 1] as number);
+const lastOfEachLevel = (root: TreeNode | null) =>
+  levelsOf(root).map((level) => level[level.length - 1] as number);
 
 /** Trees with a null only every 2nd slot on average, and sparser ones (longer, lopsided paths). */
-const trees = fc.oneof(levelOrderArray({ maxLength: 60, nullFreq: 2 }), levelOrderArray({ maxLength: 60, nullFreq: 3 }));
+const trees = fc.oneof(
+  levelOrderArray({ maxLength: 60, nullFreq: 2 }),
+  levelOrderArray({ maxLength: 60, nullFreq: 3 }),
+);
 
 const matchesOracle = (view: View) =>
   fc.property(trees, (values) => {
@@ -50,12 +61,27 @@ const matchesOracle = (view: View) =>
 
 describe('worked examples (LeetCode 199)', () => {
   it.each<[LevelOrder, number[]]>([
-    [[1, 2, 3, null, 5, null, 4], [1, 3, 4]],
-    [[1, null, 3], [1, 3]],
+    [
+      [1, 2, 3, null, 5, null, 4],
+      [1, 3, 4],
+    ],
+    [
+      [1, null, 3],
+      [1, 3],
+    ],
     [[], []],
-    [[1, 2, 3, 4], [1, 3, 4]],
-    [[1, 2, 3, null, 5], [1, 3, 5]],
-    [[1, 2], [1, 2]],
+    [
+      [1, 2, 3, 4],
+      [1, 3, 4],
+    ],
+    [
+      [1, 2, 3, null, 5],
+      [1, 3, 5],
+    ],
+    [
+      [1, 2],
+      [1, 2],
+    ],
   ])('%j -> %j, by BFS and by DFS', (values, expected) => {
     expect(rightSideView(fromLevelOrder(values))).toEqual(expected);
     expect(rightSideViewBfs(fromLevelOrder(values))).toEqual(expected);
@@ -74,50 +100,71 @@ describe('oracle: the last node of each level', () => {
   });
 
   it('BFS, counted', () => {
-    fc.assert(matchesOracle((root) => rightSideViewBfs(root)), { seed: 7, numRuns: 200 });
+    fc.assert(
+      matchesOracle((root) => rightSideViewBfs(root)),
+      { seed: 7, numRuns: 200 },
+    );
   });
 
   it('DFS, right child first', () => {
-    fc.assert(matchesOracle((root) => rightSideViewDfs(root)), { seed: 7, numRuns: 300 });
+    fc.assert(
+      matchesOracle((root) => rightSideViewDfs(root)),
+      { seed: 7, numRuns: 300 },
+    );
   });
 
   it('the naive per-depth search', () => {
-    fc.assert(matchesOracle((root) => rightSideViewPerDepth(root)), { seed: 7, numRuns: 200 });
+    fc.assert(
+      matchesOracle((root) => rightSideViewPerDepth(root)),
+      { seed: 7, numRuns: 200 },
+    );
   });
 });
 
 describe('invariants', () => {
-  test.prop([trees], { numRuns: 200 })('one value per level; the first is the root; every value is a node of the tree', (values) => {
-    const root = fromLevelOrder(values);
-    const view = rightSideView(root);
-    expect(view).toHaveLength(height(root));
-    if (root) expect(view[0]).toBe(root.val);
-    for (const v of view) expect(values).toContain(v);
-  });
+  test.prop([trees], { numRuns: 200 })(
+    'one value per level; the first is the root; every value is a node of the tree',
+    (values) => {
+      const root = fromLevelOrder(values);
+      const view = rightSideView(root);
+      expect(view).toHaveLength(height(root));
+      if (root) expect(view[0]).toBe(root.val);
+      for (const v of view) expect(values).toContain(v);
+    },
+  );
 
-  test.prop([trees], { numRuns: 200 })('mirroring the tree turns the right side view into the left side view (the first node of each level)', (values) => {
-    const mirror = (node: TreeNode | null): TreeNode | null => (node ? new TreeNode(node.val, mirror(node.right), mirror(node.left)) : null);
-    const root = fromLevelOrder(values);
-    const firstOfEachLevel = lastOfEachLevel(mirror(root));
-    expect(rightSideView(mirror(root))).toEqual(firstOfEachLevel);
-    // and that is the first node of each level of the original
-    expect(firstOfEachLevel).toEqual(levelsOf(root).map((level) => level[0]));
-  });
+  test.prop([trees], { numRuns: 200 })(
+    'mirroring the tree turns the right side view into the left side view (the first node of each level)',
+    (values) => {
+      const mirror = (node: TreeNode | null): TreeNode | null =>
+        node ? new TreeNode(node.val, mirror(node.right), mirror(node.left)) : null;
+      const root = fromLevelOrder(values);
+      const firstOfEachLevel = lastOfEachLevel(mirror(root));
+      expect(rightSideView(mirror(root))).toEqual(firstOfEachLevel);
+      // and that is the first node of each level of the original
+      expect(firstOfEachLevel).toEqual(levelsOf(root).map((level) => level[0]));
+    },
+  );
 });
 
 describe('complexity, counted: n visits each; BFS holds one level, DFS at most h stack entries', () => {
-  test.prop([trees], { numRuns: 200 })('visits = n for BFS and DFS; BFS frontier <= widest level; DFS stack <= max(1, h)', (values) => {
-    const root = fromLevelOrder(values);
-    const n = size(root);
-    const h = height(root);
-    const [bfs, dfs] = [new Counter(), new Counter()];
-    rightSideViewBfs(root, bfs);
-    rightSideViewDfs(root, dfs);
-    expect(bfs.get('visits')).toBe(n);
-    expect(dfs.get('visits')).toBe(n);
-    expect(bfs.get('maxFrontier')).toBe(Math.max(0, ...levelsOf(root).map((level) => level.length)));
-    expect(dfs.get('maxFrontier')).toBeLessThanOrEqual(Math.max(1, h));
-  });
+  test.prop([trees], { numRuns: 200 })(
+    'visits = n for BFS and DFS; BFS frontier <= widest level; DFS stack <= max(1, h)',
+    (values) => {
+      const root = fromLevelOrder(values);
+      const n = size(root);
+      const h = height(root);
+      const [bfs, dfs] = [new Counter(), new Counter()];
+      rightSideViewBfs(root, bfs);
+      rightSideViewDfs(root, dfs);
+      expect(bfs.get('visits')).toBe(n);
+      expect(dfs.get('visits')).toBe(n);
+      expect(bfs.get('maxFrontier')).toBe(
+        Math.max(0, ...levelsOf(root).map((level) => level.length)),
+      );
+      expect(dfs.get('maxFrontier')).toBeLessThanOrEqual(Math.max(1, h));
+    },
+  );
 
   it('a complete tree of 2^16 - 1 nodes: BFS holds 2^15 nodes at once, DFS at most 16', () => {
     const n = 2 ** 16 - 1;

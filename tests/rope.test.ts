@@ -34,7 +34,16 @@ import {
 import { initMultiHeadAttention, multiHeadAttentionMasked } from '../ml/multi-head-attention.js';
 import { tensorBackend } from '../core/backend.js';
 import { Counter } from '../core/counter.js';
-import { fromRows, linear, matmulTransposed, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import {
+  fromRows,
+  linear,
+  matmulTransposed,
+  matrix,
+  maxAbsDiff,
+  randomMatrix,
+  toRows,
+  type Matrix,
+} from '../core/matrix.js';
 import { rng } from '../core/random.js';
 import { rejectsPitfall } from './support/answer-key.js';
 
@@ -50,28 +59,47 @@ const position = fc.integer({ min: -200, max: 2000 });
 
 /** A RoPE implementation as the properties see it: rotate row t of x to positions[t]. */
 type Rope = (x: Matrix, positions: number[]) => Matrix;
-const ropeOf = (layout: RopeLayout): Rope => (x, positions) => applyRope(x, { layout, positions });
+const ropeOf =
+  (layout: RopeLayout): Rope =>
+  (x, positions) =>
+    applyRope(x, { layout, positions });
 const mixedPitfall: Rope = (x, positions) => pitfallMixedLayoutRope(x, { positions });
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((s, x, i) => s + x * b[i]!, 0);
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((s, x, i) => s + x * b[i]!, 0);
 const score = (r: Rope, q: Float64Array, k: Float64Array, m: number, n: number) =>
   dot(r(matrix(1, q.length, q), [m]).data, r(matrix(1, k.length, k), [n]).data);
 
 /** The relative-position property: shifting both positions by t leaves the score unchanged. */
 const relativeProperty = (r: Rope) =>
-  fc.property(vectorPair, position, position, fc.integer({ min: -500, max: 500 }), ({ q, k }, m, n, t) => {
-    const s = score(r, q, k, m, n);
-    return Math.abs(score(r, q, k, m + t, n + t) - s) < 1e-9 * (1 + Math.abs(s));
-  });
+  fc.property(
+    vectorPair,
+    position,
+    position,
+    fc.integer({ min: -500, max: 500 }),
+    ({ q, k }, m, n, t) => {
+      const s = score(r, q, k, m, n);
+      return Math.abs(score(r, q, k, m + t, n + t) - s) < 1e-9 * (1 + Math.abs(s));
+    },
+  );
 
 describe('worked examples (d = 4, base 10000: theta = [1, 0.01])', () => {
   it('the textbook rope turns row 1 of [1, 0, 1, 0] by 1 and 0.01 rad: [0.540302, 0.841471, 0.999950, 0.010000]', () => {
-    const y = toRows(rope(fromRows([[1, 0, 1, 0], [1, 0, 1, 0]])));
+    const y = toRows(
+      rope(
+        fromRows([
+          [1, 0, 1, 0],
+          [1, 0, 1, 0],
+        ]),
+      ),
+    );
     expect(y[0]).toEqual([1, 0, 1, 0]);
     [0.540302, 0.841471, 0.99995, 0.01].forEach((v, j) => expect(y[1]![j]).toBeCloseTo(v, 6));
   });
 
   it('interleaved applyRope at position 1 of [1, 0, 1, 0] is [cos 1, sin 1, cos .01, sin .01]', () => {
-    const y = toRows(applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'interleaved', positions: [1] }))[0]!;
+    const y = toRows(
+      applyRope(fromRows([[1, 0, 1, 0]]), { layout: 'interleaved', positions: [1] }),
+    )[0]!;
     [0.540302, 0.841471, 0.99995, 0.01].forEach((v, j) => expect(y[j]).toBeCloseTo(v, 6));
   });
 
@@ -100,13 +128,18 @@ describe('worked examples (d = 4, base 10000: theta = [1, 0.01])', () => {
     const theta = ropeFrequencies(8);
     expect(theta).toHaveLength(4);
     [1, 0.1, 0.01, 0.001].forEach((v, i) => expect(theta[i]).toBeCloseTo(v, 15));
-    [1, 0.316228, 0.1, 0.031623].forEach((v, i) => expect(ropeFrequencies(8, { base: 100 })[i]).toBeCloseTo(v, 6));
+    [1, 0.316228, 0.1, 0.031623].forEach((v, i) =>
+      expect(ropeFrequencies(8, { base: 100 })[i]).toBeCloseTo(v, 6),
+    );
     expect(ropeFrequencies(2)).toEqual(Float64Array.from([1]));
   });
 
   it('score bound for q = k = [1, 0, 1, 0] at distance 0: h = (1, 1, 0), max step 1, |S_1| + |S_2| = 1 + 2, bound 3 >= score 2', () => {
     expect(ropeScoreBound([1, 0, 1, 0], [1, 0, 1, 0], 0)).toBeCloseTo(3, 14);
-    expect(ropeScore([1, 0, 1, 0], [1, 0, 1, 0], 5, 5, { layout: 'interleaved' })).toBeCloseTo(2, 14);
+    expect(ropeScore([1, 0, 1, 0], [1, 0, 1, 0], 5, 5, { layout: 'interleaved' })).toBeCloseTo(
+      2,
+      14,
+    );
     // d = 2: the bound is |q| |k| and is reached at distance 0
     expect(ropeScoreBound([3, 4], [1, 0], 0)).toBeCloseTo(5, 14);
     expect(relativeDecayBound(4, 0)).toBeCloseTo(1.5, 14);
@@ -125,7 +158,12 @@ describe('worked examples (d = 4, base 10000: theta = [1, 0.01])', () => {
 
   it('P = (0, 2, 4, 1, 3, 5) for d = 6 (the row order HF permute gives one head)', () => {
     expect(interleavedToHalfPermutation(6)).toEqual([0, 2, 4, 1, 3, 5]);
-    expect(toRows(permuteRopeWeights(fromRows([[0], [1], [2], [3]]), 1))).toEqual([[0], [2], [1], [3]]);
+    expect(toRows(permuteRopeWeights(fromRows([[0], [1], [2], [3]]), 1))).toEqual([
+      [0],
+      [2],
+      [1],
+      [3],
+    ]);
   });
 });
 
@@ -140,40 +178,77 @@ describe('oracles: the textbook, the engineered kernel and the tensor twin agree
 
   const scalingArb: fc.Arbitrary<RopeScaling> = fc.oneof(
     fc.constant({ kind: 'none' as const }),
-    fc.double({ min: 1, max: 8, noNaN: true }).map((factor) => ({ kind: 'linear' as const, factor })),
+    fc
+      .double({ min: 1, max: 8, noNaN: true })
+      .map((factor) => ({ kind: 'linear' as const, factor })),
     fc.double({ min: 1, max: 8, noNaN: true }).map((factor) => ({ kind: 'ntk' as const, factor })),
   );
   test.prop(
-    [fc.integer({ min: 1, max: 8 }), fc.integer({ min: 2, max: 16 }).map((h) => 2 * h), fc.constantFrom(...layouts), scalingArb, fc.integer({ min: 0, max: 64 }), fc.integer()],
+    [
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 2, max: 16 }).map((h) => 2 * h),
+      fc.constantFrom(...layouts),
+      scalingArb,
+      fc.integer({ min: 0, max: 64 }),
+      fc.integer(),
+    ],
     { numRuns: 30 },
-  )('from scratch agrees with tfjs (float32) to 1e-4: both layouts, PI and NTK scaling, offsets up to 64', async (n, d, layout, scaling, offset, seed) => {
-    const x = randomMatrix(n, d, rng(seed));
-    const options = { layout, scaling, offset };
-    expect(maxAbsDiff(applyRope(x, options), await ropeTfMatrix(x, options))).toBeLessThan(1e-4);
-  });
+  )(
+    'from scratch agrees with tfjs (float32) to 1e-4: both layouts, PI and NTK scaling, offsets up to 64',
+    async (n, d, layout, scaling, offset, seed) => {
+      const x = randomMatrix(n, d, rng(seed));
+      const options = { layout, scaling, offset };
+      expect(maxAbsDiff(applyRope(x, options), await ropeTfMatrix(x, options))).toBeLessThan(1e-4);
+    },
+  );
 
-  test.prop([fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), evenDim, fc.constantFrom(...layouts), fc.integer({ min: 0, max: 32 }), fc.integer()], { numRuns: 15 })(
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 6 }),
+      evenDim,
+      fc.constantFrom(...layouts),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer(),
+    ],
+    { numRuns: 15 },
+  )(
     'ropeTf on a [heads, T, d] tensor rotates every head like applyRope on its [T, d] matrix',
     async (heads, n, d, layout, offset, seed) => {
       const { tf } = await tensorBackend();
       const r = rng(seed);
       const xs = Array.from({ length: heads }, () => randomMatrix(n, d, r));
-      const stacked = tf.tensor3d(xs.flatMap((m) => Array.from(m.data)), [heads, n, d]);
+      const stacked = tf.tensor3d(
+        xs.flatMap((m) => Array.from(m.data)),
+        [heads, n, d],
+      );
       const y = ropeTf(tf, stacked, { layout, offset });
       const data = await y.data();
       tf.dispose([stacked, y]);
-      xs.forEach((m, h) => expect(maxAbsDiff(matrix(n, d, data.subarray(h * n * d, (h + 1) * n * d)), applyRope(m, { layout, offset }))).toBeLessThan(1e-4));
+      xs.forEach((m, h) =>
+        expect(
+          maxAbsDiff(
+            matrix(n, d, data.subarray(h * n * d, (h + 1) * n * d)),
+            applyRope(m, { layout, offset }),
+          ),
+        ).toBeLessThan(1e-4),
+      );
     },
   );
 });
 
 describe('invariants', () => {
-  test.prop([vectorPair, position, fc.constantFrom(...layouts)], { numRuns: 200 })('norms are preserved (a rotation per pair)', ({ q }, m, layout) => {
-    const y = applyRope(matrix(1, q.length, q), { layout, positions: [m] });
-    expect(Math.sqrt(dot(y.data, y.data))).toBeCloseTo(Math.sqrt(dot(q, q)), 10);
-  });
+  test.prop([vectorPair, position, fc.constantFrom(...layouts)], { numRuns: 200 })(
+    'norms are preserved (a rotation per pair)',
+    ({ q }, m, layout) => {
+      const y = applyRope(matrix(1, q.length, q), { layout, positions: [m] });
+      expect(Math.sqrt(dot(y.data, y.data))).toBeCloseTo(Math.sqrt(dot(q, q)), 10);
+    },
+  );
 
-  test.prop([fc.integer({ min: 1, max: 5 }), evenDim, fc.constantFrom(...layouts), fc.integer()], { numRuns: 100 })('position 0 is the identity', (n, d, layout, seed) => {
+  test.prop([fc.integer({ min: 1, max: 5 }), evenDim, fc.constantFrom(...layouts), fc.integer()], {
+    numRuns: 100,
+  })('position 0 is the identity', (n, d, layout, seed) => {
     const x = randomMatrix(n, d, rng(seed));
     expect(maxAbsDiff(applyRope(x, { layout, positions: new Array(n).fill(0) }), x)).toBe(0);
   });
@@ -190,7 +265,9 @@ describe('invariants', () => {
       const x = randomMatrix(n, d, rng(seed));
       const options = { offset: m };
       const viaHalf = applyRope(interleavedToHalf(x), { ...options, layout: 'half' });
-      expect(maxAbsDiff(viaHalf, interleavedToHalf(applyRope(x, { ...options, layout: 'interleaved' })))).toBeLessThan(1e-12);
+      expect(
+        maxAbsDiff(viaHalf, interleavedToHalf(applyRope(x, { ...options, layout: 'interleaved' }))),
+      ).toBeLessThan(1e-12);
       expect(halfToInterleaved(interleavedToHalf(x))).toEqual(x);
     },
   );
@@ -207,17 +284,35 @@ const headScores = (x: Matrix, wq: Matrix, wk: Matrix, numHeads: number, r: Rope
     return matmulTransposed(r(head(q), positions), r(head(k), positions));
   });
 };
-const modelCase = fc.record({ heads: fc.integer({ min: 1, max: 3 }), halfD: fc.integer({ min: 2, max: 6 }), dModel: fc.integer({ min: 1, max: 8 }), n: fc.integer({ min: 2, max: 6 }), seed: fc.integer() });
+const modelCase = fc.record({
+  heads: fc.integer({ min: 1, max: 3 }),
+  halfD: fc.integer({ min: 2, max: 6 }),
+  dModel: fc.integer({ min: 1, max: 8 }),
+  n: fc.integer({ min: 2, max: 6 }),
+  seed: fc.integer(),
+});
 /**
  * The property: converted weights + `ropeForConverted` reproduce the interleaved model's scores.
  */
-const conversionProperty = (convert: (w: Matrix, heads: number) => Matrix, ropeForConverted: Rope) =>
+const conversionProperty = (
+  convert: (w: Matrix, heads: number) => Matrix,
+  ropeForConverted: Rope,
+) =>
   fc.property(modelCase, ({ heads, halfD, dModel, n, seed }) => {
     const r = rng(seed);
-    const [wq, wk] = [randomMatrix(heads * 2 * halfD, dModel, r), randomMatrix(heads * 2 * halfD, dModel, r)];
+    const [wq, wk] = [
+      randomMatrix(heads * 2 * halfD, dModel, r),
+      randomMatrix(heads * 2 * halfD, dModel, r),
+    ];
     const x = randomMatrix(n, dModel, r);
     const original = headScores(x, wq, wk, heads, ropeOf('interleaved'));
-    const converted = headScores(x, convert(wq, heads), convert(wk, heads), heads, ropeForConverted);
+    const converted = headScores(
+      x,
+      convert(wq, heads),
+      convert(wk, heads),
+      heads,
+      ropeForConverted,
+    );
     return original.every((s, h) => maxAbsDiff(s, converted[h]!) < 1e-9);
   });
 
@@ -238,7 +333,11 @@ describe('RoFormer long-term decay', () => {
 
   it('the distance factor starts at (d/2 + 1) / 2 and decays: d = 128 averages 24.1 over r < 10, 8.9 over 100 <= r < 200, 5.3 over 1000 <= r < 2000', () => {
     const average = (from: number, to: number) =>
-      Array.from({ length: to - from }, (_, i) => relativeDecayBound(128, from + i)).reduce((s, v) => s + v, 0) / (to - from);
+      Array.from({ length: to - from }, (_, i) => relativeDecayBound(128, from + i)).reduce(
+        (s, v) => s + v,
+        0,
+      ) /
+      (to - from);
     expect(relativeDecayBound(128, 0)).toBeCloseTo(32.5, 12);
     const [near, mid, far] = [average(0, 10), average(100, 200), average(1000, 2000)];
     expect(near).toBeCloseTo(24.13, 2);
@@ -248,22 +347,41 @@ describe('RoFormer long-term decay', () => {
   });
 
   it('the bound depends only on |m - n|', () => {
-    fc.assert(fc.property(evenDim, position, (d, r) => Math.abs(relativeDecayBound(d, r) - relativeDecayBound(d, -r)) < 1e-9), { numRuns: 100 });
+    fc.assert(
+      fc.property(
+        evenDim,
+        position,
+        (d, r) => Math.abs(relativeDecayBound(d, r) - relativeDecayBound(d, -r)) < 1e-9,
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 
 describe('extrapolation: position interpolation and NTK-aware scaling', () => {
-  test.prop([fc.integer({ min: 1, max: 4 }), evenDim, fc.double({ min: 1, max: 16, noNaN: true }), fc.integer({ min: 0, max: 4096 }), fc.integer()], { numRuns: 100 })(
-    'PI by s at position s m equals plain RoPE at m',
-    (n, d, s, m, seed) => {
-      const x = randomMatrix(n, d, rng(seed));
-      const positions = Array.from({ length: n }, (_, t) => s * (m + t));
-      const pi = applyRope(x, { scaling: { kind: 'linear', factor: s }, positions });
-      expect(maxAbsDiff(pi, applyRope(x, { offset: m }))).toBeLessThan(1e-9);
-    },
-  );
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 4 }),
+      evenDim,
+      fc.double({ min: 1, max: 16, noNaN: true }),
+      fc.integer({ min: 0, max: 4096 }),
+      fc.integer(),
+    ],
+    { numRuns: 100 },
+  )('PI by s at position s m equals plain RoPE at m', (n, d, s, m, seed) => {
+    const x = randomMatrix(n, d, rng(seed));
+    const positions = Array.from({ length: n }, (_, t) => s * (m + t));
+    const pi = applyRope(x, { scaling: { kind: 'linear', factor: s }, positions });
+    expect(maxAbsDiff(pi, applyRope(x, { offset: m }))).toBeLessThan(1e-9);
+  });
 
-  test.prop([fc.integer({ min: 2, max: 64 }).map((h) => 2 * h), fc.double({ min: 1, max: 32, noNaN: true })], { numRuns: 100 })(
+  test.prop(
+    [
+      fc.integer({ min: 2, max: 64 }).map((h) => 2 * h),
+      fc.double({ min: 1, max: 32, noNaN: true }),
+    ],
+    { numRuns: 100 },
+  )(
     'NTK keeps the fastest pair and slows the slowest by exactly s; factor 1 is plain RoPE',
     (d, s) => {
       const plain = ropeFrequencies(d);
@@ -280,7 +398,9 @@ describe('extrapolation: position interpolation and NTK-aware scaling', () => {
     const L = 2048;
     expect(angleOvershoot(L - 1, L, 128)).toBeCloseTo(1, 12);
     expect(angleOvershoot(4 * L - 1, L, 128)).toBeGreaterThan(3.9);
-    expect(angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'linear', factor: 4 } })).toBeLessThanOrEqual(1.001);
+    expect(
+      angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'linear', factor: 4 } }),
+    ).toBeLessThanOrEqual(1.001);
     const ntk = angleOvershoot(4 * L - 1, L, 128, { scaling: { kind: 'ntk', factor: 4 } });
     expect(ntk).toBeGreaterThan(1);
     expect(ntk).toBeLessThan(2);
@@ -292,35 +412,66 @@ describe('extrapolation: position interpolation and NTK-aware scaling', () => {
  * nothing.
  */
 const offsetProperty = (ropeAt: (offset: number) => (x: Matrix) => Matrix) =>
-  fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 1000 }), fc.integer(), (heads, halfD, n, offset, seed) => {
-    const r = rng(seed);
-    const w = initMultiHeadAttention({ dModel: 4, numHeads: heads, headDim: 2 * halfD }, r);
-    const x = randomMatrix(n, 4, r);
-    const at = (o: number) => multiHeadAttentionMasked(x, w, { numHeads: heads }, { causal: true, transformQK: ropeAt(o) }).output;
-    return maxAbsDiff(at(0), at(offset)) < 1e-9;
-  });
+  fc.property(
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 1, max: 6 }),
+    fc.integer({ min: 1, max: 1000 }),
+    fc.integer(),
+    (heads, halfD, n, offset, seed) => {
+      const r = rng(seed);
+      const w = initMultiHeadAttention({ dModel: 4, numHeads: heads, headDim: 2 * halfD }, r);
+      const x = randomMatrix(n, 4, r);
+      const at = (o: number) =>
+        multiHeadAttentionMasked(
+          x,
+          w,
+          { numHeads: heads },
+          { causal: true, transformQK: ropeAt(o) },
+        ).output;
+      return maxAbsDiff(at(0), at(offset)) < 1e-9;
+    },
+  );
 
 describe('inside multi-head attention (the transformQK hook)', () => {
   it('RoPE-MHA output does not change when every position is shifted by the same offset', () => {
-    fc.assert(offsetProperty((offset) => ropeTransform({ offset })), { numRuns: 60 });
+    fc.assert(
+      offsetProperty((offset) => ropeTransform({ offset })),
+      { numRuns: 60 },
+    );
   });
 
   it('the hook is RoPE itself (with its options), so the layer differs from one without it', () => {
     const x = randomMatrix(5, 4, rng(11));
-    expect(ropeTransform({ offset: 3, layout: 'interleaved' })(x)).toEqual(applyRope(x, { offset: 3, layout: 'interleaved' }));
+    expect(ropeTransform({ offset: 3, layout: 'interleaved' })(x)).toEqual(
+      applyRope(x, { offset: 3, layout: 'interleaved' }),
+    );
     const w = initMultiHeadAttention({ dModel: 4, numHeads: 2, headDim: 2 }, rng(12));
-    const withRope = multiHeadAttentionMasked(x, w, { numHeads: 2 }, { causal: true, transformQK: ropeTransform() }).output;
-    expect(maxAbsDiff(withRope, multiHeadAttentionMasked(x, w, { numHeads: 2 }, { causal: true }).output)).toBeGreaterThan(1e-3);
+    const withRope = multiHeadAttentionMasked(
+      x,
+      w,
+      { numHeads: 2 },
+      { causal: true, transformQK: ropeTransform() },
+    ).output;
+    expect(
+      maxAbsDiff(
+        withRope,
+        multiHeadAttentionMasked(x, w, { numHeads: 2 }, { causal: true }).output,
+      ),
+    ).toBeGreaterThan(1e-3);
   });
 });
 
 describe('complexity: 2 n d multiply-adds, O(n d)', () => {
-  test.prop([fc.integer({ min: 1, max: 64 }), evenDim], { numRuns: 30 })('counted: between n d and 2 n d', (n, d) => {
-    const counter = new Counter();
-    applyRope(matrix(n, d), {}, counter);
-    expect(counter.get('madds')).toBeLessThanOrEqual(2 * n * d);
-    expect(counter.get('madds')).toBeGreaterThanOrEqual(n * d);
-  });
+  test.prop([fc.integer({ min: 1, max: 64 }), evenDim], { numRuns: 30 })(
+    'counted: between n d and 2 n d',
+    (n, d) => {
+      const counter = new Counter();
+      applyRope(matrix(n, d), {}, counter);
+      expect(counter.get('madds')).toBeLessThanOrEqual(2 * n * d);
+      expect(counter.get('madds')).toBeGreaterThanOrEqual(n * d);
+    },
+  );
 });
 
 describe('pitfalls, rejected by the properties above', () => {
@@ -328,7 +479,13 @@ describe('pitfalls, rejected by the properties above', () => {
     // d = 4, theta = [1, .01]: coordinates 0 and 2 take angle 1, coordinates 1 and 3 take angle .01
     const [c1, s1, c2, s2] = [Math.cos(1), Math.sin(1), Math.cos(0.01), Math.sin(0.01)];
     const expected = [1 * c1 - 2 * s1, 2 * c2 + 1 * s2, 3 * c1 - 4 * s1, 4 * c2 + 3 * s2];
-    const y = pitfallMixedLayoutRope(fromRows([[1, 2, 3, 4], [1, 2, 3, 4]]), { positions: [0, 1] });
+    const y = pitfallMixedLayoutRope(
+      fromRows([
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+      ]),
+      { positions: [0, 1] },
+    );
     expect(toRows(y)[0]).toEqual([1, 2, 3, 4]);
     toRows(y)[1]!.forEach((v, j) => expect(v).toBeCloseTo(expected[j]!, 14));
   });
@@ -341,15 +498,24 @@ describe('pitfalls, rejected by the properties above', () => {
   });
 
   it('rejects the half layout on unpermuted weights (rotating pairs the weights were not trained for)', () => {
-    rejectsPitfall(conversionProperty(pitfallUnpermutedRopeWeights, ropeOf('half')), { numRuns: 150, seed: 8 });
+    rejectsPitfall(conversionProperty(pitfallUnpermutedRopeWeights, ropeOf('half')), {
+      numRuns: 150,
+      seed: 8,
+    });
   });
 
   it('rejects permuted weights run with the interleaved layout, and the mixed-layout table', () => {
-    rejectsPitfall(conversionProperty(permuteRopeWeights, ropeOf('interleaved')), { numRuns: 150, seed: 9 });
+    rejectsPitfall(conversionProperty(permuteRopeWeights, ropeOf('interleaved')), {
+      numRuns: 150,
+      seed: 9,
+    });
     rejectsPitfall(conversionProperty(permuteRopeWeights, mixedPitfall), { numRuns: 150, seed: 9 });
   });
 
   it('rejects the mixed-layout RoPE inside multi-head attention', () => {
-    rejectsPitfall(offsetProperty((offset) => (x) => pitfallMixedLayoutRope(x, { offset })), { numRuns: 60, seed: 10 });
+    rejectsPitfall(
+      offsetProperty((offset) => (x) => pitfallMixedLayoutRope(x, { offset })),
+      { numRuns: 60, seed: 10 },
+    );
   });
 });

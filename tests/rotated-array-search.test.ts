@@ -69,12 +69,15 @@ const containsMatchesIncludes = (contains: Contains) =>
 
 /** LeetCode 153 / 154 as a property: for every rotation (offset 0 too), the answer is Math.min. */
 const minMatchesMathMin = (findMin: FindMin, arrays: fc.Arbitrary<number[]>) =>
-  fc.property(arrays.filter((xs) => xs.length > 0), (sorted) => {
-    for (let k = 0; k < sorted.length; k++) {
-      if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;
-    }
-    return true;
-  });
+  fc.property(
+    arrays.filter((xs) => xs.length > 0),
+    (sorted) => {
+      for (let k = 0; k < sorted.length; k++) {
+        if (findMin(rotate(sorted, k)) !== Math.min(...sorted)) return false;
+      }
+      return true;
+    },
+  );
 
 describe('worked examples', () => {
   it('searchRotated([4, 5, 6, 7, 0, 1, 2], 0) is 4; target 3 gives -1; [1] with 0 gives -1', () => {
@@ -127,7 +130,10 @@ describe('oracle properties: every rotation of generated sorted arrays, includin
   });
 
   it('the counted, checked search (searchRotatedCounted) equals indexOf too', () => {
-    fc.assert(searchMatchesIndexOf((nums, t) => searchRotatedCounted(nums, t)), { numRuns: 200 });
+    fc.assert(
+      searchMatchesIndexOf((nums, t) => searchRotatedCounted(nums, t)),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -202,15 +208,18 @@ describe('complexity: probes counted (one probe = one midpoint examined)', () =>
     },
   );
 
-  it.each([10, 100, 1000, 10_000])('all-equal array of n = %i: the O(n) worst case (>= n / 2 probes for 81, >= n - 1 for 154)', (n) => {
-    const same = new Array<number>(n).fill(7);
-    const probes81 = probesOf((c) => searchRotatedWithDuplicates(same, 8, c));
-    expect(probes81).toBeGreaterThanOrEqual(n / 2);
-    expect(probes81).toBeLessThanOrEqual(n / 2 + 1);
-    const probes154 = probesOf((c) => findMinRotatedWithDuplicates(same, c));
-    expect(probes154).toBeGreaterThanOrEqual(n - 1);
-    expect(probes154).toBeLessThanOrEqual(n);
-  });
+  it.each([10, 100, 1000, 10_000])(
+    'all-equal array of n = %i: the O(n) worst case (>= n / 2 probes for 81, >= n - 1 for 154)',
+    (n) => {
+      const same = new Array<number>(n).fill(7);
+      const probes81 = probesOf((c) => searchRotatedWithDuplicates(same, 8, c));
+      expect(probes81).toBeGreaterThanOrEqual(n / 2);
+      expect(probes81).toBeLessThanOrEqual(n / 2 + 1);
+      const probes154 = probesOf((c) => findMinRotatedWithDuplicates(same, c));
+      expect(probes154).toBeGreaterThanOrEqual(n - 1);
+      expect(probes154).toBeLessThanOrEqual(n);
+    },
+  );
 });
 
 describe('disorder: detected by the counted versions when the probes show it, fully by assertRotatedSorted', () => {

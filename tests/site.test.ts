@@ -47,7 +47,9 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
 
 describe('npm run site', () => {
   it('builds the home page and one page per concept asked for', () => {
-    expect([...site.pages].sort()).toEqual(['index.html', ...PAGES.map((id) => `concepts/${id}.html`)].sort());
+    expect([...site.pages].sort()).toEqual(
+      ['index.html', ...PAGES.map((id) => `concepts/${id}.html`)].sort(),
+    );
   });
 });
 
@@ -64,21 +66,24 @@ describe.skipIf(!chromium.path)('the site in headless Chromium', () => {
     await page.close();
   });
 
-  it.each(PAGES)('%s: formulas typeset by KaTeX, the textbook code shown, plots inline, no console error', async (id) => {
-    const { page, errors } = await open(`concepts/${id}.html`);
-    const entry = catalog.find((c) => c.id === id);
-    expect(await page.locator('h1').textContent()).toContain(entry?.title);
-    expect(await page.locator('.katex .katex-html').count()).toBeGreaterThan(0);
-    // no formula left as raw LaTeX in the prose
-    expect(await page.locator('main p:has-text("\\\\frac")').count()).toBe(0);
-    expect(await page.locator('figure.source pre code.hljs').count()).toBeGreaterThan(0);
-    const plots = await page.locator('figure.plot').count();
-    expect(await page.locator('figure.plot > svg').count()).toBe(plots);
-    expect(await page.locator('.check.ok').count()).toBeGreaterThan(0);
-    expect(await page.locator('.check.fail').count()).toBe(0);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  it.each(PAGES)(
+    '%s: formulas typeset by KaTeX, the textbook code shown, plots inline, no console error',
+    async (id) => {
+      const { page, errors } = await open(`concepts/${id}.html`);
+      const entry = catalog.find((c) => c.id === id);
+      expect(await page.locator('h1').textContent()).toContain(entry?.title);
+      expect(await page.locator('.katex .katex-html').count()).toBeGreaterThan(0);
+      // no formula left as raw LaTeX in the prose
+      expect(await page.locator('main p:has-text("\\\\frac")').count()).toBe(0);
+      expect(await page.locator('figure.source pre code.hljs').count()).toBeGreaterThan(0);
+      const plots = await page.locator('figure.plot').count();
+      expect(await page.locator('figure.plot > svg').count()).toBe(plots);
+      expect(await page.locator('.check.ok').count()).toBeGreaterThan(0);
+      expect(await page.locator('.check.fail').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('at least one of the pages has an inline plot', async () => {
     let plots = 0;
@@ -100,7 +105,9 @@ describe.skipIf(!chromium.path)('the site in headless Chromium', () => {
     expect(await first.getAttribute('href')).toBe(`concepts/${id}.html`);
     await page.press('#search', 'Enter');
     await page.waitForURL(`**/concepts/${id}.html`);
-    expect(await page.locator('h1').textContent()).toContain(catalog.find((c) => c.id === id)?.title);
+    expect(await page.locator('h1').textContent()).toContain(
+      catalog.find((c) => c.id === id)?.title,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -44,7 +44,10 @@ function surfaceFiles(): string[] {
     else files.add(path);
   }
   const prefix = process.env['BAGU_SURFACE'];
-  return [...files].map((f) => relative(PROJECT_ROOT, f)).filter((f) => !prefix || f.startsWith(prefix)).sort();
+  return [...files]
+    .map((f) => relative(PROJECT_ROOT, f))
+    .filter((f) => !prefix || f.startsWith(prefix))
+    .sort();
 }
 
 /** Runs the worker from call `from`; resolves with its failures and, after a hang, where to resume. */
@@ -87,26 +90,35 @@ describe('every export of every catalog module holds on junk', () => {
   it('finds the catalog modules', () => {
     expect(files.length).toBeGreaterThan(0);
   });
-  it.each(files)('%s', async (file) => {
-    const failures: string[] = [];
-    const tensors = file.startsWith('ml/') || file === 'core/backend.ts';
-    let from = 0;
-    let calls = 0;
-    for (let restarts = 0; restarts < 20; restarts++) {
-      const result = await probe({ file: resolvePath(file), calls: CALLS_PER_EXPORT, from, tensors });
-      failures.push(...result.failures);
-      calls = Math.max(calls, result.calls);
-      if (result.resumeAt === undefined) break;
-      from = result.resumeAt;
-    }
-    // One line per export is enough to act on: the first failing call of each.
-    const firstPerExport = new Map<string, string>();
-    for (const f of failures) {
-      const name = f.slice(0, f.indexOf('('));
-      if (!firstPerExport.has(name)) firstPerExport.set(name, f);
-    }
-    expect([...firstPerExport.values()]).toEqual([]);
-    // A module with nothing to call would pass vacuously.
-    expect(calls).toBeGreaterThan(0);
-  }, 240_000);
+  it.each(files)(
+    '%s',
+    async (file) => {
+      const failures: string[] = [];
+      const tensors = file.startsWith('ml/') || file === 'core/backend.ts';
+      let from = 0;
+      let calls = 0;
+      for (let restarts = 0; restarts < 20; restarts++) {
+        const result = await probe({
+          file: resolvePath(file),
+          calls: CALLS_PER_EXPORT,
+          from,
+          tensors,
+        });
+        failures.push(...result.failures);
+        calls = Math.max(calls, result.calls);
+        if (result.resumeAt === undefined) break;
+        from = result.resumeAt;
+      }
+      // One line per export is enough to act on: the first failing call of each.
+      const firstPerExport = new Map<string, string>();
+      for (const f of failures) {
+        const name = f.slice(0, f.indexOf('('));
+        if (!firstPerExport.has(name)) firstPerExport.set(name, f);
+      }
+      expect([...firstPerExport.values()]).toEqual([]);
+      // A module with nothing to call would pass vacuously.
+      expect(calls).toBeGreaterThan(0);
+    },
+    240_000,
+  );
 });

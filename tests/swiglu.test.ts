@@ -38,7 +38,12 @@ import { rejectsPitfall, rejectsPitfallAsync } from './support/answer-key.js';
 
 /** Small generated FFNs: n tokens of width d, hidden size h, entries of unit-ish scale. */
 const ffnCase = fc
-  .record({ n: fc.integer({ min: 1, max: 5 }), d: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 1, max: 20 }), seed: fc.integer() })
+  .record({
+    n: fc.integer({ min: 1, max: 5 }),
+    d: fc.integer({ min: 1, max: 12 }),
+    h: fc.integer({ min: 1, max: 20 }),
+    seed: fc.integer(),
+  })
   .map(({ n, d, h, seed }) => {
     const r = rng(seed);
     return { x: randomMatrix(n, d, r), gated: initGatedFfn(d, h, r), relu: initReluFfn(d, h, r) };
@@ -48,7 +53,10 @@ const TOL = 1e-4;
 
 /** The oracle property: a from-scratch SwiGLU (or a pitfall) agrees with tfjs to 1e-4. */
 const swigluAgrees = (impl: (x: Matrix, w: GatedFfnWeights) => Matrix) =>
-  fc.asyncProperty(ffnCase, async ({ x, gated }) => maxAbsDiff(impl(x, gated), await swigluTfMatrix(x, gated)) < TOL);
+  fc.asyncProperty(
+    ffnCase,
+    async ({ x, gated }) => maxAbsDiff(impl(x, gated), await swigluTfMatrix(x, gated)) < TOL,
+  );
 
 /**
  * The parameter-count property: LLaMA's hidden size is a multiple of 256, and SwiGLU at that size
@@ -59,7 +67,9 @@ const paramsMatch = (hiddenOf: (d: number) => number) =>
   fc.property(fc.integer({ min: 1, max: 64 }), (k) => {
     const d = 256 * k;
     const h = hiddenOf(d);
-    const gap = (ffnParamCount('gated', d, h) - ffnParamCount('relu', d, 4 * d)) / ffnParamCount('relu', d, 4 * d);
+    const gap =
+      (ffnParamCount('gated', d, h) - ffnParamCount('relu', d, 4 * d)) /
+      ffnParamCount('relu', d, 4 * d);
     return h % 256 === 0 && gap >= -1 / (4 * d) && gap < 96 / d;
   });
 
@@ -77,18 +87,32 @@ describe('worked examples', () => {
   });
 
   it('the @example: SwiGLU([1, 2]) with w1 = [1, 0], w3 = [0, 1], w2 = [[1], [1]] is SiLU(1) * 2 = 1.4621 twice', () => {
-    const y = swiglu(fromRows([[1, 2]]), { w1: fromRows([[1, 0]]), w3: fromRows([[0, 1]]), w2: fromRows([[1], [1]]) });
+    const y = swiglu(fromRows([[1, 2]]), {
+      w1: fromRows([[1, 0]]),
+      w3: fromRows([[0, 1]]),
+      w2: fromRows([[1], [1]]),
+    });
     expect(Array.from(y.data)).toEqual([2 * silu(1), 2 * silu(1)]);
     expect(y.data[0]).toBeCloseTo(1.4621, 4);
   });
 
   it('ReLU FFN by hand: x = [1, -1], w1 = I, w2 = [[1, 1], [0, 0]], b2 = [0.5, 0]: ReLU gives [1, 0], output [1.5, 0]', () => {
-    const y = reluFfn(fromRows([[1, -1]]), { w1: fromRows([[1, 0], [0, 1]]), w2: fromRows([[1, 1], [0, 0]]), b2: [0.5, 0] });
+    const y = reluFfn(fromRows([[1, -1]]), {
+      w1: fromRows([
+        [1, 0],
+        [0, 1],
+      ]),
+      w2: fromRows([
+        [1, 1],
+        [0, 0],
+      ]),
+      b2: [0.5, 0],
+    });
     expect(Array.from(y.data)).toEqual([1.5, 0]);
   });
 });
 
-describe("hidden size: 2/3 of 4d rounded up as LLaMA rounds it", () => {
+describe('hidden size: 2/3 of 4d rounded up as LLaMA rounds it', () => {
   it('d = 4096 -> 11008 (Llama 7B), 5120 -> 13824 (Llama 13B), published intermediate sizes', () => {
     expect(llamaHiddenSize(4096)).toBe(11008);
     expect(llamaHiddenSize(5120)).toBe(13824);
@@ -107,45 +131,80 @@ describe("hidden size: 2/3 of 4d rounded up as LLaMA rounds it", () => {
   });
 
   it('property: for d = 256 .. 16384, SwiGLU parameters match the ReLU FFN within -1/(4d) .. 96/d', () => {
-    fc.assert(paramsMatch((d) => llamaHiddenSize(d)), { numRuns: 64 });
+    fc.assert(
+      paramsMatch((d) => llamaHiddenSize(d)),
+      { numRuns: 64 },
+    );
   });
-
 });
 
 describe('oracles: the textbook, the counted kernel and the tensor twins agree', () => {
-  test.prop([ffnCase], { numRuns: 50 })('the textbook swiglu equals the counted gatedFfn with SiLU exactly', ({ x, gated }) => {
-    expect(gatedFfn(x, gated, silu, new Counter())).toEqual(swiglu(x, gated));
-  });
+  test.prop([ffnCase], { numRuns: 50 })(
+    'the textbook swiglu equals the counted gatedFfn with SiLU exactly',
+    ({ x, gated }) => {
+      expect(gatedFfn(x, gated, silu, new Counter())).toEqual(swiglu(x, gated));
+    },
+  );
 
   it('SwiGLU vs tf.matMul(..., false, true) and gate * tf.sigmoid(gate), float32, to 1e-4', async () => {
     await fc.assert(swigluAgrees(swiglu), { numRuns: 25, seed: 5 });
   });
 
-  test.prop([ffnCase, fc.constantFrom('none' as const, 'tanh' as const)], { numRuns: 20 })('GeGLU (exact via tf.erf, or tanh) and the ReLU FFN with biases', async ({ x, gated, relu }, approximate) => {
-    expect(maxAbsDiff(geglu(x, gated, approximate), await gegluTfMatrix(x, gated, approximate))).toBeLessThan(TOL);
-    expect(maxAbsDiff(reluFfn(x, relu), await reluFfnTfMatrix(x, relu))).toBeLessThan(TOL);
-  });
+  test.prop([ffnCase, fc.constantFrom('none' as const, 'tanh' as const)], { numRuns: 20 })(
+    'GeGLU (exact via tf.erf, or tanh) and the ReLU FFN with biases',
+    async ({ x, gated, relu }, approximate) => {
+      expect(
+        maxAbsDiff(geglu(x, gated, approximate), await gegluTfMatrix(x, gated, approximate)),
+      ).toBeLessThan(TOL);
+      expect(maxAbsDiff(reluFfn(x, relu), await reluFfnTfMatrix(x, relu))).toBeLessThan(TOL);
+    },
+  );
 
-  test.prop([ffnCase, fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const)], { numRuns: 20 })('the two-matrix FFN with ReLU, exact GELU (BERT) or tanh GELU (GPT-2), with and without biases', async ({ x, relu }, activation) => {
-    expect(maxAbsDiff(denseFfn(x, relu, activation), await denseFfnTfMatrix(x, relu, activation))).toBeLessThan(TOL);
-    const noBias = { w1: relu.w1, w2: relu.w2 };
-    expect(maxAbsDiff(denseFfn(x, noBias, activation), await denseFfnTfMatrix(x, noBias, activation))).toBeLessThan(TOL);
-  });
+  test.prop([ffnCase, fc.constantFrom('relu' as const, 'gelu' as const, 'gelu-tanh' as const)], {
+    numRuns: 20,
+  })(
+    'the two-matrix FFN with ReLU, exact GELU (BERT) or tanh GELU (GPT-2), with and without biases',
+    async ({ x, relu }, activation) => {
+      expect(
+        maxAbsDiff(denseFfn(x, relu, activation), await denseFfnTfMatrix(x, relu, activation)),
+      ).toBeLessThan(TOL);
+      const noBias = { w1: relu.w1, w2: relu.w2 };
+      expect(
+        maxAbsDiff(denseFfn(x, noBias, activation), await denseFfnTfMatrix(x, noBias, activation)),
+      ).toBeLessThan(TOL);
+    },
+  );
 
-  test.prop([fc.integer({ min: 1, max: 3 }), ffnCase], { numRuns: 10 })('swigluTf on a [batch, n, d] tensor maps every token like swiglu on its [n, d] matrix', async (batch, { x, gated }) => {
-    const { tf } = await tensorBackend();
-    const f32 = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
-    const stacked = tf.tensor3d(Array.from({ length: batch }, () => Array.from(x.data)).flat(), [batch, x.rows, x.cols]);
-    const weights = { w1: f32(gated.w1), w3: f32(gated.w3), w2: f32(gated.w2) };
-    const y = swigluTf(tf, stacked, weights);
-    const data = await y.data();
-    tf.dispose([stacked, y, weights.w1, weights.w3, weights.w2]);
-    const expected = swiglu(x, gated);
-    for (let b = 0; b < batch; b++) expect(maxAbsDiff(matrix(x.rows, x.cols, data.subarray(b * x.data.length, (b + 1) * x.data.length)), expected)).toBeLessThan(TOL);
-  });
+  test.prop([fc.integer({ min: 1, max: 3 }), ffnCase], { numRuns: 10 })(
+    'swigluTf on a [batch, n, d] tensor maps every token like swiglu on its [n, d] matrix',
+    async (batch, { x, gated }) => {
+      const { tf } = await tensorBackend();
+      const f32 = (m: Matrix) => tf.tensor2d(Float32Array.from(m.data), [m.rows, m.cols]);
+      const stacked = tf.tensor3d(Array.from({ length: batch }, () => Array.from(x.data)).flat(), [
+        batch,
+        x.rows,
+        x.cols,
+      ]);
+      const weights = { w1: f32(gated.w1), w3: f32(gated.w3), w2: f32(gated.w2) };
+      const y = swigluTf(tf, stacked, weights);
+      const data = await y.data();
+      tf.dispose([stacked, y, weights.w1, weights.w3, weights.w2]);
+      const expected = swiglu(x, gated);
+      for (let b = 0; b < batch; b++)
+        expect(
+          maxAbsDiff(
+            matrix(x.rows, x.cols, data.subarray(b * x.data.length, (b + 1) * x.data.length)),
+            expected,
+          ),
+        ).toBeLessThan(TOL);
+    },
+  );
 
   it('a worked GELU FFN: identity weights, input [1, -1] gives [GELU(1), GELU(-1)] = [0.841345, -0.158655]', () => {
-    const eye = fromRows([[1, 0], [0, 1]]);
+    const eye = fromRows([
+      [1, 0],
+      [0, 1],
+    ]);
     const y = denseFfn(fromRows([[1, -1]]), { w1: eye, w2: eye }, 'gelu');
     expect(y.data[0]).toBeCloseTo(0.8413447461, 9);
     expect(y.data[1]).toBeCloseTo(-0.1586552539, 9);
@@ -153,41 +212,62 @@ describe('oracles: the textbook, the counted kernel and the tensor twins agree',
 });
 
 describe('invariants', () => {
-  test.prop([ffnCase], { numRuns: 50 })('a zero up projection (w3 = 0) gives a zero output', ({ x, gated }) => {
-    const y = swiglu(x, { ...gated, w3: matrix(gated.w3.rows, gated.w3.cols) });
-    expect(y.data.every((v) => v === 0)).toBe(true);
-  });
+  test.prop([ffnCase], { numRuns: 50 })(
+    'a zero up projection (w3 = 0) gives a zero output',
+    ({ x, gated }) => {
+      const y = swiglu(x, { ...gated, w3: matrix(gated.w3.rows, gated.w3.cols) });
+      expect(y.data.every((v) => v === 0)).toBe(true);
+    },
+  );
 
-  test.prop([fc.double({ min: -20, max: 20, noNaN: true })], { numRuns: 200 })('SiLU lies between min(0, z) and max(0, z) and is z sigmoid(z); exact and tanh GELU differ by < 5e-4', (z) => {
-    expect(silu(z)).toBeLessThanOrEqual(Math.max(0, z) + 1e-15);
-    expect(silu(z)).toBeGreaterThanOrEqual(Math.min(0, z) - 0.2785);
-    expect(Math.abs(geluErf(z) - geluTanh(z))).toBeLessThan(5e-4);
-  });
+  test.prop([fc.double({ min: -20, max: 20, noNaN: true })], { numRuns: 200 })(
+    'SiLU lies between min(0, z) and max(0, z) and is z sigmoid(z); exact and tanh GELU differ by < 5e-4',
+    (z) => {
+      expect(silu(z)).toBeLessThanOrEqual(Math.max(0, z) + 1e-15);
+      expect(silu(z)).toBeGreaterThanOrEqual(Math.min(0, z) - 0.2785);
+      expect(Math.abs(geluErf(z) - geluTanh(z))).toBeLessThan(5e-4);
+    },
+  );
 
   it('SiLU is not monotone: its minimum is about -0.2785 near z = -1.2785 (unlike ReLU)', () => {
     expect(silu(-1.2785)).toBeCloseTo(-0.2785, 4);
     expect(silu(-1.2785)).toBeLessThan(silu(-3));
   });
 
-  test.prop([ffnCase, fc.integer({ min: 0, max: 3 })], { numRuns: 30 })('tokens are independent: row i of the output depends only on row i of x', ({ x, gated }, iRaw) => {
-    const i = iRaw % x.rows;
-    const alone = swiglu(matrix(1, x.cols, x.data.subarray(i * x.cols, (i + 1) * x.cols)), gated);
-    const all = swiglu(x, gated);
-    expect(Array.from(all.data.subarray(i * x.cols, (i + 1) * x.cols))).toEqual(Array.from(alone.data));
-  });
+  test.prop([ffnCase, fc.integer({ min: 0, max: 3 })], { numRuns: 30 })(
+    'tokens are independent: row i of the output depends only on row i of x',
+    ({ x, gated }, iRaw) => {
+      const i = iRaw % x.rows;
+      const alone = swiglu(matrix(1, x.cols, x.data.subarray(i * x.cols, (i + 1) * x.cols)), gated);
+      const all = swiglu(x, gated);
+      expect(Array.from(all.data.subarray(i * x.cols, (i + 1) * x.cols))).toEqual(
+        Array.from(alone.data),
+      );
+    },
+  );
 });
 
 describe('complexity: multiply-adds counted', () => {
-  test.prop([fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 16 }), fc.integer({ min: 1, max: 24 })], { numRuns: 40 })('a gated FFN costs at most 3 n d h, the ReLU FFN at most 2 n d h: three matrices against two', (n, d, h) => {
-    const r = rng(n + 10 * d + 100 * h);
-    const x = randomMatrix(n, d, r);
-    const [gatedOps, reluOps] = [new Counter(), new Counter()];
-    gatedFfn(x, initGatedFfn(d, h, r), silu, gatedOps);
-    reluFfn(x, initReluFfn(d, h, r), reluOps);
-    expect(gatedOps.get('madds')).toBeLessThanOrEqual(3 * n * d * h);
-    expect(reluOps.get('madds')).toBeLessThanOrEqual(2 * n * d * h);
-    expect(gatedOps.get('madds') / reluOps.get('madds')).toBeCloseTo(1.5, 12);
-  });
+  test.prop(
+    [
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 16 }),
+      fc.integer({ min: 1, max: 24 }),
+    ],
+    { numRuns: 40 },
+  )(
+    'a gated FFN costs at most 3 n d h, the ReLU FFN at most 2 n d h: three matrices against two',
+    (n, d, h) => {
+      const r = rng(n + 10 * d + 100 * h);
+      const x = randomMatrix(n, d, r);
+      const [gatedOps, reluOps] = [new Counter(), new Counter()];
+      gatedFfn(x, initGatedFfn(d, h, r), silu, gatedOps);
+      reluFfn(x, initReluFfn(d, h, r), reluOps);
+      expect(gatedOps.get('madds')).toBeLessThanOrEqual(3 * n * d * h);
+      expect(reluOps.get('madds')).toBeLessThanOrEqual(2 * n * d * h);
+      expect(gatedOps.get('madds') / reluOps.get('madds')).toBeCloseTo(1.5, 12);
+    },
+  );
 });
 
 describe('counts, initial scale and the rejected variant, by hand', () => {
@@ -203,9 +283,10 @@ describe('counts, initial scale and the rejected variant, by hand', () => {
     const variance = all.reduce((s, v) => s + v * v, 0) / all.length;
     expect(Math.abs(variance * 256 - 1)).toBeLessThan(0.02);
     const r = initReluFfn(256, 1024, rng(6));
-    expect(Math.abs((r.w1.data.reduce((s, v) => s + v * v, 0) / r.w1.data.length) * 256 - 1)).toBeLessThan(0.02);
+    expect(
+      Math.abs((r.w1.data.reduce((s, v) => s + v * v, 0) / r.w1.data.length) * 256 - 1),
+    ).toBeLessThan(0.02);
   });
-
 });
 
 describe('pitfalls, rejected by the properties above', () => {
@@ -216,11 +297,18 @@ describe('pitfalls, rejected by the properties above', () => {
   });
 
   it('rejects Swish applied to the product instead of gating, against tfjs', async () => {
-    await rejectsPitfallAsync(swigluAgrees(pitfallSwigluGateAfterProduct), { numRuns: 25, seed: 5, endOnFailure: true });
+    await rejectsPitfallAsync(swigluAgrees(pitfallSwigluGateAfterProduct), {
+      numRuns: 25,
+      seed: 5,
+      endOnFailure: true,
+    });
   });
 
   it('the parameter-count property rejects rounding down to a multiple of 256 (4096 -> 10752)', () => {
     expect(pitfallLlamaHiddenSizeRoundedDown(4096)).toBe(10752);
-    rejectsPitfall(paramsMatch((d) => pitfallLlamaHiddenSizeRoundedDown(d)), { numRuns: 64, seed: 2 });
+    rejectsPitfall(
+      paramsMatch((d) => pitfallLlamaHiddenSizeRoundedDown(d)),
+      { numRuns: 64, seed: 2 },
+    );
   });
 });

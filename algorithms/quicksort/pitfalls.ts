@@ -77,4 +77,3 @@ export function pitfallRecurseBothSides<A extends NumericArray>(values: A, count
   counter?.add('maxDepth', Math.max(0, maxDepth - counter.get('maxDepth')));
   return values;
 }
-

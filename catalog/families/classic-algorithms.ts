@@ -6,7 +6,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Reservoir sampling',
     titleZh: '蓄水池抽样',
-    summary: 'k uniform items from a stream of unknown length in O(k) memory: Algorithm R (the textbook answer), skip-based Algorithm L, weighted A-Res / A-ExpJ, and merging shards.',
+    summary:
+      'k uniform items from a stream of unknown length in O(k) memory: Algorithm R (the textbook answer), skip-based Algorithm L, weighted A-Res / A-ExpJ, and merging shards.',
     questions: ['Q01'],
     module: 'algorithms/reservoir-sampling/index.ts',
     test: 'tests/reservoir-sampling.test.ts',
@@ -18,7 +19,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Search in a rotated sorted array',
     titleZh: '旋转数组找 target',
-    summary: 'Binary search in a sorted array rotated at an unknown offset: find a target (LeetCode 33, and 81 with duplicates) and the minimum (153, 154), with probes counted and the O(n) all-equal worst case shown.',
+    summary:
+      'Binary search in a sorted array rotated at an unknown offset: find a target (LeetCode 33, and 81 with duplicates) and the minimum (153, 154), with probes counted and the O(n) all-equal worst case shown.',
     questions: ['Q02'],
     module: 'algorithms/rotated-array-search.ts',
     test: 'tests/rotated-array-search.test.ts',
@@ -30,7 +32,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Longest substring without repeating characters',
     titleZh: '最长无重复子串',
-    summary: 'Sliding window with last-seen positions (LeetCode 3) returning the length and the window, in UTF-16 code units (as LeetCode counts) or Unicode code points (as a reader counts emoji).',
+    summary:
+      'Sliding window with last-seen positions (LeetCode 3) returning the length and the window, in UTF-16 code units (as LeetCode counts) or Unicode code points (as a reader counts emoji).',
     questions: ['Q03'],
     module: 'algorithms/longest-unique-substring.ts',
     test: 'tests/longest-unique-substring.test.ts',
@@ -42,7 +45,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Longest increasing run and subsequence',
     titleZh: '最长递增子串',
-    summary: 'The longest strictly increasing contiguous run in one pass, and the longest increasing subsequence in O(n log n) by patience sorting with the subsequence reconstructed (strict and non-decreasing), checked against the O(n^2) DP.',
+    summary:
+      'The longest strictly increasing contiguous run in one pass, and the longest increasing subsequence in O(n log n) by patience sorting with the subsequence reconstructed (strict and non-decreasing), checked against the O(n^2) DP.',
     questions: ['Q04'],
     module: 'algorithms/longest-increasing.ts',
     test: 'tests/longest-increasing.test.ts',
@@ -54,7 +58,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Quicksort',
     titleZh: '快速排序',
-    summary: 'In-place quicksort of number and typed arrays: the textbook randomized Hoare quicksort first, then Lomuto, Hoare and three-way partitions, random / first / median-of-three pivots, smaller-side recursion (O(log n) stack) and introsort, with comparisons and depth counted and the classic wrong versions rejected.',
+    summary:
+      'In-place quicksort of number and typed arrays: the textbook randomized Hoare quicksort first, then Lomuto, Hoare and three-way partitions, random / first / median-of-three pivots, smaller-side recursion (O(log n) stack) and introsort, with comparisons and depth counted and the classic wrong versions rejected.',
     questions: ['Q06'],
     module: 'algorithms/quicksort/index.ts',
     test: 'tests/quicksort.test.ts',
@@ -66,7 +71,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Reorder a linked list (L0, Ln-1, L1, Ln-2, ...)',
     titleZh: '链表交叉反转',
-    summary: 'LeetCode 143 in place and O(1) extra space: find the middle with fast/slow pointers, cut, reverse the back half, merge the halves; checked node by node against the order built from an array, with a counted version, the O(n)-space array version and the two classic slips (no cut, losing the tail) beside it.',
+    summary:
+      'LeetCode 143 in place and O(1) extra space: find the middle with fast/slow pointers, cut, reverse the back half, merge the halves; checked node by node against the order built from an array, with a counted version, the O(n)-space array version and the two classic slips (no cut, losing the tail) beside it.',
     questions: ['Q05'],
     module: 'algorithms/reorder-list.ts',
     test: 'tests/reorder-list.test.ts',
@@ -78,7 +84,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Binary tree right side view',
     titleZh: '二叉树右视图',
-    summary: 'LeetCode 199 by BFS level by level and by right-first iterative DFS, on trees built from LeetCode level-order arrays; checked against the last node of each level, with the naive per-depth search, the "follow right children" mistake and the left-first DFS (a left view) beside them.',
+    summary:
+      'LeetCode 199 by BFS level by level and by right-first iterative DFS, on trees built from LeetCode level-order arrays; checked against the last node of each level, with the naive per-depth search, the "follow right children" mistake and the left-first DFS (a left view) beside them.',
     questions: ['Q07'],
     module: 'algorithms/right-side-view.ts',
     test: 'tests/right-side-view.test.ts',
@@ -90,7 +97,8 @@ export const classicAlgorithms: ConceptEntry[] = [
     family: 'classic-algorithms',
     title: 'Linked-list deletion and fast/slow pointers',
     titleZh: '删除链表中的节点; 快慢指针',
-    summary: 'Delete a node given only that node (LeetCode 237, the tail rejected), delete by value with a sentinel, the middle node (LeetCode 876 second middle, or the first), Floyd cycle detection and entry with counted pointer steps, and the k-th node from the end; every list checked at entry (junk nodes, cycles) and the common slips rejected.',
+    summary:
+      'Delete a node given only that node (LeetCode 237, the tail rejected), delete by value with a sentinel, the middle node (LeetCode 876 second middle, or the first), Floyd cycle detection and entry with counted pointer steps, and the k-th node from the end; every list checked at entry (junk nodes, cycles) and the common slips rejected.',
     questions: ['Q08'],
     module: 'algorithms/linked-list-pointers.ts',
     test: 'tests/linked-list-pointers.test.ts',

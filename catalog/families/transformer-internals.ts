@@ -6,7 +6,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'Scaled dot-product attention',
     titleZh: '缩放点积注意力',
-    summary: 'softmax(Q K^T / sqrt(d_k)) V written as on a whiteboard, then with causal, window and padding masks and a bias, a tensor-level tfjs twin with masks built as tensors, and why the 1/sqrt(d_k) is there.',
+    summary:
+      'softmax(Q K^T / sqrt(d_k)) V written as on a whiteboard, then with causal, window and padding masks and a bias, a tensor-level tfjs twin with masks built as tensors, and why the 1/sqrt(d_k) is there.',
     questions: ['Q09', 'Q11', 'Q12'],
     module: 'ml/scaled-dot-product-attention.ts',
     test: 'tests/scaled-dot-product-attention.test.ts',
@@ -18,7 +19,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'LayerNorm, RMSNorm, BatchNorm and Pre-LN vs Post-LN',
     titleZh: '归一化: LayerNorm、RMSNorm、BatchNorm 与 Pre-LN / Post-LN',
-    summary: 'Textbook layerNorm and rmsNorm first (BatchNorm as the alternative), with PyTorch eps and variance conventions, counted kernels showing the work RMSNorm saves, tensor twins over the last axis, where the norm sits around a sublayer, and the pitfalls (unbiased variance, eps outside the root).',
+    summary:
+      'Textbook layerNorm and rmsNorm first (BatchNorm as the alternative), with PyTorch eps and variance conventions, counted kernels showing the work RMSNorm saves, tensor twins over the last axis, where the norm sits around a sublayer, and the pitfalls (unbiased variance, eps outside the root).',
     questions: ['Q18'],
     module: 'ml/normalization.ts',
     test: 'tests/normalization.test.ts',
@@ -30,7 +32,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'SwiGLU, GeGLU and the ReLU FFN',
     titleZh: 'SwiGLU 公式与门控前馈网络',
-    summary: "Textbook swiglu (W_down (SiLU(x W_gate^T) * x W_up^T)) first, GeGLU and the ReLU FFN beside it with tensor twins, LLaMA's 2/3 * 4d hidden size rounded up to 256 (11008 for d = 4096), their equal parameter counts, and the gate-after-product pitfall.",
+    summary:
+      "Textbook swiglu (W_down (SiLU(x W_gate^T) * x W_up^T)) first, GeGLU and the ReLU FFN beside it with tensor twins, LLaMA's 2/3 * 4d hidden size rounded up to 256 (11008 for d = 4096), their equal parameter counts, and the gate-after-product pitfall.",
     questions: ['Q19'],
     module: 'ml/swiglu.ts',
     test: 'tests/swiglu.test.ts',
@@ -41,7 +44,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'LLM loss: next-token cross-entropy, initial loss and the SFT mask',
     titleZh: 'LLM 损失函数、初始 loss 与 SFT 掩码',
-    summary: 'Shifted next-token cross-entropy with -100 ignored labels and its softmax - onehot gradient checked against tfjs, the ln V initial loss of a fresh tiny LM (11.51 for V = 100,000), and the SFT prompt mask.',
+    summary:
+      'Shifted next-token cross-entropy with -100 ignored labels and its softmax - onehot gradient checked against tfjs, the ln V initial loss of a fresh tiny LM (11.51 for V = 100,000), and the SFT prompt mask.',
     questions: ['Q21', 'Q22'],
     module: 'ml/lm-loss/index.ts',
     test: 'tests/lm-loss.test.ts',
@@ -52,7 +56,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'Long context: what limits input length',
     titleZh: '限制输入长度的因素与长上下文',
-    summary: 'A calculator for attention FLOPs, KV-cache bytes and score-matrix memory against context length, showing whether compute, memory or position extrapolation binds first, with each remedy linked to its module.',
+    summary:
+      'A calculator for attention FLOPs, KV-cache bytes and score-matrix memory against context length, showing whether compute, memory or position extrapolation binds first, with each remedy linked to its module.',
     questions: ['Q23'],
     module: 'ml/long-context.ts',
     test: 'tests/long-context.test.ts',
@@ -63,7 +68,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'Multi-head attention, with multi-query (MQA) and grouped-query (GQA) attention',
     titleZh: '多头注意力 (MHA / MQA / GQA)',
-    summary: 'h heads on their own projections, split and merged shape by shape (the textbook layer first); multi-query and grouped-query attention as the same layer with fewer key/value heads, from scratch and as a tensor-level tfjs twin composed of attentionTf.',
+    summary:
+      'h heads on their own projections, split and merged shape by shape (the textbook layer first); multi-query and grouped-query attention as the same layer with fewer key/value heads, from scratch and as a tensor-level tfjs twin composed of attentionTf.',
     questions: ['Q10'],
     module: 'ml/multi-head-attention.ts',
     test: 'tests/multi-head-attention.test.ts',
@@ -75,7 +81,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'Rotary position embedding (RoPE)',
     titleZh: '旋转位置编码 RoPE',
-    summary: 'Textbook rope (rotate pair i by m theta_i) first, then both layouts (interleaved and rotate-half) and the permutation between them, a tensor twin for [..., T, d], relative scores from absolute rotations, the RoFormer decay bound, extrapolation with PI and NTK scaling, and the mixed-layout pitfall.',
+    summary:
+      'Textbook rope (rotate pair i by m theta_i) first, then both layouts (interleaved and rotate-half) and the permutation between them, a tensor twin for [..., T, d], relative scores from absolute rotations, the RoFormer decay bound, extrapolation with PI and NTK scaling, and the mixed-layout pitfall.',
     questions: ['Q14', 'Q15', 'Q16'],
     module: 'ml/rope.ts',
     test: 'tests/rope.test.ts',
@@ -86,7 +93,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'FlashAttention: tiled attention with the online softmax',
     titleZh: 'FlashAttention 分块注意力与在线 softmax',
-    summary: 'Exact attention tile by tile with a running max and sum: the online-softmax loop first, then query and key blocks of any size with causal and padding masks, equal to naive attention, with the floats each version allocates counted: O(n d + B^2) instead of O(n^2).',
+    summary:
+      'Exact attention tile by tile with a running max and sum: the online-softmax loop first, then query and key blocks of any size with causal and padding masks, equal to naive attention, with the floats each version allocates counted: O(n d + B^2) instead of O(n^2).',
     questions: ['Q24'],
     module: 'ml/flash-attention.ts',
     test: 'tests/flash-attention.test.ts',
@@ -98,7 +106,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'The Transformer block: original post-LN vs LLaMA / Qwen',
     titleZh: 'Transformer 块: 原始结构与 LLaMA / Qwen 的改进',
-    summary: 'The post-LayerNorm ReLU block and the pre-RMSNorm RoPE SwiGLU GQA block (with Qwen\'s q/k/v biases) written as in the papers from the attention, RoPE, norm and FFN modules, a tensor twin composed of their twins, and a parameter counter that reproduces GPT-2 small (124,439,808) and Llama-2-7B (6,738,415,616) exactly.',
+    summary:
+      "The post-LayerNorm ReLU block and the pre-RMSNorm RoPE SwiGLU GQA block (with Qwen's q/k/v biases) written as in the papers from the attention, RoPE, norm and FFN modules, a tensor twin composed of their twins, and a parameter counter that reproduces GPT-2 small (124,439,808) and Llama-2-7B (6,738,415,616) exactly.",
     questions: ['Q20'],
     module: 'ml/transformer-block.ts',
     test: 'tests/transformer-block.test.ts',
@@ -109,7 +118,8 @@ export const transformerInternals: ConceptEntry[] = [
     family: 'transformer-internals',
     title: 'Positional encodings: sinusoidal, learned, ALiBi and sliding window',
     titleZh: '位置编码: 绝对与相对',
-    summary: 'Sinusoidal (and its shift-as-rotation property), learned tables, ALiBi biases with the authors\' slope rule, and sliding-window masks, with attention that takes a bias and a mask, from scratch and in tfjs.',
+    summary:
+      "Sinusoidal (and its shift-as-rotation property), learned tables, ALiBi biases with the authors' slope rule, and sliding-window masks, with attention that takes a bias and a mask, from scratch and in tfjs.",
     questions: ['Q13', 'Q17'],
     module: 'ml/positional-encoding/index.ts',
     test: 'tests/positional-encoding.test.ts',

@@ -41,7 +41,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
     // sorted positions i..j hold one tied value: ranks i+1..j+1, mean (i + j) / 2 + 1

@@ -84,7 +84,11 @@ export function assertAucInputs(
     throw new ArgumentError('labels', labels, 'both classes (0 and 1): ROC AUC needs both');
   }
   if (positives === 0 || negatives === 0) {
-    throw new ArgumentError('sampleWeight', sampleWeight, 'a positive total weight for both classes');
+    throw new ArgumentError(
+      'sampleWeight',
+      sampleWeight,
+      'a positive total weight for both classes',
+    );
   }
   return { positives, negatives, maxPositive, maxNegative };
 }

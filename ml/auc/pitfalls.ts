@@ -5,7 +5,10 @@
 import { assertAucInputs } from './inputs.js';
 
 /** Pitfall: counts a tied (positive, negative) pair as 0 instead of 1/2 (strict > only). */
-export function pitfallAucIgnoringTies(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+export function pitfallAucIgnoringTies(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): number {
   const { positives, negatives } = assertAucInputs(labels, scores);
   let u = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -16,7 +19,10 @@ export function pitfallAucIgnoringTies(labels: ArrayLike<number>, scores: ArrayL
 }
 
 /** Pitfall: ranks ties by their sort position instead of their average rank (order-dependent). */
-export function pitfallAucOrdinalRanks(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+export function pitfallAucOrdinalRanks(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): number {
   const { positives, negatives } = assertAucInputs(labels, scores);
   const n = labels.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);

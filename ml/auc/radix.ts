@@ -37,7 +37,15 @@ function writeKey(recs: Uint32Array, at: number, x: number): void {
  * Stable LSD radix sort of records [start, end) by their 32-bit word `word`, `bits` bits per digit,
  * using `tmp` (same layout) as the other buffer. A digit that is the same for every key is skipped.
  */
-function radixSortRecords(recs: Uint32Array, tmp: Uint32Array, width: 2 | 4, word: number, start: number, end: number, bits: number): void {
+function radixSortRecords(
+  recs: Uint32Array,
+  tmp: Uint32Array,
+  width: 2 | 4,
+  word: number,
+  start: number,
+  end: number,
+  bits: number,
+): void {
   const radix = 1 << bits;
   const mask = radix - 1;
   const passes = Math.ceil(32 / bits);
@@ -54,7 +62,8 @@ function radixSortRecords(recs: Uint32Array, tmp: Uint32Array, width: 2 | 4, wor
   } else {
     for (let i = start; i < end; i++) {
       const k = recs[width * i + word] as number;
-      for (let p = 0, shift = 0; p < passes; p++, shift += bits) counts[p * radix + ((k >>> shift) & mask)]!++;
+      for (let p = 0, shift = 0; p < passes; p++, shift += bits)
+        counts[p * radix + ((k >>> shift) & mask)]!++;
     }
   }
   let src = recs;
@@ -165,7 +174,11 @@ export function rocAucRadix(
 ): number {
   assertAucOptions(options);
   const { sampleWeight } = options;
-  const { positives, negatives, maxPositive, maxNegative } = assertAucInputs(labels, scores, sampleWeight);
+  const { positives, negatives, maxPositive, maxNegative } = assertAucInputs(
+    labels,
+    scores,
+    sampleWeight,
+  );
   const scalePositive = powerOfTwoScaler(maxPositive);
   const scaleNegative = powerOfTwoScaler(maxNegative);
   const n = labels.length;
@@ -181,7 +194,10 @@ export function rocAucRadix(
   const posW = new Float64Array(pos.buffer, pos.byteOffset, pos.length / 2);
   const negW = new Float64Array(neg.buffer, neg.byteOffset, neg.length / 2);
   // a Float64Array's bits can be read in place; anything else goes through a one-element view
-  const bits = scores instanceof Float64Array ? new Uint32Array(scores.buffer, scores.byteOffset, 2 * n) : undefined;
+  const bits =
+    scores instanceof Float64Array
+      ? new Uint32Array(scores.buffer, scores.byteOffset, 2 * n)
+      : undefined;
   if (bits !== undefined && width === 2) {
     // the hot path, unweighted scores in a Float64Array (the same key as writeKey)
     for (let i = 0, p = 0, q = 0; i < n; i++) {
@@ -200,17 +216,18 @@ export function rocAucRadix(
         neg[2 * q++ + 1] = l;
       }
     }
-  } else for (let i = 0, p = 0, q = 0; i < n; i++) {
-    if (labels[i] === 1) {
-      writeKey(pos, width * p, scores[i] as number);
-      if (width === 4) posW[2 * p + 1] = scalePositive(sampleWeight![i] as number);
-      p++;
-    } else {
-      writeKey(neg, width * q, scores[i] as number);
-      if (width === 4) negW[2 * q + 1] = scaleNegative(sampleWeight![i] as number);
-      q++;
+  } else
+    for (let i = 0, p = 0, q = 0; i < n; i++) {
+      if (labels[i] === 1) {
+        writeKey(pos, width * p, scores[i] as number);
+        if (width === 4) posW[2 * p + 1] = scalePositive(sampleWeight![i] as number);
+        p++;
+      } else {
+        writeKey(neg, width * q, scores[i] as number);
+        if (width === 4) negW[2 * q + 1] = scaleNegative(sampleWeight![i] as number);
+        q++;
+      }
     }
-  }
   sortRecords(pos, tmp, width, nPos);
   sortRecords(neg, tmp, width, nNeg);
   const weightOf = (w: Float64Array, i: number) => (width === 4 ? (w[2 * i + 1] as number) : 1);
@@ -226,11 +243,17 @@ export function rocAucRadix(
     do groupPositive += weightOf(posW, i++);
     while (i < nPos && pos[width * i] === h && pos[width * i + 1] === l);
     // negatives strictly below this score
-    while (j < nNeg && ((neg[width * j] as number) < h || (neg[width * j] === h && (neg[width * j + 1] as number) < l))) negativeBelow += weightOf(negW, j++);
+    while (
+      j < nNeg &&
+      ((neg[width * j] as number) < h ||
+        (neg[width * j] === h && (neg[width * j + 1] as number) < l))
+    )
+      negativeBelow += weightOf(negW, j++);
     // negatives tied with it
     let k = j;
     let groupNegative = 0;
-    while (k < nNeg && neg[width * k] === h && neg[width * k + 1] === l) groupNegative += weightOf(negW, k++);
+    while (k < nNeg && neg[width * k] === h && neg[width * k + 1] === l)
+      groupNegative += weightOf(negW, k++);
     // U += w+(group) * (w-(strictly below) + w-(tied) / 2)
     u += groupPositive * (negativeBelow + groupNegative / 2);
   }

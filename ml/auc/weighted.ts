@@ -27,7 +27,7 @@ export function rocAucWeighted(
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let u = 0;
   let negativeBelow = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let [pos, neg, j] = [0, 0, i];
     for (; j < n && scores[order[j]!] === scores[order[i]!]; j++) {
       const k = order[j]!;
@@ -54,7 +54,11 @@ export function rocAucPairwise(
   let nPos = 0;
   for (let i = 0; i < labels.length; i++) nPos += labels[i] === 1 ? 1 : 0;
   if (nPos * (labels.length - nPos) > MAX_PAIRS) {
-    throw new ArgumentError('labels', labels, `at most 2^27 (positive, negative) pairs: use rocAuc`);
+    throw new ArgumentError(
+      'labels',
+      labels,
+      `at most 2^27 (positive, negative) pairs: use rocAuc`,
+    );
   }
   const [sp, sn] = [powerOfTwoScaler(totals.maxPositive), powerOfTwoScaler(totals.maxNegative)];
   const weight = (i: number) =>

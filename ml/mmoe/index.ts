@@ -55,7 +55,10 @@ export function mmoeForward(params: MmoeParams, x: Matrix): MmoeResult {
   // task k: g_k(x) = softmax(x W_gk^T) [B, E] mixes the same experts into [B, d_e]
   const mixed = params.gates.map((gate) => softmaxGate(x, gate, experts));
   // y_k = sigmoid(h_k(sum_e g_k(x)_e f_e(x))): [B, T]
-  const result = towersForward(params.towers, mixed.map((m) => m.output));
+  const result = towersForward(
+    params.towers,
+    mixed.map((m) => m.output),
+  );
   return { ...result, gates: mixed.map((m) => m.weights) };
 }
 
@@ -64,9 +67,15 @@ export function mmoeForwardCounted(params: MmoeParams, x: Matrix, counter?: Coun
   assertMmoeParams(params);
   assertMatrix('x', x);
   assertOptionalCounter('counter', counter);
-  const experts = params.experts.map((layers, e) => mlpForward(layers, x, `experts[${e}]`, counter));
+  const experts = params.experts.map((layers, e) =>
+    mlpForward(layers, x, `experts[${e}]`, counter),
+  );
   const mixed = params.gates.map((gate) => softmaxGate(x, gate, experts, counter));
-  const result = towersForward(params.towers, mixed.map((m) => m.output), counter);
+  const result = towersForward(
+    params.towers,
+    mixed.map((m) => m.output),
+    counter,
+  );
   return { ...result, gates: mixed.map((m) => m.weights) };
 }
 
@@ -77,6 +86,12 @@ export const mmoeModel: MultiTaskModel<MmoeParams> = {
   logitsTf: (tf, params, x) => mmoeForwardTf(tf, params, x).logits,
 };
 
-export { assertMmoeParams, initMmoe, type MmoeConfig, type MmoeParams, type MmoeResult } from './params.js';
+export {
+  assertMmoeParams,
+  initMmoe,
+  type MmoeConfig,
+  type MmoeParams,
+  type MmoeResult,
+} from './params.js';
 export { mmoeForwardTf, mmoeForwardTfMatrix } from './tf.js';
 export { pitfallMmoeSumNormalizedGates, pitfallSharedGateForAllTasks } from './pitfalls.js';

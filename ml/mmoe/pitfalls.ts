@@ -15,7 +15,10 @@ export function pitfallSharedGateForAllTasks(params: MmoeParams, x: Matrix): Mmo
   assertMatrix('x', x);
   const expertOutputs = params.experts.map((layers, e) => mlpForward(layers, x, `experts[${e}]`));
   const shared = softmaxGate(x, params.gates[0] as Matrix, expertOutputs);
-  const result = towersForward(params.towers, params.towers.map(() => shared.output));
+  const result = towersForward(
+    params.towers,
+    params.towers.map(() => shared.output),
+  );
   return { ...result, gates: params.towers.map(() => shared.weights) };
 }
 
@@ -25,5 +28,11 @@ export function pitfallMmoeSumNormalizedGates(params: MmoeParams, x: Matrix): Mm
   assertMatrix('x', x);
   const expertOutputs = params.experts.map((layers, e) => mlpForward(layers, x, `experts[${e}]`));
   const mixed = params.gates.map((gate) => pitfallSumNormalizedGate(x, gate, expertOutputs));
-  return { ...towersForward(params.towers, mixed.map((m) => m.output)), gates: mixed.map((m) => m.weights) };
+  return {
+    ...towersForward(
+      params.towers,
+      mixed.map((m) => m.output),
+    ),
+    gates: mixed.map((m) => m.weights),
+  };
 }

@@ -27,13 +27,21 @@ export interface SharedBottomParams {
 }
 
 /** y_k = sigmoid(h_k(f(x))): every task reads the same bottom output. */
-export function sharedBottomForward(params: SharedBottomParams, x: Matrix, counter?: Counter): MultiTaskResult {
+export function sharedBottomForward(
+  params: SharedBottomParams,
+  x: Matrix,
+  counter?: Counter,
+): MultiTaskResult {
   assertObject('params', params, 'shared-bottom parameters { bottom, towers }');
   assertMatrix('x', x);
   assertOptionalCounter('counter', counter);
   // f(x): [B, d] -> [B, d_e], read by every tower
   const shared = mlpForward(params.bottom, x, 'bottom', counter);
-  return towersForward(params.towers, (params.towers ?? []).map(() => shared), counter);
+  return towersForward(
+    params.towers,
+    (params.towers ?? []).map(() => shared),
+    counter,
+  );
 }
 
 export function initSharedBottom(config: MultiTaskConfig, rng: Rng): SharedBottomParams {
@@ -44,12 +52,20 @@ export function initSharedBottom(config: MultiTaskConfig, rng: Rng): SharedBotto
 }
 
 /** The tfjs twin of `sharedBottomForward`: logits [B, T]. */
-export function sharedBottomForwardTf(tf: Tf, params: Swap<SharedBottomParams, Tensor>, x: Tensor): Tensor2D {
+export function sharedBottomForwardTf(
+  tf: Tf,
+  params: Swap<SharedBottomParams, Tensor>,
+  x: Tensor,
+): Tensor2D {
   assertTf('tf', tf);
   assertObject('params', params, 'shared-bottom parameters { bottom, towers } of tensors');
   assertTensor('x', x, 2);
   const shared = mlpForwardTf(tf, params.bottom, x);
-  return towersForwardTf(tf, params.towers, (params.towers ?? []).map(() => shared));
+  return towersForwardTf(
+    tf,
+    params.towers,
+    (params.towers ?? []).map(() => shared),
+  );
 }
 
 export const sharedBottomModel: MultiTaskModel<SharedBottomParams> = {

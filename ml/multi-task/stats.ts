@@ -20,7 +20,8 @@ export function columnCorrelation(m: Matrix, a: number, b: number): number {
   assertInteger('a', a, { min: 0, max: m.cols - 1 });
   assertInteger('b', b, { min: 0, max: m.cols - 1 });
   if (m.rows < 2) throw new ArgumentError('m', m, 'at least 2 rows', `shape ${shapeOf(m)}`);
-  const col = (j: number) => Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j] as number);
+  const col = (j: number) =>
+    Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + j] as number);
   const [xa, xb] = [col(a), col(b)];
   const mean = (v: number[]) => v.reduce((s, y) => s + y, 0) / v.length;
   const [ma, mb] = [mean(xa), mean(xb)];
@@ -33,10 +34,13 @@ export function columnCorrelation(m: Matrix, a: number, b: number): number {
     saa += da * da;
     sbb += db * db;
   }
-  if (saa === 0) throw new ArgumentError('a', a, 'a column that is not constant (its correlation is 0 / 0)');
-  if (sbb === 0) throw new ArgumentError('b', b, 'a column that is not constant (its correlation is 0 / 0)');
+  if (saa === 0)
+    throw new ArgumentError('a', a, 'a column that is not constant (its correlation is 0 / 0)');
+  if (sbb === 0)
+    throw new ArgumentError('b', b, 'a column that is not constant (its correlation is 0 / 0)');
   const r = sab / Math.sqrt(saa * sbb);
-  if (!Number.isFinite(r)) throw new ArgumentError('m', m, 'columns whose squared deviations do not overflow');
+  if (!Number.isFinite(r))
+    throw new ArgumentError('m', m, 'columns whose squared deviations do not overflow');
   return Math.max(-1, Math.min(1, r));
 }
 
@@ -54,16 +58,22 @@ export function gateStats(weights: Matrix): GateStats {
   const meanWeights = meanGate(weights);
   const entropies = gateEntropies(weights);
   const entropyOfMean = gateEntropies(matrix(1, meanWeights.length, meanWeights))[0] as number;
-  return { meanEntropy: entropies.reduce((s, h) => s + h, 0) / entropies.length, entropyOfMean, meanWeights };
+  return {
+    meanEntropy: entropies.reduce((s, h) => s + h, 0) / entropies.length,
+    entropyOfMean,
+    meanWeights,
+  };
 }
 
 /** Total-variation distance between two tasks' gates, averaged over inputs: 0 when they mix the same. */
 export function gateDistance(a: Matrix, b: Matrix): number {
   assertMatrix('a', a);
   assertMatrix('b', b);
-  if (a.rows !== b.rows || a.cols !== b.cols) throw new ArgumentError('b', b, `shape ${shapeOf(a)} like a`, `shape ${shapeOf(b)}`);
+  if (a.rows !== b.rows || a.cols !== b.cols)
+    throw new ArgumentError('b', b, `shape ${shapeOf(a)} like a`, `shape ${shapeOf(b)}`);
   if (a.rows === 0) throw new ArgumentError('a', a, 'at least one row', `shape ${shapeOf(a)}`);
   let s = 0;
-  for (let i = 0; i < a.data.length; i++) s += Math.abs((a.data[i] as number) - (b.data[i] as number));
+  for (let i = 0; i < a.data.length; i++)
+    s += Math.abs((a.data[i] as number) - (b.data[i] as number));
   return s / 2 / a.rows;
 }

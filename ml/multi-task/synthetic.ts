@@ -29,7 +29,8 @@ export interface SyntheticOptions {
   noise?: number;
 }
 
-const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * (b[i] as number), 0);
+const dot = (a: Float64Array, b: Float64Array) =>
+  a.reduce((s, v, i) => s + v * (b[i] as number), 0);
 
 /**
  * Two orthonormal vectors of length d by Gram-Schmidt on two Gaussian draws:
@@ -75,7 +76,11 @@ export function syntheticTasks(options: SyntheticOptions, rng: Rng): MultiTaskDa
   const w = [u1, u1.map((v, i) => p * v + Math.sqrt(1 - p * p) * (u2[i] as number))];
   const alpha = rng.array(sines, () => rng.normal());
   const beta = rng.array(sines, () => rng.normal());
-  const x = matrix(n, d, rng.array(n * d, () => rng.normal()));
+  const x = matrix(
+    n,
+    d,
+    rng.array(n * d, () => rng.normal()),
+  );
   const targets = matrix(n, 2);
   for (let i = 0; i < n; i++) {
     const xi = rowOf(x, i);
@@ -89,9 +94,12 @@ export function syntheticTasks(options: SyntheticOptions, rng: Rng): MultiTaskDa
   }
   const labels = matrix(n, 2);
   for (let t = 0; t < 2; t++) {
-    const column = Array.from({ length: n }, (_, i) => targets.data[i * 2 + t] as number).sort((a, b) => a - b);
+    const column = Array.from({ length: n }, (_, i) => targets.data[i * 2 + t] as number).sort(
+      (a, b) => a - b,
+    );
     const median = ((column[(n - 1) >> 1] as number) + (column[n >> 1] as number)) / 2;
-    for (let i = 0; i < n; i++) labels.data[i * 2 + t] = (targets.data[i * 2 + t] as number) > median ? 1 : 0;
+    for (let i = 0; i < n; i++)
+      labels.data[i * 2 + t] = (targets.data[i * 2 + t] as number) > median ? 1 : 0;
   }
   return { x, labels, targets };
 }
@@ -104,7 +112,12 @@ export function assertMultiTaskData(data: unknown): asserts data is MultiTaskDat
   const x = data['x'];
   const labels = data['labels'];
   if (x.rows !== labels.rows) {
-    throw new ArgumentError('data.labels', labels, `${x.rows} rows like data.x ${shapeOf(x)}`, `shape ${shapeOf(labels)}`);
+    throw new ArgumentError(
+      'data.labels',
+      labels,
+      `${x.rows} rows like data.x ${shapeOf(x)}`,
+      `shape ${shapeOf(labels)}`,
+    );
   }
 }
 
@@ -114,6 +127,7 @@ export function sliceRows(data: MultiTaskData, from: number, to: number): MultiT
   assertMatrix('data.targets', data.targets);
   assertInteger('from', from, { min: 0, max: data.x.rows });
   assertInteger('to', to, { min: from, max: data.x.rows });
-  const take = (m: Matrix) => matrix(to - from, m.cols, m.data.subarray(from * m.cols, to * m.cols));
+  const take = (m: Matrix) =>
+    matrix(to - from, m.cols, m.data.subarray(from * m.cols, to * m.cols));
   return { x: take(data.x), labels: take(data.labels), targets: take(data.targets) };
 }

@@ -4,12 +4,27 @@
  *
  *   y_k = sigmoid(h_k(in_k))      h_k = tower k, in_k = what task k reads (a bottom, a gate's mix)
  */
-import { ArgumentError, ArgumentTypeError, assertInteger, assertObject } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertInteger,
+  assertObject,
+} from '../../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../../core/counter.js';
 import { assertMatrix, matrix, shapeOf, type Matrix } from '../../core/matrix.js';
 import { assertRng, type Rng } from '../../core/random.js';
 import { assertTensor, assertTf, type Tensor, type Tensor2D, type Tf } from '../../core/backend.js';
-import { denseForward, denseForwardTf, initDense, initMlp, mlpForward, mlpForwardTf, mlpWidth, type Dense, type Swap } from '../mlp.js';
+import {
+  denseForward,
+  denseForwardTf,
+  initDense,
+  initMlp,
+  mlpForward,
+  mlpForwardTf,
+  mlpWidth,
+  type Dense,
+  type Swap,
+} from '../mlp.js';
 
 /** A task tower: ReLU hidden layers, then one linear logit. */
 export interface Tower<T = Matrix> {
@@ -62,7 +77,10 @@ export function assertMultiTaskConfig(config: unknown): asserts config is MultiT
   if (!Array.isArray(towerUnits)) {
     throw new ArgumentTypeError('config.towerUnits', towerUnits, 'an array of hidden widths');
   }
-  for (const [name, units] of [['expertUnits', expertUnits], ['towerUnits', towerUnits]] as const) {
+  for (const [name, units] of [
+    ['expertUnits', expertUnits],
+    ['towerUnits', towerUnits],
+  ] as const) {
     if (units.length > 16) throw new ArgumentError(`config.${name}`, units, 'at most 16 layers');
     units.forEach((u, i) => assertInteger(`config.${name}[${i}]`, u, { min: 1, max: MAX_UNITS }));
   }
@@ -80,7 +98,8 @@ export function initTowers(dIn: number, config: MultiTaskConfig, rng: Rng): Towe
 }
 
 /** sigmoid(z), stable for large |z|. */
-export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+export const sigmoid = (z: number): number =>
+  z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 
 /** Throws unless `towers` is a non-empty array of towers and `inputs` one Matrix per tower. */
 function assertTowers(towers: unknown, inputs: unknown): asserts towers is Tower[] {
@@ -89,7 +108,8 @@ function assertTowers(towers: unknown, inputs: unknown): asserts towers is Tower
   }
   towers.forEach((t, k) => {
     assertObject(`towers[${k}]`, t, 'a tower { hidden, head }');
-    if (!Array.isArray(t['hidden'])) throw new ArgumentTypeError(`towers[${k}].hidden`, t['hidden'], 'an array of dense layers');
+    if (!Array.isArray(t['hidden']))
+      throw new ArgumentTypeError(`towers[${k}].hidden`, t['hidden'], 'an array of dense layers');
   });
   if (!Array.isArray(inputs) || inputs.length !== towers.length) {
     throw new ArgumentError('inputs', inputs, `${towers.length} task inputs, one per tower`);
@@ -97,7 +117,11 @@ function assertTowers(towers: unknown, inputs: unknown): asserts towers is Tower
 }
 
 /** Tower k on input k: logits [B, T] and probabilities sigmoid(logits). */
-export function towersForward(towers: readonly Tower[], inputs: readonly Matrix[], counter?: Counter): MultiTaskResult {
+export function towersForward(
+  towers: readonly Tower[],
+  inputs: readonly Matrix[],
+  counter?: Counter,
+): MultiTaskResult {
   assertTowers(towers, inputs);
   assertOptionalCounter('counter', counter);
   inputs.forEach((m, k) => assertMatrix(`inputs[${k}]`, m));
@@ -105,7 +129,13 @@ export function towersForward(towers: readonly Tower[], inputs: readonly Matrix[
   const logits = matrix(b, towers.length);
   towers.forEach((tower, k) => {
     const input = inputs[k] as Matrix;
-    if (input.rows !== b) throw new ArgumentError(`inputs[${k}]`, input, `${b} rows like inputs[0]`, `shape ${shapeOf(input)}`);
+    if (input.rows !== b)
+      throw new ArgumentError(
+        `inputs[${k}]`,
+        input,
+        `${b} rows like inputs[0]`,
+        `shape ${shapeOf(input)}`,
+      );
     // z_k = head_k(relu-MLP_k(in_k)): [B, d] -> [B, 1]
     const h = mlpForward(tower.hidden, input, `towers[${k}].hidden`, counter);
     const z = denseForward(tower.head, h, false, `towers[${k}].head`, counter);
@@ -115,11 +145,17 @@ export function towersForward(towers: readonly Tower[], inputs: readonly Matrix[
 }
 
 /** The tfjs twin of `towersForward`: logits [B, T] from one [B, d] tensor per tower. */
-export function towersForwardTf(tf: Tf, towers: readonly Tower<Tensor>[], inputs: readonly Tensor[]): Tensor2D {
+export function towersForwardTf(
+  tf: Tf,
+  towers: readonly Tower<Tensor>[],
+  inputs: readonly Tensor[],
+): Tensor2D {
   assertTf('tf', tf);
   assertTowers(towers, inputs);
   inputs.forEach((t, k) => assertTensor(`inputs[${k}]`, t, 2));
-  const logits = towers.map((tower, k) => denseForwardTf(tf, tower.head, mlpForwardTf(tf, tower.hidden, inputs[k] as Tensor), false));
+  const logits = towers.map((tower, k) =>
+    denseForwardTf(tf, tower.head, mlpForwardTf(tf, tower.hidden, inputs[k] as Tensor), false),
+  );
   // T logits of [B, 1] -> [B, T]
   return tf.concat(logits, 1);
 }

@@ -4,7 +4,14 @@
  *
  *   loss = sum_k w_k mean_i BCE(y_ik, sigmoid(z_ik)),  BCE with logits = max(z, 0) - z y + log(1 + e^-|z|)
  */
-import { ArgumentError, ArgumentTypeError, assertFinite, assertFunction, assertInteger, assertObject } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertFinite,
+  assertFunction,
+  assertInteger,
+  assertObject,
+} from '../../core/errors.js';
 import { assertMatrix, shapeOf, type Matrix } from '../../core/matrix.js';
 import { tensorBackend, toTensor2d, type Tensor2D } from '../../core/backend.js';
 import type { Scalar } from '@tensorflow/tfjs';
@@ -39,7 +46,12 @@ function assertModel(model: unknown): asserts model is MultiTaskModel<unknown> {
  * Fits a multi-task model with tfjs (Adam, full batch, float32 on the chosen backend). Deterministic
  * for fixed parameters and data: the only randomness is in the initial parameters.
  */
-export async function trainMultiTask<P>(model: MultiTaskModel<P>, params: P, data: MultiTaskData, options: TrainOptions = {}): Promise<TrainResult<P>> {
+export async function trainMultiTask<P>(
+  model: MultiTaskModel<P>,
+  params: P,
+  data: MultiTaskData,
+  options: TrainOptions = {},
+): Promise<TrainResult<P>> {
   assertModel(model);
   assertMultiTaskData(data);
   const given: unknown = options;
@@ -49,13 +61,20 @@ export async function trainMultiTask<P>(model: MultiTaskModel<P>, params: P, dat
   assertFinite('learningRate', learningRate);
   const tasks = data.labels.cols;
   const taskWeights = options.taskWeights ?? Array.from({ length: tasks }, () => 1);
-  if (!Array.isArray(taskWeights)) throw new ArgumentTypeError('taskWeights', taskWeights, 'an array of numbers');
-  if (taskWeights.length !== tasks) throw new ArgumentError('taskWeights', taskWeights, `${tasks} weights, one per task`);
+  if (!Array.isArray(taskWeights))
+    throw new ArgumentTypeError('taskWeights', taskWeights, 'an array of numbers');
+  if (taskWeights.length !== tasks)
+    throw new ArgumentError('taskWeights', taskWeights, `${tasks} weights, one per task`);
   taskWeights.forEach((w, k) => assertFinite(`taskWeights[${k}]`, w));
   // the from-scratch forward checks the parameters against the data before any tensor is made
   const check = model.forward(params, data.x);
   if (check.logits.cols !== tasks) {
-    throw new ArgumentError('data.labels', data.labels, `${check.logits.cols} columns, one per task of the model`, `shape ${shapeOf(data.labels)}`);
+    throw new ArgumentError(
+      'data.labels',
+      data.labels,
+      `${check.logits.cols} columns, one per task of the model`,
+      `shape ${shapeOf(data.labels)}`,
+    );
   }
   const { tf } = await tensorBackend();
   const variables = toVariables(tf, params);
@@ -99,10 +118,16 @@ export function evaluateMultiTask(result: MultiTaskResult, labels: Matrix): Task
   assertMatrix('labels', labels);
   const { logits } = result;
   if (labels.rows !== logits.rows || labels.cols !== logits.cols) {
-    throw new ArgumentError('labels', labels, `shape ${shapeOf(logits)} like the predictions`, `shape ${shapeOf(labels)}`);
+    throw new ArgumentError(
+      'labels',
+      labels,
+      `shape ${shapeOf(logits)} like the predictions`,
+      `shape ${shapeOf(labels)}`,
+    );
   }
   const tasks = labels.cols;
-  const column = (m: Matrix, k: number) => Float64Array.from({ length: m.rows }, (_, i) => m.data[i * tasks + k] as number);
+  const column = (m: Matrix, k: number) =>
+    Float64Array.from({ length: m.rows }, (_, i) => m.data[i * tasks + k] as number);
   const auc: number[] = [];
   const logLoss: number[] = [];
   for (let k = 0; k < tasks; k++) {
@@ -130,10 +155,23 @@ export interface FitAndScore<P> {
 }
 
 /** Trains on `train`, then scores per task on `test`: one row of a Q48 comparison. */
-export async function fitAndScore<P>(name: string, model: MultiTaskModel<P>, params: P, train: MultiTaskData, test: MultiTaskData, options: TrainOptions = {}): Promise<FitAndScore<P>> {
+export async function fitAndScore<P>(
+  name: string,
+  model: MultiTaskModel<P>,
+  params: P,
+  train: MultiTaskData,
+  test: MultiTaskData,
+  options: TrainOptions = {},
+): Promise<FitAndScore<P>> {
   if (typeof name !== 'string') throw new ArgumentTypeError('name', name, 'a string');
   assertMultiTaskData(test);
   const fitted = await trainMultiTask(model, params, train, options);
   const result = model.forward(fitted.params, test.x);
-  return { name, params: fitted.params, losses: fitted.losses, test: result, scores: evaluateMultiTask(result, test.labels) };
+  return {
+    name,
+    params: fitted.params,
+    losses: fitted.losses,
+    test: result,
+    scores: evaluateMultiTask(result, test.labels),
+  };
 }

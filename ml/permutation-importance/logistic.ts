@@ -3,7 +3,13 @@
  * notebooks rank), and `selectColumns` for Q73's refit on fewer columns.
  * Loss = mean log loss + (l2 / 2) ||w||^2; a step costs about 2 n d multiply-adds.
  */
-import { ArgumentError, assertArray, assertFinite, assertInteger, assertObject } from '../../core/errors.js';
+import {
+  ArgumentError,
+  assertArray,
+  assertFinite,
+  assertInteger,
+  assertObject,
+} from '../../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../../core/counter.js';
 import { assertMatrix, matrix, shapeOf, type Matrix } from '../../core/matrix.js';
 import { assertTable, MAX_WORK, type Model } from './shuffle.js';
@@ -42,7 +48,8 @@ export function fitLogisticRegression(
   assertFinite('learningRate', learningRate);
   assertFinite('l2', l2);
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 0 && labels[i] !== 1) throw new ArgumentError(`labels[${i}]`, labels[i], 'a label 0 or 1');
+    if (labels[i] !== 0 && labels[i] !== 1)
+      throw new ArgumentError(`labels[${i}]`, labels[i], 'a label 0 or 1');
   }
   const { rows: n, cols: d } = x;
   if (steps * Math.max(1, n) * Math.max(1, d) > MAX_WORK) {
@@ -64,13 +71,16 @@ export function fitLogisticRegression(
     }
     counter?.add('madds', 2 * n * d);
     for (let j = 0; j < d; j++) {
-      w[j] = (w[j] as number) - learningRate * ((grad[j] as number) / Math.max(1, n) + l2 * (w[j] as number));
+      w[j] =
+        (w[j] as number) -
+        learningRate * ((grad[j] as number) / Math.max(1, n) + l2 * (w[j] as number));
     }
     b -= (learningRate * gradB) / Math.max(1, n);
   }
   const predict: Model = (m) => {
     assertMatrix('x', m);
-    if (m.cols !== d) throw new ArgumentError('x', m, `${d} columns like the training data`, `shape ${shapeOf(m)}`);
+    if (m.cols !== d)
+      throw new ArgumentError('x', m, `${d} columns like the training data`, `shape ${shapeOf(m)}`);
     return Float64Array.from({ length: m.rows }, (_, i) => {
       let z = b;
       for (let j = 0; j < d; j++) z += (m.data[i * d + j] as number) * (w[j] as number);
@@ -85,7 +95,8 @@ export function selectColumns(x: Matrix, keep: readonly number[]): Matrix {
   assertMatrix('x', x);
   assertArray('keep', keep);
   keep.forEach((c, i) => assertInteger(`keep[${i}]`, c, { min: 0, max: x.cols - 1 }));
-  if (x.rows * keep.length > MAX_WORK) throw new ArgumentError('keep', keep, `at most ${MAX_WORK} entries out`);
+  if (x.rows * keep.length > MAX_WORK)
+    throw new ArgumentError('keep', keep, `at most ${MAX_WORK} entries out`);
   const out = matrix(x.rows, keep.length);
   for (let i = 0; i < x.rows; i++) {
     keep.forEach((c, k) => (out.data[i * keep.length + k] = x.data[i * x.cols + c] as number));

@@ -26,7 +26,10 @@ export function pitfallShuffledLabels(
   const baseline = rocAuc(labels, scores);
   const columns = Array.from({ length: x.cols }, (_, j) => j);
   const importances = columns.map(() =>
-    Float64Array.from({ length: nRepeats }, () => baseline - rocAuc(rng.shuffled(Array.from(labels)), scores)),
+    Float64Array.from(
+      { length: nRepeats },
+      () => baseline - rocAuc(rng.shuffled(Array.from(labels)), scores),
+    ),
   );
   return summarizeDrops(baseline, importances, columns);
 }

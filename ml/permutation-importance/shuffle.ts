@@ -134,7 +134,11 @@ export function summarizeDrops(
   assertArray('importances', importances);
   assertArray('columns', columns);
   if (columns.length !== importances.length) {
-    throw new ArgumentError('columns', columns, `${importances.length} columns, one per row of importances`);
+    throw new ArgumentError(
+      'columns',
+      columns,
+      `${importances.length} columns, one per row of importances`,
+    );
   }
   importances.forEach((d, i) => {
     if (!(d instanceof Float64Array) || d.length === 0) {

@@ -42,7 +42,9 @@ export function singleFeatureAucWeighted(
     throw new ArgumentTypeError('sampleWeight', sampleWeight, 'an array of weights >= 0');
   }
   assertAucInputs(labels, new Float64Array(labels.length), sampleWeight);
-  return Float64Array.from({ length: x.cols }, (_, j) => rocAucWeighted(labels, columnOf(x, j), sampleWeight));
+  return Float64Array.from({ length: x.cols }, (_, j) =>
+    rocAucWeighted(labels, columnOf(x, j), sampleWeight),
+  );
 }
 
 /** max(AUC, 1 - AUC) of each AUC: how well a column separates the classes in either direction. */
@@ -56,8 +58,13 @@ export function orientationFree(aucs: ArrayLike<number>): Float64Array {
  * Pitfall: single-feature AUC with ties counted 0: a binary or rounded feature (many ties) looks
  * weaker than it is, and a constant column scores 0 instead of 1/2.
  */
-export function pitfallSingleFeatureAucIgnoringTies(x: Matrix, labels: ArrayLike<number>): Float64Array {
+export function pitfallSingleFeatureAucIgnoringTies(
+  x: Matrix,
+  labels: ArrayLike<number>,
+): Float64Array {
   assertTable(x, labels);
   assertAucInputs(labels, new Float64Array(labels.length));
-  return Float64Array.from({ length: x.cols }, (_, j) => pitfallAucIgnoringTies(labels, columnOf(x, j)));
+  return Float64Array.from({ length: x.cols }, (_, j) =>
+    pitfallAucIgnoringTies(labels, columnOf(x, j)),
+  );
 }

@@ -2,7 +2,13 @@
  * Permutation importance with sklearn's options: another score, sample weights, a subset of the
  * columns, R repeats. With the defaults it equals the textbook `permutationImportance` exactly.
  */
-import { ArgumentError, ArgumentTypeError, assertArray, assertInteger, assertObject } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertArray,
+  assertInteger,
+  assertObject,
+} from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { Rng } from '../../core/random.js';
 import { rocAuc, rocAucWeighted } from '../auc/index.js';
@@ -24,7 +30,9 @@ export type Scoring = (
 ) => number;
 
 const aucScoring: Scoring = (labels, scores, sampleWeight) =>
-  sampleWeight === undefined ? rocAuc(labels, scores) : rocAucWeighted(labels, scores, sampleWeight);
+  sampleWeight === undefined
+    ? rocAuc(labels, scores)
+    : rocAucWeighted(labels, scores, sampleWeight);
 
 export interface PermutationImportanceOptions {
   /** Shuffles per column (sklearn's n_repeats, default 5). */
@@ -48,12 +56,18 @@ export function permutationImportanceWithOptions(
   assertObject('options', given);
   const { nRepeats = 5, scoring = aucScoring, sampleWeight } = options;
   if (typeof scoring !== 'function') {
-    throw new ArgumentTypeError('scoring', scoring, 'a function (labels, scores, sampleWeight?) => number');
+    throw new ArgumentTypeError(
+      'scoring',
+      scoring,
+      'a function (labels, scores, sampleWeight?) => number',
+    );
   }
   assertTable(x, labels);
   const chosen: unknown = options.columns;
   if (chosen !== undefined) assertArray('columns', chosen);
-  const columns: number[] = chosen ? [...(chosen as number[])] : Array.from({ length: x.cols }, (_, j) => j);
+  const columns: number[] = chosen
+    ? [...(chosen as number[])]
+    : Array.from({ length: x.cols }, (_, j) => j);
   columns.forEach((c, i) => assertInteger(`columns[${i}]`, c, { min: 0, max: x.cols - 1 }));
   assertImportanceInputs(model, x, labels, rng, nRepeats, columns.length);
   const score = (m: Matrix) => {
@@ -66,6 +80,12 @@ export function permutationImportanceWithOptions(
   const baseline = score(x);
   // one seed for all columns: column j's r-th shuffle is the same permutation for every j
   const seed = rng.integer(0, 2 ** 31 - 1);
-  const importances = dropsPerColumn(x, columns, nRepeats, seed, (shuffled) => baseline - score(shuffled));
+  const importances = dropsPerColumn(
+    x,
+    columns,
+    nRepeats,
+    seed,
+    (shuffled) => baseline - score(shuffled),
+  );
   return summarizeDrops(baseline, importances, columns);
 }

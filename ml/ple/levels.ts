@@ -9,7 +9,13 @@ import { assertMatrix, type Matrix } from '../../core/matrix.js';
 import { softmaxGate } from '../gates.js';
 import { mlpForward } from '../mlp.js';
 import { towersForward } from '../multi-task/towers.js';
-import { assertPleLevels, type PleGates, type PleParams, type PleResult, type TaskGateRows } from './params.js';
+import {
+  assertPleLevels,
+  type PleGates,
+  type PleParams,
+  type PleResult,
+  type TaskGateRows,
+} from './params.js';
 
 /** What task gate k mixes (given each task's expert outputs and the shared ones), and its width. */
 export interface GateRule {
@@ -19,12 +25,20 @@ export interface GateRule {
 
 /** PLE's rule: task gate k mixes task k's own experts, then the shared experts (S_k + S_s rows). */
 export const pleGateRule: GateRule = {
-  rows: (own, shared, _all, k) => [own + shared, `task ${k}'s ${own} experts and the ${shared} shared experts`],
+  rows: (own, shared, _all, k) => [
+    own + shared,
+    `task ${k}'s ${own} experts and the ${shared} shared experts`,
+  ],
   experts: (own, shared, k) => [...(own[k] as Matrix[]), ...shared],
 };
 
 /** Runs every level under `rule`, then tower k on the last level's task-k output. */
-export function runLevels(params: PleParams, x: Matrix, rule: GateRule, counter?: Counter): PleResult {
+export function runLevels(
+  params: PleParams,
+  x: Matrix,
+  rule: GateRule,
+  counter?: Counter,
+): PleResult {
   assertObject('rule', rule, 'a gate rule { rows, experts }');
   assertFunction('rule.rows', rule.rows);
   assertFunction('rule.experts', rule.experts);
@@ -37,11 +51,19 @@ export function runLevels(params: PleParams, x: Matrix, rule: GateRule, counter?
   params.levels.forEach((level, l) => {
     const at = `levels[${l}]`;
     const own = level.taskExperts.map((experts, k) =>
-      experts.map((layers, j) => mlpForward(layers, taskInputs[k] as Matrix, `${at}.taskExperts[${k}][${j}]`, counter)),
+      experts.map((layers, j) =>
+        mlpForward(layers, taskInputs[k] as Matrix, `${at}.taskExperts[${k}][${j}]`, counter),
+      ),
     );
-    const shared = level.sharedExperts.map((layers, j) => mlpForward(layers, sharedInput, `${at}.sharedExperts[${j}]`, counter));
-    const task = level.taskGates.map((gate, k) => softmaxGate(taskInputs[k] as Matrix, gate, rule.experts(own, shared, k), counter));
-    const mix = level.sharedGate && softmaxGate(sharedInput, level.sharedGate, [...own.flat(), ...shared], counter);
+    const shared = level.sharedExperts.map((layers, j) =>
+      mlpForward(layers, sharedInput, `${at}.sharedExperts[${j}]`, counter),
+    );
+    const task = level.taskGates.map((gate, k) =>
+      softmaxGate(taskInputs[k] as Matrix, gate, rule.experts(own, shared, k), counter),
+    );
+    const mix =
+      level.sharedGate &&
+      softmaxGate(sharedInput, level.sharedGate, [...own.flat(), ...shared], counter);
     gates.push({ task: task.map((g) => g.weights), ...(mix ? { shared: mix.weights } : {}) });
     taskInputs = task.map((g) => g.output);
     if (mix) sharedInput = mix.output;

@@ -3,11 +3,23 @@
  * gate (all but the last level), then T towers; `pleFromMmoe` reads MMoE's weights as a one-level
  * PLE without task experts.
  */
-import { ArgumentError, ArgumentTypeError, assertFunction, assertInteger, assertObject } from '../../core/errors.js';
+import {
+  ArgumentError,
+  ArgumentTypeError,
+  assertFunction,
+  assertInteger,
+  assertObject,
+} from '../../core/errors.js';
 import { assertMatrix, shapeOf, type Matrix } from '../../core/matrix.js';
 import { assertRng, type Rng } from '../../core/random.js';
 import { glorotUniform, initMlp, type Dense } from '../mlp.js';
-import { assertMultiTaskConfig, initTowers, type MultiTaskConfig, type MultiTaskResult, type Tower } from '../multi-task/towers.js';
+import {
+  assertMultiTaskConfig,
+  initTowers,
+  type MultiTaskConfig,
+  type MultiTaskResult,
+  type Tower,
+} from '../multi-task/towers.js';
 import { assertMmoeParams, type MmoeParams } from '../mmoe/params.js';
 
 export interface PleConfig extends MultiTaskConfig {
@@ -56,7 +68,11 @@ export function assertPleConfig(config: unknown): asserts config is PleConfig {
   assertInteger('config.specificExperts', c.specificExperts, { min: 0, max: 64 });
   assertInteger('config.sharedExperts', c.sharedExperts, { min: 0, max: 64 });
   if (c.specificExperts + c.sharedExperts === 0) {
-    throw new ArgumentError('config.sharedExperts', c.sharedExperts, 'specificExperts + sharedExperts >= 1: a task gate needs at least one expert');
+    throw new ArgumentError(
+      'config.sharedExperts',
+      c.sharedExperts,
+      'specificExperts + sharedExperts >= 1: a task gate needs at least one expert',
+    );
   }
 }
 
@@ -85,13 +101,24 @@ export function initPle(config: PleConfig, rng: Rng): PleParams {
 export function pleFromMmoe(params: MmoeParams): PleParams {
   assertMmoeParams(params);
   return {
-    levels: [{ taskExperts: params.gates.map(() => []), sharedExperts: params.experts, taskGates: params.gates }],
+    levels: [
+      {
+        taskExperts: params.gates.map(() => []),
+        sharedExperts: params.experts,
+        taskGates: params.gates,
+      },
+    ],
     towers: params.towers,
   };
 }
 
 /** How many rows task gate k of a level has: S_k + S_s for PLE (the pitfall takes every expert). */
-export type TaskGateRows = (own: number, shared: number, all: number, k: number) => [rows: number, what: string];
+export type TaskGateRows = (
+  own: number,
+  shared: number,
+  all: number,
+  k: number,
+) => [rows: number, what: string];
 
 const pleTaskGateRows: TaskGateRows = (own, shared, _all, k) => [
   own + shared,
@@ -104,28 +131,47 @@ export function assertPleParams(params: unknown): asserts params is PleParams {
 }
 
 /** The checks of `assertPleParams`, with the task gates' width given by `taskGateRows`. */
-export function assertPleLevels(params: unknown, taskGateRows: TaskGateRows): asserts params is PleParams {
+export function assertPleLevels(
+  params: unknown,
+  taskGateRows: TaskGateRows,
+): asserts params is PleParams {
   assertFunction('taskGateRows', taskGateRows);
   assertObject('params', params, 'PLE parameters { levels, towers }');
   const { levels, towers } = params as Partial<PleParams>;
   if (!Array.isArray(levels) || !Array.isArray(towers)) {
     throw new ArgumentTypeError('params', params, 'PLE parameters { levels, towers } (arrays)');
   }
-  if (levels.length === 0) throw new ArgumentError('params.levels', levels, 'at least one CGC level');
+  if (levels.length === 0)
+    throw new ArgumentError('params.levels', levels, 'at least one CGC level');
   const tasks = towers.length;
-  if (tasks === 0) throw new ArgumentError('params.towers', towers, 'one tower per task (at least one)');
+  if (tasks === 0)
+    throw new ArgumentError('params.towers', towers, 'one tower per task (at least one)');
   levels.forEach((level, l) => {
     const at = `params.levels[${l}]`;
     assertObject(at, level, 'a CGC level { taskExperts, sharedExperts, taskGates, sharedGate? }');
     if (!Array.isArray(level.taskExperts) || level.taskExperts.length !== tasks) {
-      throw new ArgumentError(`${at}.taskExperts`, level.taskExperts, `${tasks} lists of task experts, one per task tower`);
+      throw new ArgumentError(
+        `${at}.taskExperts`,
+        level.taskExperts,
+        `${tasks} lists of task experts, one per task tower`,
+      );
     }
     level.taskExperts.forEach((e, k) => {
-      if (!Array.isArray(e)) throw new ArgumentTypeError(`${at}.taskExperts[${k}]`, e, 'an array of experts');
+      if (!Array.isArray(e))
+        throw new ArgumentTypeError(`${at}.taskExperts[${k}]`, e, 'an array of experts');
     });
-    if (!Array.isArray(level.sharedExperts)) throw new ArgumentTypeError(`${at}.sharedExperts`, level.sharedExperts, 'an array of experts');
+    if (!Array.isArray(level.sharedExperts))
+      throw new ArgumentTypeError(
+        `${at}.sharedExperts`,
+        level.sharedExperts,
+        'an array of experts',
+      );
     if (!Array.isArray(level.taskGates) || level.taskGates.length !== tasks) {
-      throw new ArgumentError(`${at}.taskGates`, level.taskGates, `${tasks} task gates, one per task`);
+      throw new ArgumentError(
+        `${at}.taskGates`,
+        level.taskGates,
+        `${tasks} task gates, one per task`,
+      );
     }
     const ss = level.sharedExperts.length;
     const all = level.taskExperts.reduce((n, e) => n + e.length, 0) + ss;
@@ -133,7 +179,11 @@ export function assertPleLevels(params: unknown, taskGateRows: TaskGateRows): as
       assertMatrix(`${at}.taskGates[${k}]`, gate);
       const sk = (level.taskExperts[k] as Dense[][]).length;
       if (sk + ss === 0) {
-        throw new ArgumentError(`${at}.taskExperts[${k}]`, level.taskExperts[k], `at least one expert for task ${k} (its own or shared)`);
+        throw new ArgumentError(
+          `${at}.taskExperts[${k}]`,
+          level.taskExperts[k],
+          `at least one expert for task ${k} (its own or shared)`,
+        );
       }
       const rule = taskGateRows(sk, ss, all, k);
       if (!Array.isArray(rule) || typeof rule[0] !== 'number') {
@@ -141,17 +191,32 @@ export function assertPleLevels(params: unknown, taskGateRows: TaskGateRows): as
       }
       const [expected, what] = rule;
       if (gate.rows !== expected) {
-        throw new ArgumentError(`${at}.taskGates[${k}]`, gate, `${expected} rows, one per expert it mixes: ${what}`, `shape ${shapeOf(gate)}`);
+        throw new ArgumentError(
+          `${at}.taskGates[${k}]`,
+          gate,
+          `${expected} rows, one per expert it mixes: ${what}`,
+          `shape ${shapeOf(gate)}`,
+        );
       }
     });
     const last = l === levels.length - 1;
     if (last && level.sharedGate !== undefined) {
-      throw new ArgumentError(`${at}.sharedGate`, level.sharedGate, 'no shared gate at the last level (nothing reads it)', 'a shared gate');
+      throw new ArgumentError(
+        `${at}.sharedGate`,
+        level.sharedGate,
+        'no shared gate at the last level (nothing reads it)',
+        'a shared gate',
+      );
     }
     if (!last) {
       assertMatrix(`${at}.sharedGate`, level.sharedGate);
       if (level.sharedGate.rows !== all) {
-        throw new ArgumentError(`${at}.sharedGate`, level.sharedGate, `${all} rows, one per expert of the level`, `shape ${shapeOf(level.sharedGate)}`);
+        throw new ArgumentError(
+          `${at}.sharedGate`,
+          level.sharedGate,
+          `${all} rows, one per expert of the level`,
+          `shape ${shapeOf(level.sharedGate)}`,
+        );
       }
     }
   });

@@ -24,10 +24,47 @@ export function pleStructure(config: PleConfig): PleUnit[] {
     const dIn = l === 1 ? config.inputDim : de;
     const taskIn = l === 1 ? 'x' : `task-k output of level ${l - 1}`;
     const sharedIn = l === 1 ? 'x' : `shared output of level ${l - 1}`;
-    units.push({ level: l, unit: 'task-k experts', count: t * sk, input: taskIn, inputWidth: dIn, mixes: 0, outputWidth: de, activation: 'ReLU' });
-    units.push({ level: l, unit: 'shared experts', count: ss, input: sharedIn, inputWidth: dIn, mixes: 0, outputWidth: de, activation: 'ReLU' });
-    units.push({ level: l, unit: 'task-k gate', count: t, input: taskIn, inputWidth: dIn, mixes: sk + ss, outputWidth: de, activation: 'softmax (linear, no bias)' });
-    if (l < levels) units.push({ level: l, unit: 'shared gate', count: 1, input: sharedIn, inputWidth: dIn, mixes: t * sk + ss, outputWidth: de, activation: 'softmax (linear, no bias)' });
+    units.push({
+      level: l,
+      unit: 'task-k experts',
+      count: t * sk,
+      input: taskIn,
+      inputWidth: dIn,
+      mixes: 0,
+      outputWidth: de,
+      activation: 'ReLU',
+    });
+    units.push({
+      level: l,
+      unit: 'shared experts',
+      count: ss,
+      input: sharedIn,
+      inputWidth: dIn,
+      mixes: 0,
+      outputWidth: de,
+      activation: 'ReLU',
+    });
+    units.push({
+      level: l,
+      unit: 'task-k gate',
+      count: t,
+      input: taskIn,
+      inputWidth: dIn,
+      mixes: sk + ss,
+      outputWidth: de,
+      activation: 'softmax (linear, no bias)',
+    });
+    if (l < levels)
+      units.push({
+        level: l,
+        unit: 'shared gate',
+        count: 1,
+        input: sharedIn,
+        inputWidth: dIn,
+        mixes: t * sk + ss,
+        outputWidth: de,
+        activation: 'softmax (linear, no bias)',
+      });
   }
   return units;
 }

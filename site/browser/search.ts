@@ -32,7 +32,9 @@ function item(question: Question, answeredBy: Entry[]): HTMLLIElement {
     li.textContent = label;
     const todo = document.createElement('span');
     todo.className = 'todo';
-    todo.textContent = answeredBy.length ? ` (${answeredBy.map((c) => c.id).join(', ')})` : ' (not answered yet)';
+    todo.textContent = answeredBy.length
+      ? ` (${answeredBy.map((c) => c.id).join(', ')})`
+      : ' (not answered yet)';
     li.append(todo);
   }
   return li;

@@ -26,7 +26,7 @@ import { fromArray, ListNode, nodesOf, withCycle } from '../../algorithms/suppor
 import { ArgumentTypeError } from '../../core/errors.js';
 import { badCalls } from '../support/answer-key.js';
 
-const junk = <T,>(v: unknown) => v as T;
+const junk = <T>(v: unknown) => v as T;
 const cyclic = () => withCycle([1, 2, 3, 4, 5], 2).head;
 /** A real ListNode whose next is a plain object that looks like a node. */
 const junkTail = () => new ListNode(1, junk({ val: 2, next: null }));
@@ -53,8 +53,18 @@ describe('every function that walks a list rejects a head that is not a list', (
       badCalls([
         ['an array', () => walk(junk([1, 2])), 'head', ArgumentTypeError],
         ['undefined', () => walk(junk(undefined)), 'head', ArgumentTypeError],
-        ['a plain object shaped like a node', () => walk(junk({ val: 1, next: null })), 'head', ArgumentTypeError],
-        ['a ListNode whose next is a plain object', () => walk(junkTail()), 'head', ArgumentTypeError],
+        [
+          'a plain object shaped like a node',
+          () => walk(junk({ val: 1, next: null })),
+          'head',
+          ArgumentTypeError,
+        ],
+        [
+          'a ListNode whose next is a plain object',
+          () => walk(junkTail()),
+          'head',
+          ArgumentTypeError,
+        ],
         ['a ListNode holding NaN', () => walk(new ListNode(Number.NaN)), 'head'],
       ]);
     });
@@ -83,12 +93,21 @@ describe('a cyclic list is an error, never a hang, wherever the walk must reach 
 
 describe('deleteNode', () => {
   badCalls([
-    ['the tail (given only itself, it cannot be deleted)', () => deleteNode(nodesOf(fromArray([1, 2, 3]))[2]!), 'node'],
+    [
+      'the tail (given only itself, it cannot be deleted)',
+      () => deleteNode(nodesOf(fromArray([1, 2, 3]))[2]!),
+      'node',
+    ],
     ['null', () => deleteNode(junk(null)), 'node', ArgumentTypeError],
     ['a plain object', () => deleteNode(junk({ val: 1, next: null })), 'node', ArgumentTypeError],
     ['a node linked to itself', () => deleteNode(withCycle([5], 0).head!), 'node'],
     ['a node whose next is junk', () => deleteNode(junkTail()), 'node', ArgumentTypeError],
-    ['the reassigning pitfall, null', () => pitfallDeleteByReassigning(junk(null)), 'node', ArgumentTypeError],
+    [
+      'the reassigning pitfall, null',
+      () => pitfallDeleteByReassigning(junk(null)),
+      'node',
+      ArgumentTypeError,
+    ],
   ]);
 });
 
@@ -105,11 +124,36 @@ describe('k, the value, the middle and the counter', () => {
     ['kthFromEndCounted: k past the length', () => kthFromEndCounted(head(), 4), 'k'],
     ['the off-by-one pitfall: k = 0', () => pitfallKthFromEndOffByOne(head(), 0), 'k'],
     ['a NaN value to delete', () => deleteByValue(head(), Number.NaN), 'value'],
-    ['a string value to delete', () => deleteByValue(head(), junk('1')), 'value', ArgumentTypeError],
+    [
+      'a string value to delete',
+      () => deleteByValue(head(), junk('1')),
+      'value',
+      ArgumentTypeError,
+    ],
     ['an unknown middle', () => middleNodeCounted(head(), junk('third')), 'middle'],
-    ['a counter that is not a Counter', () => middleNodeCounted(head(), 'first', junk({})), 'counter', ArgumentTypeError],
-    ['cycleEntryCounted: a bad counter', () => cycleEntryCounted(head(), junk({ steps: 0 })), 'counter', ArgumentTypeError],
-    ['cycleEntryWithSet: a bad counter', () => cycleEntryWithSet(head(), junk(1)), 'counter', ArgumentTypeError],
-    ['kthFromEndCounted: a bad counter', () => kthFromEndCounted(head(), 1, junk([])), 'counter', ArgumentTypeError],
+    [
+      'a counter that is not a Counter',
+      () => middleNodeCounted(head(), 'first', junk({})),
+      'counter',
+      ArgumentTypeError,
+    ],
+    [
+      'cycleEntryCounted: a bad counter',
+      () => cycleEntryCounted(head(), junk({ steps: 0 })),
+      'counter',
+      ArgumentTypeError,
+    ],
+    [
+      'cycleEntryWithSet: a bad counter',
+      () => cycleEntryWithSet(head(), junk(1)),
+      'counter',
+      ArgumentTypeError,
+    ],
+    [
+      'kthFromEndCounted: a bad counter',
+      () => kthFromEndCounted(head(), 1, junk([])),
+      'counter',
+      ArgumentTypeError,
+    ],
   ]);
 });

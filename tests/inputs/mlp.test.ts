@@ -19,7 +19,7 @@ import {
 } from '../../ml/mlp.js';
 import { badCalls } from '../support/answer-key.js';
 
-const junk = <T,>(v: unknown) => v as T;
+const junk = <T>(v: unknown) => v as T;
 const layer = initDense(3, 2, rng(1));
 const { tf } = await tensorBackend();
 const cyclic: Record<string, unknown> = {};
@@ -30,7 +30,12 @@ describe('sizes and initialization', () => {
     ['zero rows', () => glorotUniform(0, 3, rng(1)), 'rows'],
     ['zero columns', () => glorotUniform(3, 0, rng(1)), 'cols'],
     ['2^31 x 2^31 entries', () => glorotUniform(2 ** 31, 2 ** 31, rng(1)), 'rows'],
-    ['a plain object for the rng', () => glorotUniform(2, 2, junk({ uniform: () => 0.5 })), 'rng', ArgumentTypeError],
+    [
+      'a plain object for the rng',
+      () => glorotUniform(2, 2, junk({ uniform: () => 0.5 })),
+      'rng',
+      ArgumentTypeError,
+    ],
     ['dIn = 0', () => initDense(0, 2, rng(1)), 'dIn'],
     ['dOut = 0', () => initDense(2, 0, rng(1)), 'dOut'],
     ['units that are a string', () => initMlp(2, junk('4'), rng(1)), 'units', ArgumentTypeError],
@@ -43,17 +48,68 @@ describe('sizes and initialization', () => {
 describe('forward passes', () => {
   badCalls([
     ['inputs of the wrong width', () => denseForward(layer, matrix(1, 4), true), 'x'],
-    ['a bias of the wrong width', () => denseForward({ ...layer, bias: matrix(1, 3) }, matrix(1, 3), true), 'layer.bias'],
-    ['a bias with two rows', () => denseForward({ ...layer, bias: matrix(2, 2) }, matrix(1, 3), true), 'layer.bias'],
-    ['a bad bias in layer 1 of an MLP', () => mlpForward([layer, { ...initDense(2, 2, rng(2)), bias: matrix(1, 1) }], matrix(1, 3)), 'mlp[1].bias'],
-    ['a layer that is null', () => denseForward(junk(null), matrix(1, 3), true), 'layer', ArgumentTypeError],
-    ['relu that is not a boolean', () => denseForward(layer, matrix(1, 3), junk('yes')), 'relu', ArgumentTypeError],
-    ['layers that are not an array', () => mlpForward(junk({}), matrix(1, 3)), 'mlp', ArgumentTypeError],
-    ['a counter that is not a Counter', () => denseForward(layer, matrix(1, 3), true, 'layer', junk({ madds: 0 })), 'counter', ArgumentTypeError],
-    ['tfjs: a plain object for tf', () => denseForwardTf(junk({}), junk(layer), toTensor2d(tf, matrix(1, 3)), true), 'tf', ArgumentTypeError],
-    ['tfjs: a Matrix layer', () => denseForwardTf(tf, junk(layer), toTensor2d(tf, matrix(1, 3)), true), 'layer.weight', ArgumentTypeError],
-    ['tfjs: inputs of the wrong width', () => mlpForwardTf(tf, toTensors(tf, [layer]), toTensor2d(tf, matrix(1, 4))), 'x'],
-    ['tfjs: x that is a Matrix', () => mlpForwardTf(tf, [], junk(matrix(1, 3))), 'x', ArgumentTypeError],
+    [
+      'a bias of the wrong width',
+      () => denseForward({ ...layer, bias: matrix(1, 3) }, matrix(1, 3), true),
+      'layer.bias',
+    ],
+    [
+      'a bias with two rows',
+      () => denseForward({ ...layer, bias: matrix(2, 2) }, matrix(1, 3), true),
+      'layer.bias',
+    ],
+    [
+      'a bad bias in layer 1 of an MLP',
+      () => mlpForward([layer, { ...initDense(2, 2, rng(2)), bias: matrix(1, 1) }], matrix(1, 3)),
+      'mlp[1].bias',
+    ],
+    [
+      'a layer that is null',
+      () => denseForward(junk(null), matrix(1, 3), true),
+      'layer',
+      ArgumentTypeError,
+    ],
+    [
+      'relu that is not a boolean',
+      () => denseForward(layer, matrix(1, 3), junk('yes')),
+      'relu',
+      ArgumentTypeError,
+    ],
+    [
+      'layers that are not an array',
+      () => mlpForward(junk({}), matrix(1, 3)),
+      'mlp',
+      ArgumentTypeError,
+    ],
+    [
+      'a counter that is not a Counter',
+      () => denseForward(layer, matrix(1, 3), true, 'layer', junk({ madds: 0 })),
+      'counter',
+      ArgumentTypeError,
+    ],
+    [
+      'tfjs: a plain object for tf',
+      () => denseForwardTf(junk({}), junk(layer), toTensor2d(tf, matrix(1, 3)), true),
+      'tf',
+      ArgumentTypeError,
+    ],
+    [
+      'tfjs: a Matrix layer',
+      () => denseForwardTf(tf, junk(layer), toTensor2d(tf, matrix(1, 3)), true),
+      'layer.weight',
+      ArgumentTypeError,
+    ],
+    [
+      'tfjs: inputs of the wrong width',
+      () => mlpForwardTf(tf, toTensors(tf, [layer]), toTensor2d(tf, matrix(1, 4))),
+      'x',
+    ],
+    [
+      'tfjs: x that is a Matrix',
+      () => mlpForwardTf(tf, [], junk(matrix(1, 3))),
+      'x',
+      ArgumentTypeError,
+    ],
   ]);
 });
 
@@ -61,7 +117,12 @@ describe('parameter trees', () => {
   badCalls([
     ['a leaf that is a number', () => paramCount({ a: 3 }), 'params', ArgumentTypeError],
     ['a cycle', () => paramCount(cyclic), 'params'],
-    ['isLeaf that is not a function', () => mapParams({}, junk(1), (v) => v), 'isLeaf', ArgumentTypeError],
+    [
+      'isLeaf that is not a function',
+      () => mapParams({}, junk(1), (v) => v),
+      'isLeaf',
+      ArgumentTypeError,
+    ],
     ['a plain object for tf', () => toTensors(junk({}), [layer]), 'tf', ArgumentTypeError],
   ]);
 });

@@ -101,7 +101,15 @@ describe('sampleArrayL and reservoirSampleAsync', () => {
 });
 
 describe('weighted sampling', () => {
-  const bad = (w: number) => () => weightedReservoirSample([['a', 1], ['b', w]], 1, rng(1));
+  const bad = (w: number) => () =>
+    weightedReservoirSample(
+      [
+        ['a', 1],
+        ['b', w],
+      ],
+      1,
+      rng(1),
+    );
   badCalls([
     ['a zero weight', bad(0), 'weight of item 1'],
     ['a negative weight', bad(-1), 'weight of item 1'],

@@ -43,17 +43,62 @@ describe('x: a finite matrix with an even width >= 2', () => {
 
 describe('options: positions, offset, layout, base, scaling', () => {
   badCalls([
-    ['positions must match the rows', () => applyRope(matrix(2, 4), { positions: [1] }), 'positions'],
-    ['positions null', () => applyRope(matrix(2, 4), { positions: junk<number[]>(null) }), 'positions', ArgumentTypeError],
-    ['positions a number', () => applyRope(matrix(2, 4), { positions: junk<number[]>(5) }), 'positions', ArgumentTypeError],
-    ['positions a string', () => applyRope(matrix(2, 4), { positions: junk<number[]>('ab') }), 'positions', ArgumentTypeError],
-    ['a NaN position', () => applyRope(matrix(2, 4), { positions: [0, Number.NaN] }), 'positions[1]'],
+    [
+      'positions must match the rows',
+      () => applyRope(matrix(2, 4), { positions: [1] }),
+      'positions',
+    ],
+    [
+      'positions null',
+      () => applyRope(matrix(2, 4), { positions: junk<number[]>(null) }),
+      'positions',
+      ArgumentTypeError,
+    ],
+    [
+      'positions a number',
+      () => applyRope(matrix(2, 4), { positions: junk<number[]>(5) }),
+      'positions',
+      ArgumentTypeError,
+    ],
+    [
+      'positions a string',
+      () => applyRope(matrix(2, 4), { positions: junk<number[]>('ab') }),
+      'positions',
+      ArgumentTypeError,
+    ],
+    [
+      'a NaN position',
+      () => applyRope(matrix(2, 4), { positions: [0, Number.NaN] }),
+      'positions[1]',
+    ],
     ['an infinite offset', () => applyRope(matrix(2, 4), { offset: Infinity }), 'offset'],
-    ['an unknown layout', () => applyRope(matrix(2, 4), { layout: junk<RopeLayout>('neox') }), 'layout'],
-    ['options not an object', () => applyRope(matrix(2, 4), junk<object>(3)), 'options', ArgumentTypeError],
-    ['a scaling factor below 1', () => applyRope(matrix(2, 4), { scaling: { kind: 'linear', factor: 0.5 } }), 'scaling.factor'],
-    ['an unknown scaling kind', () => ropeFrequencies(4, { scaling: junk({ kind: 'yarn' }) }), 'scaling.kind'],
-    ['scaling not an object', () => ropeFrequencies(4, { scaling: junk(null) }), 'scaling', ArgumentTypeError],
+    [
+      'an unknown layout',
+      () => applyRope(matrix(2, 4), { layout: junk<RopeLayout>('neox') }),
+      'layout',
+    ],
+    [
+      'options not an object',
+      () => applyRope(matrix(2, 4), junk<object>(3)),
+      'options',
+      ArgumentTypeError,
+    ],
+    [
+      'a scaling factor below 1',
+      () => applyRope(matrix(2, 4), { scaling: { kind: 'linear', factor: 0.5 } }),
+      'scaling.factor',
+    ],
+    [
+      'an unknown scaling kind',
+      () => ropeFrequencies(4, { scaling: junk({ kind: 'yarn' }) }),
+      'scaling.kind',
+    ],
+    [
+      'scaling not an object',
+      () => ropeFrequencies(4, { scaling: junk(null) }),
+      'scaling',
+      ArgumentTypeError,
+    ],
     ['base 1', () => ropeFrequencies(4, { base: 1 }), 'base'],
     ['base 0.5', () => ropeFrequencies(4, { base: 0.5 }), 'base'],
     ['base 0', () => ropeFrequencies(4, { base: 0 }), 'base'],
@@ -71,7 +116,11 @@ describe('d: an even integer in [2, 2^20] (>= 4 for NTK)', () => {
     ['d = 2^31 would allocate 2^30 frequencies', () => relativeDecayBound(2 ** 31, 1), 'd'],
     ['the permutation of d = 0', () => interleavedToHalfPermutation(0), 'd'],
     ['NTK at d = 2', () => ntkScaledBase(10000, 2, 2), 'd'],
-    ['NTK scaling at d = 2', () => ropeFrequencies(2, { scaling: { kind: 'ntk', factor: 2 } }), 'd'],
+    [
+      'NTK scaling at d = 2',
+      () => ropeFrequencies(2, { scaling: { kind: 'ntk', factor: 2 } }),
+      'd',
+    ],
     ['a pair index past d/2', () => pairIndices(2, 4, 'half'), 'i'],
     ['a pair of an unknown layout', () => pairIndices(0, 4, junk<RopeLayout>('neox')), 'layout'],
   ]);
@@ -89,14 +138,40 @@ describe('weights, heads and lengths', () => {
 });
 
 describe('vectors: array-likes of one length, finite', () => {
-  const notVectors: [string, unknown][] = [['null', null], ['5', 5], ['a string', 'abcd'], ['{}', {}], ['undefined', undefined]];
+  const notVectors: [string, unknown][] = [
+    ['null', null],
+    ['5', 5],
+    ['a string', 'abcd'],
+    ['{}', {}],
+    ['undefined', undefined],
+  ];
   badCalls(
     notVectors.flatMap(([what, bad]) => [
       [`rotate(${what})`, () => rotate(junk<number[]>(bad), 0), 'v', ArgumentTypeError] as const,
-      [`ropeScore q = ${what}`, () => ropeScore(junk<number[]>(bad), [1, 2], 0, 0), 'q', ArgumentTypeError] as const,
-      [`ropeScore k = ${what}`, () => ropeScore([1, 2], junk<number[]>(bad), 0, 0), 'k', ArgumentTypeError] as const,
-      [`ropeScoreBound q = ${what}`, () => ropeScoreBound(junk<number[]>(bad), [1, 2], 0), 'q', ArgumentTypeError] as const,
-      [`ropeScoreBound k = ${what}`, () => ropeScoreBound([1, 2], junk<number[]>(bad), 0), 'k', ArgumentTypeError] as const,
+      [
+        `ropeScore q = ${what}`,
+        () => ropeScore(junk<number[]>(bad), [1, 2], 0, 0),
+        'q',
+        ArgumentTypeError,
+      ] as const,
+      [
+        `ropeScore k = ${what}`,
+        () => ropeScore([1, 2], junk<number[]>(bad), 0, 0),
+        'k',
+        ArgumentTypeError,
+      ] as const,
+      [
+        `ropeScoreBound q = ${what}`,
+        () => ropeScoreBound(junk<number[]>(bad), [1, 2], 0),
+        'q',
+        ArgumentTypeError,
+      ] as const,
+      [
+        `ropeScoreBound k = ${what}`,
+        () => ropeScoreBound([1, 2], junk<number[]>(bad), 0),
+        'k',
+        ArgumentTypeError,
+      ] as const,
     ]),
   );
   badCalls([
@@ -110,20 +185,42 @@ describe('vectors: array-likes of one length, finite', () => {
 
 describe('the tensor twin: tf, a tensor [..., T, d] with an even d', () => {
   badCalls([
-    ['tf not the namespace', () => ropeTf(junk({ matMul: 1 }), junk(null)), 'tf', ArgumentTypeError],
-    ['x not a tensor', async () => ropeTf((await tensorBackend()).tf, junk([1, 2])), 'x', ArgumentTypeError],
-    ['x of rank 1', async () => {
-      const { tf } = await tensorBackend();
-      return tf.tidy(() => ropeTf(tf, tf.tensor1d([1, 2])));
-    }, 'x'],
-    ['x of odd width', async () => {
-      const { tf } = await tensorBackend();
-      return tf.tidy(() => ropeTf(tf, tf.zeros([2, 3])));
-    }, 'x'],
-    ['positions of the wrong length', async () => {
-      const { tf } = await tensorBackend();
-      return tf.tidy(() => ropeTf(tf, tf.zeros([2, 2, 4]), { positions: [0] }));
-    }, 'positions'],
+    [
+      'tf not the namespace',
+      () => ropeTf(junk({ matMul: 1 }), junk(null)),
+      'tf',
+      ArgumentTypeError,
+    ],
+    [
+      'x not a tensor',
+      async () => ropeTf((await tensorBackend()).tf, junk([1, 2])),
+      'x',
+      ArgumentTypeError,
+    ],
+    [
+      'x of rank 1',
+      async () => {
+        const { tf } = await tensorBackend();
+        return tf.tidy(() => ropeTf(tf, tf.tensor1d([1, 2])));
+      },
+      'x',
+    ],
+    [
+      'x of odd width',
+      async () => {
+        const { tf } = await tensorBackend();
+        return tf.tidy(() => ropeTf(tf, tf.zeros([2, 3])));
+      },
+      'x',
+    ],
+    [
+      'positions of the wrong length',
+      async () => {
+        const { tf } = await tensorBackend();
+        return tf.tidy(() => ropeTf(tf, tf.zeros([2, 2, 4]), { positions: [0] }));
+      },
+      'positions',
+    ],
     ['the Matrix twin checks x before loading tfjs', () => ropeTfMatrix(matrix(2, 3)), 'x'],
   ]);
 });

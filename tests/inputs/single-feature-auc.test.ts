@@ -13,7 +13,7 @@ import {
 } from '../../ml/permutation-importance/single-feature-auc.js';
 import { badCalls } from '../support/answer-key.js';
 
-const junk = <T,>(v: unknown) => v as T;
+const junk = <T>(v: unknown) => v as T;
 const x = matrix(4, 2, [1, 2, 3, 4, 5, 6, 7, 8]);
 const y = [0, 1, 0, 1];
 
@@ -28,8 +28,17 @@ describe('single-feature AUC', () => {
     ]);
   }
   badCalls([
-    ['weighted: a negative weight', () => singleFeatureAucWeighted(x, y, [1, 1, -1, 1]), 'sampleWeight[2]'],
-    ['weighted: no weights', () => singleFeatureAucWeighted(x, y, junk(undefined)), 'sampleWeight', ArgumentTypeError],
+    [
+      'weighted: a negative weight',
+      () => singleFeatureAucWeighted(x, y, [1, 1, -1, 1]),
+      'sampleWeight[2]',
+    ],
+    [
+      'weighted: no weights',
+      () => singleFeatureAucWeighted(x, y, junk(undefined)),
+      'sampleWeight',
+      ArgumentTypeError,
+    ],
     ['orientationFree of a string', () => orientationFree(junk('0.5')), 'aucs', ArgumentTypeError],
     ['orientationFree of NaN', () => orientationFree([Number.NaN]), 'aucs[0]'],
   ]);

@@ -23,7 +23,8 @@ function failedByJudgement(error: unknown): boolean {
 }
 
 function explain<Ts>(details: fc.RunDetails<Ts>): string {
-  if (!details.failed) return `the property held on all ${details.numRuns} runs: the pitfall was not rejected`;
+  if (!details.failed)
+    return `the property held on all ${details.numRuns} runs: the pitfall was not rejected`;
   const error = details.errorInstance as Error | undefined;
   return `the property failed by a crash, not by a counterexample: ${error?.name}: ${error?.message}`;
 }
@@ -39,7 +40,10 @@ export function rejectsPitfall<Ts>(property: fc.IProperty<Ts>, params: fc.Parame
 }
 
 /** The same for an async property. */
-export async function rejectsPitfallAsync<Ts>(property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts> = {}): Promise<Ts> {
+export async function rejectsPitfallAsync<Ts>(
+  property: fc.IAsyncProperty<Ts>,
+  params: fc.Parameters<Ts> = {},
+): Promise<Ts> {
   const details = await fc.check(property, params);
   expect(details.failed && failedByJudgement(details.errorInstance), explain(details)).toBe(true);
   return details.counterexample as Ts;
@@ -49,7 +53,11 @@ export async function rejectsPitfallAsync<Ts>(property: fc.IAsyncProperty<Ts>, p
  * Asserts that `call` throws (or, if it returns a promise, rejects with) `errorClass` for `argument`.
  * `argument` is the name the error carries: exact ('k', 'rows[2]') or a pattern (/^wq/).
  */
-export async function expectArgumentError(call: () => unknown, argument: string | RegExp, errorClass: ProjectError = ArgumentError): Promise<void> {
+export async function expectArgumentError(
+  call: () => unknown,
+  argument: string | RegExp,
+  errorClass: ProjectError = ArgumentError,
+): Promise<void> {
   let thrown: unknown;
   try {
     await call();
@@ -65,11 +73,20 @@ export async function expectArgumentError(call: () => unknown, argument: string 
 }
 
 /** One row of an input table: what is wrong, the call, the argument named, the error class. */
-export type BadCall = readonly [what: string, call: () => unknown, argument: string | RegExp, errorClass?: ProjectError];
+export type BadCall = readonly [
+  what: string,
+  call: () => unknown,
+  argument: string | RegExp,
+  errorClass?: ProjectError,
+];
 
 /** Declares one test per row: `badCalls([['k < 0', () => f([1], -1), 'k'], ...])`. */
 export function badCalls(rows: readonly BadCall[]): void {
   it.each(rows.map((row) => [...row]))('%s', async (_what, call, argument, errorClass) => {
-    await expectArgumentError(call as () => unknown, argument as string | RegExp, (errorClass as ProjectError | undefined) ?? ArgumentError);
+    await expectArgumentError(
+      call as () => unknown,
+      argument as string | RegExp,
+      (errorClass as ProjectError | undefined) ?? ArgumentError,
+    );
   });
 }

@@ -84,7 +84,10 @@ function pools(tf: Tf | undefined): { junk: (() => unknown)[]; plausible: (() =>
     () => [1, 2, 3],
     () => [3, 1, 2, 2],
     () => [0, 1, 1, 0],
-    () => [[1, 2], [3, 4]],
+    () => [
+      [1, 2],
+      [3, 4],
+    ],
     () => [true, false],
     () => new Float64Array([0.5, -1, 2]),
     () => 'abca',
@@ -133,10 +136,13 @@ function describe(value: unknown, depth = 0): string {
   if (typeof value === 'function') return 'fn';
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return depth > 1 ? '[...]' : `[${value.map((v) => describe(v, depth + 1)).join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (Array.isArray(value))
+    return depth > 1 ? '[...]' : `[${value.map((v) => describe(v, depth + 1)).join(', ')}]`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   const ctor = (value as object).constructor?.name;
-  if ('dataSync' in value && 'shape' in value) return `Tensor[${(value as { shape: number[] }).shape.join(',')}]`;
+  if ('dataSync' in value && 'shape' in value)
+    return `Tensor[${(value as { shape: number[] }).shape.join(',')}]`;
   if ('matMul' in value && typeof (value as { matMul: unknown }).matMul === 'function') return 'tf';
   if (ctor && ctor !== 'Object') return ctor;
   if (depth > 0) return '{...}';
@@ -150,7 +156,8 @@ function allFinite(value: unknown, depth = 0, seen = new Set<unknown>()): boolea
   seen.add(value);
   if (ArrayBuffer.isView(value)) {
     const items = value as unknown as ArrayLike<number>;
-    for (let i = 0; i < Math.min(items.length, 100_000); i++) if (!Number.isFinite(items[i])) return false;
+    for (let i = 0; i < Math.min(items.length, 100_000); i++)
+      if (!Number.isFinite(items[i])) return false;
     return true;
   }
   if ('dataSync' in value) return true;
@@ -164,7 +171,8 @@ function hasNaN(value: unknown, depth = 0, seen = new Set<unknown>()): boolean {
   seen.add(value);
   if (ArrayBuffer.isView(value)) {
     const items = value as unknown as ArrayLike<number>;
-    for (let i = 0; i < Math.min(items.length, 100_000); i++) if (Number.isNaN(items[i])) return true;
+    for (let i = 0; i < Math.min(items.length, 100_000); i++)
+      if (Number.isNaN(items[i])) return true;
     return false;
   }
   if ('dataSync' in value || value instanceof Promise) return false;
@@ -178,7 +186,8 @@ function verdictOf(error: unknown): string | undefined {
   return `threw a non-Error: ${String(error)}`;
 }
 
-const isClass = (f: unknown) => typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
+const isClass = (f: unknown) =>
+  typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 
 async function main(): Promise<void> {
   const job = workerData as JunkJob;
@@ -189,7 +198,11 @@ async function main(): Promise<void> {
   let index = 0;
 
   /** Runs one call; returns the value (or undefined if it threw). */
-  const call = async (label: string, arity: number, run: (args: unknown[]) => unknown): Promise<unknown> => {
+  const call = async (
+    label: string,
+    arity: number,
+    run: (args: unknown[]) => unknown,
+  ): Promise<unknown> => {
     const i = index++;
     if (i < job.from) return undefined;
     const r = rng(seedOf(`${label}#${i}`));
@@ -209,14 +222,21 @@ async function main(): Promise<void> {
       value = undefined;
     }
     const ms = performance.now() - t0;
-    if (failure === undefined && ms > LIMIT_MS) failure = `took ${Math.round(ms)} ms (limit ${LIMIT_MS} ms)`;
-    post({ kind: 'done', index: i, ...(failure === undefined ? {} : { failure: `${shown}: ${failure}` }) });
+    if (failure === undefined && ms > LIMIT_MS)
+      failure = `took ${Math.round(ms)} ms (limit ${LIMIT_MS} ms)`;
+    post({
+      kind: 'done',
+      index: i,
+      ...(failure === undefined ? {} : { failure: `${shown}: ${failure}` }),
+    });
     return value;
   };
 
   // Instances of the module's classes, made by their constructors or returned by its functions
   // (rng(seed) returns an Rng): their methods are probed after every export has been called.
-  const classes = Object.keys(mod).sort().filter((name) => isClass(mod[name]));
+  const classes = Object.keys(mod)
+    .sort()
+    .filter((name) => isClass(mod[name]));
   const instances = new Map<string, object[]>(classes.map((name) => [name, []]));
   const keep = (value: unknown) => {
     if (value === null || typeof value !== 'object') return;
@@ -230,7 +250,8 @@ async function main(): Promise<void> {
     if (typeof exported !== 'function') continue;
     if (isClass(exported)) {
       const Ctor = exported as new (...args: unknown[]) => object;
-      for (let t = 0; t < job.calls; t++) keep(await call(`new ${name}`, Ctor.length, (args) => new Ctor(...args)));
+      for (let t = 0; t < job.calls; t++)
+        keep(await call(`new ${name}`, Ctor.length, (args) => new Ctor(...args)));
     } else {
       const fn = exported as (...args: unknown[]) => unknown;
       for (let t = 0; t < job.calls; t++) keep(await call(name, fn.length, (args) => fn(...args)));
@@ -238,7 +259,9 @@ async function main(): Promise<void> {
   }
   for (const name of classes) {
     const Ctor = mod[name] as new () => object;
-    const methods = Object.getOwnPropertyNames(Ctor.prototype).filter((m) => m !== 'constructor').sort();
+    const methods = Object.getOwnPropertyNames(Ctor.prototype)
+      .filter((m) => m !== 'constructor')
+      .sort();
     for (const [n, instance] of (instances.get(name) as object[]).entries()) {
       for (const m of methods) {
         const descriptor = Object.getOwnPropertyDescriptor(Ctor.prototype, m);
@@ -254,6 +277,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  parentPort?.postMessage({ kind: 'done', index: -1, failure: `the module could not be probed: ${String(error)}` });
+  parentPort?.postMessage({
+    kind: 'done',
+    index: -1,
+    failure: `the module could not be probed: ${String(error)}`,
+  });
   parentPort?.postMessage({ kind: 'end', calls: 0 });
 });

@@ -28,15 +28,24 @@ export function canonicalLevelOrder(raw: readonly (number | null)[]): (number | 
 }
 
 /** Canonical level-order arrays of trees with a non-null root (and the empty tree). */
-export function levelOrderArray({ maxLength = 40, nullFreq = 3 }: LevelOrderOptions = {}): fc.Arbitrary<(number | null)[]> {
+export function levelOrderArray({
+  maxLength = 40,
+  nullFreq = 3,
+}: LevelOrderOptions = {}): fc.Arbitrary<(number | null)[]> {
   const value = fc.integer({ min: -1_000_000, max: 1_000_000 });
   const slots = fc.array(fc.option(value, { freq: nullFreq, nil: null }), { maxLength });
-  const nonEmpty = fc.tuple(value, slots).map(([root, rest]) => canonicalLevelOrder([root, ...rest]));
-  return fc.oneof({ arbitrary: fc.constant<(number | null)[]>([]), weight: 1 }, { arbitrary: nonEmpty, weight: 19 });
+  const nonEmpty = fc
+    .tuple(value, slots)
+    .map(([root, rest]) => canonicalLevelOrder([root, ...rest]));
+  return fc.oneof(
+    { arbitrary: fc.constant<(number | null)[]>([]), weight: 1 },
+    { arbitrary: nonEmpty, weight: 19 },
+  );
 }
 
 /** Small integer values, repeats likely: list tests compare nodes by identity, not by value. */
-export const listValues = (maxLength = 40) => fc.array(fc.integer({ min: -100, max: 100 }), { maxLength });
+export const listValues = (maxLength = 40) =>
+  fc.array(fc.integer({ min: -100, max: 100 }), { maxLength });
 
 /**
  * The first `limit` nodes reached from `head` (fewer if the list ends first). A bounded walk, so a
