@@ -5,6 +5,8 @@
  * inside the sort loops. Their callers are the checked entries of algorithms/quicksort/, which
  * validate once at entry.
  *
+ * @internal: not probed by the junk-call test (tests/surface.test.ts), for the reason above.
+ *
  * The two-pointer loops are bounded by lo and hi, so even an inconsistent comparator (one that
  * says x < x) cannot walk them off the range: the range is never read or written outside [lo, hi].
  */

@@ -97,9 +97,16 @@ export function initTowers(dIn: number, config: MultiTaskConfig, rng: Rng): Towe
   });
 }
 
-/** sigmoid(z), stable for large |z|. */
-export const sigmoid = (z: number): number =>
+/** sigmoid(z), stable for large |z|; unchecked, for the loops below. */
+const sigmoidUnchecked = (z: number): number =>
   z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+
+/** sigmoid(z) = 1 / (1 + e^-z), stable for large |z| (exactly 0 and 1 at -+Infinity). */
+export function sigmoid(z: number): number {
+  if (typeof z !== 'number' || Number.isNaN(z))
+    throw new ArgumentError('z', z, 'a number (not NaN)');
+  return sigmoidUnchecked(z);
+}
 
 /** Throws unless `towers` is a non-empty array of towers and `inputs` one Matrix per tower. */
 function assertTowers(towers: unknown, inputs: unknown): asserts towers is Tower[] {
@@ -141,7 +148,7 @@ export function towersForward(
     const z = denseForward(tower.head, h, false, `towers[${k}].head`, counter);
     for (let i = 0; i < b; i++) logits.data[i * towers.length + k] = z.data[i] as number;
   });
-  return { logits, probs: matrix(b, towers.length, logits.data.map(sigmoid)) };
+  return { logits, probs: matrix(b, towers.length, logits.data.map(sigmoidUnchecked)) };
 }
 
 /** The tfjs twin of `towersForward`: logits [B, T] from one [B, d] tensor per tower. */

@@ -1,13 +1,13 @@
 /**
- * The worker behind tests/surface.test.ts: imports one module and calls every exported function and
- * class (constructor, then its methods) with junk arguments, reporting each call before it starts and
+ * The worker behind tests/surface.test.ts: for each job it imports one module and calls every
+ * exported function and class (constructor, then its methods) with junk arguments, reporting each call before it starts and
  * its verdict after, so that the main thread can tell a hang from a slow call and name it.
  *
  * A call passes when it returns (a value without NaN if every argument was finite) or throws the
  * project's `ArgumentError` / `ArgumentTypeError`. Anything else is a failure: a TypeError from
  * inside, a RangeError from an allocation, a NaN, or more than a second of work.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { ArgumentError, ArgumentTypeError } from '../../core/errors.js';
@@ -189,8 +189,7 @@ function verdictOf(error: unknown): string | undefined {
 const isClass = (f: unknown) =>
   typeof f === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(f));
 
-async function main(): Promise<void> {
-  const job = workerData as JunkJob;
+async function probe(job: JunkJob): Promise<void> {
   const post = (m: JunkMessage) => parentPort?.postMessage(m);
   const tf = job.tensors ? (await tensorBackend()).tf : undefined;
   const mod = (await import(pathToFileURL(job.file).href)) as Record<string, unknown>;
@@ -276,11 +275,14 @@ async function main(): Promise<void> {
   post({ kind: 'end', calls: index });
 }
 
-main().catch((error: unknown) => {
-  parentPort?.postMessage({
-    kind: 'done',
-    index: -1,
-    failure: `the module could not be probed: ${String(error)}`,
+/** Jobs come one at a time; the worker stays up between them, so tsx and tfjs load once. */
+parentPort?.on('message', (job: JunkJob) => {
+  probe(job).catch((error: unknown) => {
+    parentPort?.postMessage({
+      kind: 'done',
+      index: -1,
+      failure: `the module could not be probed: ${String(error)}`,
+    });
+    parentPort?.postMessage({ kind: 'end', calls: 0 });
   });
-  parentPort?.postMessage({ kind: 'end', calls: 0 });
 });
