@@ -54,8 +54,12 @@ function overview(io: Io): void {
   ][]) {
     const entries = catalog.filter((c) => c.family === family);
     line(`${title} (${titleZh}): ${entries.length} concept${entries.length === 1 ? '' : 's'}`);
-    for (const c of entries)
-      line(`  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  ${c.title}`);
+    for (const c of entries) {
+      // the title wraps under itself when the line is too long: nothing is cut
+      const head = `  ${c.id.padEnd(idWidth)}  ${c.questions.join(' ').padEnd(qWidth)}  `;
+      const lines = wrapLine(c.title, width, head, ' '.repeat(head.length));
+      io.out(`${lines.map((l) => shorten(l, width)).join('\n')}\n`);
+    }
   }
   const missing = bank.filter((q) => !answered.has(q.id)).map((q) => q.id);
   if (missing.length)

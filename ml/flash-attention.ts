@@ -5,7 +5,7 @@
  *
  * Split the queries into blocks of B_r rows and the keys/values into blocks of B_c rows (the last
  * block of each may be shorter: B_r and B_c need not divide n or m). For each query block, walk the
- * key blocks once, keeping per query row a running max m, a running sum l and an unnormalised
+ * key blocks once, keeping per query row a running max m, a running sum l and an unnormalized
  * output O (Milakov & Gimelshein 2018; Dao et al. 2022, Algorithm 1). For key block j with scores
  * S_j = Q_i K_j^T * scale (masked entries -Infinity):
  *

@@ -17,7 +17,7 @@ const useColor = () => Boolean(process.stdout.isTTY) && !process.env['NO_COLOR']
 const bold = (s: string) => (useColor() ? `\x1b[1m${s}\x1b[22m` : s);
 const dim = (s: string) => (useColor() ? `\x1b[2m${s}\x1b[22m` : s);
 
-function checkLine(cell: Extract<Cell, { kind: 'check' }>): string {
+function checkCellLine(cell: Extract<Cell, { kind: 'check' }>): string {
   return `${cell.match ? 'ok  ' : 'FAIL'}  ${cell.label}: we see ${cell.seen}, expected ${cell.expected}, match: ${cell.match}`;
 }
 
@@ -114,7 +114,7 @@ export class TerminalRenderer implements Renderer {
         this.write(`${tableText(cell.header, cell.rows, this.width)}\n\n`);
         break;
       case 'check':
-        this.write(`${wrapLine(checkLine(cell), this.width, '  ', '        ').join('\n')}\n\n`);
+        this.write(`${wrapLine(checkCellLine(cell), this.width, '  ', '        ').join('\n')}\n\n`);
         break;
       case 'plot':
         this.write(`${plotToText(cell.plot, useColor(), this.width)}\n\n`);

@@ -55,7 +55,7 @@ export default defineNotebook(import.meta.url, 'flash-attention', async (nb) => 
   await nb.md`
     A stream of three keys with scores 1, 3, 2 ($q = [1]$, keys $[1], [3], [2]$, so $d_k = 1$ and the
     scale $1 / \sqrt{1}$ is 1) and values 10, 20, 30, one key per block.
-    After each block the normalised running output O / l is the attention over the keys seen so far:
+    After each block the normalized running output O / l is the attention over the keys seen so far:
   `;
   await nb.table(
     [1, 2, 3].map((j) => {
