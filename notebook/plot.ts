@@ -89,20 +89,21 @@ const symbolOf = (i: number) => SERIES_SYMBOLS[i % SERIES_SYMBOLS.length] as str
 const colorOf = (i: number) => ANSI_COLORS[i % ANSI_COLORS.length] as string;
 
 /**
- * Series drawn under another because their values are the same (within 1e-9 relative): a reader
- * would otherwise see one line where the legend promises two. Returns "b lies under a" notes.
+ * Series drawn under another because their values are the same to the eye (within 1% of the
+ * chart's y range at every x): a reader would otherwise see one line where the legend promises
+ * two. Returns "b lies under a" notes, said under the chart and in the SVG's subtitle.
  */
 export function hiddenSeries(series: readonly Series[]): string[] {
+  const all = series.flatMap((s) => s.values).filter(Number.isFinite);
+  const range = all.length ? Math.max(...all) - Math.min(...all) : 0;
+  const tol = Math.max(1e-9, 0.01 * range);
   const notes: string[] = [];
   series.forEach((s, i) => {
     const twin = series
       .slice(0, i)
-      .find((t) =>
-        t.values.every(
-          (v, j) => Math.abs(v - (s.values[j] as number)) <= 1e-9 * Math.max(1, Math.abs(v)),
-        ),
-      );
-    if (twin) notes.push(`"${s.name}" has the same values as "${twin.name}" and lies under it`);
+      .find((t) => t.values.every((v, j) => Math.abs(v - (s.values[j] as number)) <= tol));
+    if (twin)
+      notes.push(`"${s.name}" lies under "${twin.name}" (equal to within 1% of the y range)`);
   });
   return notes;
 }

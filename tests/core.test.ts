@@ -298,6 +298,44 @@ const plots: Plot[] = [
 ];
 
 describe('plots render as text and as SVG', () => {
+  it('series keep apart without colour: a symbol each, a legend, and a note when one hides another', () => {
+    const text = plotToText(
+      {
+        kind: 'line',
+        title: 'two curves, one under the other',
+        x: { label: 'x', values: [1, 2, 3] },
+        y: { label: 'y' },
+        series: [
+          { name: 'a', values: [1, 2, 3] },
+          { name: 'b', values: [3, 2, 1] },
+          { name: 'c', values: [1.001, 2, 3] },
+        ],
+      },
+      false,
+      60,
+    );
+    expect(text).toContain('legend: * a   o b   x c');
+    expect(text).toContain('"c" lies under "a"');
+    expect(text).not.toContain('"b" lies under');
+    expect(text.split('\n').every((l) => l.length <= 60)).toBe(true);
+  });
+
+  it('small heatmaps show their values; signed ones get a two-sided scale', () => {
+    const heat = (values: number[][]): Plot => ({
+      kind: 'heatmap',
+      title: 'h',
+      rows: { label: 'r', names: values.map((_, i) => `r${i}`) },
+      cols: { label: 'c', names: (values[0] ?? []).map((_, j) => `c${j}`) },
+      values,
+    });
+    expect(plotToText(heat([[0.25, 0.75]]))).toMatch(/r0\s+0\.25\s+0\.75/);
+    const big = Array.from({ length: 9 }, (_, i) =>
+      Array.from({ length: 9 }, (_, j) => Math.sin(i - j)),
+    );
+    expect(plotToText(heat(big))).toContain('two-sided');
+    expect(plotToText(heat(big.map((r) => r.map(Math.abs))))).not.toContain('two-sided');
+  });
+
   it.each(plots.map((p) => [p.kind, p] as const))('%s', async (_, plot) => {
     expect(plotToText(plot)).toContain(plot.title);
     expect(await plotToSvg(plot)).toMatch(/^<svg[\s\S]*<\/svg>$/);
