@@ -40,6 +40,7 @@ import {
 } from '../core/errors.js';
 import {
   assertMatrix,
+  fromRows,
   matmul,
   matmulTransposed,
   matrix,
@@ -376,6 +377,34 @@ function assertMaskSize(n: unknown, m: unknown): asserts n is number {
   assertInteger('n', n, { min: 0 });
   assertInteger('m', m, { min: 0 });
   if (n * m > MAX_ELEMENTS) throw new ArgumentError('m', m, `n m <= 2^27 with n = ${n}`);
+}
+
+/**
+ * The 4 x 4 worked case that the notebook and the answer keys of attention and FlashAttention all
+ * run: q, k [4, 4] (so the scale is 1/2) and v [4, 2]. Its attention output starts
+ * [[1.2699, 0.8429], [1, 0.8112], ...]. Fresh matrices on every call.
+ */
+export function workedExample(): { q: Matrix; k: Matrix; v: Matrix } {
+  return {
+    q: fromRows([
+      [1, 0, 2, 0],
+      [0, 1, 1, 0],
+      [1, 1, 0, 1],
+      [0, 2, 1, 1],
+    ]),
+    k: fromRows([
+      [2, 1, 0, 0],
+      [0, 1, 1, 0],
+      [1, 0, 1, 1],
+      [0, 0, 2, 1],
+    ]),
+    v: fromRows([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ]),
+  };
 }
 
 /**

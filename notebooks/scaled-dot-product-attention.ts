@@ -9,11 +9,12 @@ import {
   pitfallMaskAfterSoftmax,
   pitfallUnscaledAttention,
   scalingExperiment,
+  workedExample,
 } from '../ml/scaled-dot-product-attention.js';
 import { rowEntropies } from '../ml/softmax.js';
 import { tensorBackend } from '../core/backend.js';
 import { Counter } from '../core/counter.js';
-import { fromRows, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
+import { maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
 import type { Plot } from '../notebook/plot.js';
 import { defineNotebook } from '../notebook/index.js';
 import { rng } from '../core/random.js';
@@ -50,24 +51,7 @@ export default defineNotebook(import.meta.url, 'scaled-dot-product-attention', a
     $1 / \sqrt{4} = 1/2$) and values of width $d_v = 2$:
   `;
 
-  const Q = fromRows([
-    [1, 0, 2, 0],
-    [0, 1, 1, 0],
-    [1, 1, 0, 1],
-    [0, 2, 1, 1],
-  ]);
-  const K = fromRows([
-    [2, 1, 0, 0],
-    [0, 1, 1, 0],
-    [1, 0, 1, 1],
-    [0, 0, 2, 1],
-  ]);
-  const V = fromRows([
-    [1, 0],
-    [0, 1],
-    [1, 1],
-    [2, 1],
-  ]);
+  const { q: Q, k: K, v: V } = workedExample();
   await nb.code(() => ({ Q: toRows(Q), K: toRows(K), V: toRows(V) }));
   const full = await nb.code(() => attention(Q, K, V));
   await nb.check('output[0][0], d_k = 4 so the scale is 1/2', full.output.data[0]!, 1.2699, {

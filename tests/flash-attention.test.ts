@@ -23,6 +23,7 @@ import {
   attention,
   attentionMasked,
   attentionTfMatrix,
+  workedExample,
 } from '../ml/scaled-dot-product-attention.js';
 import { Counter } from '../core/counter.js';
 import { fromRows, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from '../core/matrix.js';
@@ -111,24 +112,7 @@ describe('worked examples', () => {
   });
 
   it('the 4 x 4 reference case in blocks of 3 queries and 2 keys gives O = [[1.2699, .8429], [1, .8112], [1, .5731], [1, .8112]]', () => {
-    const Q = fromRows([
-      [1, 0, 2, 0],
-      [0, 1, 1, 0],
-      [1, 1, 0, 1],
-      [0, 2, 1, 1],
-    ]);
-    const K = fromRows([
-      [2, 1, 0, 0],
-      [0, 1, 1, 0],
-      [1, 0, 1, 1],
-      [0, 0, 2, 1],
-    ]);
-    const V = fromRows([
-      [1, 0],
-      [0, 1],
-      [1, 1],
-      [2, 1],
-    ]);
+    const { q: Q, k: K, v: V } = workedExample();
     const expected = [
       [1.2699, 0.8429],
       [1, 0.8112],

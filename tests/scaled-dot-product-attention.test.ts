@@ -25,6 +25,7 @@ import {
   slidingWindowMaskTf,
   type AttentionOptions,
   type AttentionResult,
+  workedExample,
 } from '../ml/scaled-dot-product-attention.js';
 import { rowEntropies } from '../ml/softmax.js';
 import { tensorBackend } from '../core/backend.js';
@@ -33,24 +34,7 @@ import { fromRows, matrix, maxAbsDiff, randomMatrix, toRows, type Matrix } from 
 import { rng } from '../core/random.js';
 import { rejectsPitfall } from './support/answer-key.js';
 
-const Q = fromRows([
-  [1, 0, 2, 0],
-  [0, 1, 1, 0],
-  [1, 1, 0, 1],
-  [0, 2, 1, 1],
-]);
-const K = fromRows([
-  [2, 1, 0, 0],
-  [0, 1, 1, 0],
-  [1, 0, 1, 1],
-  [0, 0, 2, 1],
-]);
-const V = fromRows([
-  [1, 0],
-  [0, 1],
-  [1, 1],
-  [2, 1],
-]);
+const { q: Q, k: K, v: V } = workedExample();
 
 /** Shapes and data for generated cases: n queries, m keys, widths d_k and d_v, optional masks. */
 const attentionCase = fc
