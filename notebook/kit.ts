@@ -103,6 +103,17 @@ export function formatNumber(x: number): string {
 }
 
 /**
+ * Prose with its plain integers of five or more digits grouped like `formatNumber` does ("we see
+ * 1707593 vs 10000 steps" -> "we see 1,707,593 vs 10,000 steps"). Digits that belong to a decimal,
+ * an exponent, an identifier or a number already grouped are left alone.
+ */
+export function groupDigits(text: string): string {
+  return text.replace(/(?<![\w.,^]|\d)(\d{5,})(?![\w.,^]|\d)/g, (digits) =>
+    Number(digits).toLocaleString('en-US'),
+  );
+}
+
+/**
  * Formats a value for output cells: numbers by `formatNumber`, matrices as nested rows, the rest
  * through util.inspect at a width that fits an 80-column terminal after its prefix.
  */
@@ -243,7 +254,9 @@ export class Notebook {
   /** A table from records (columns = keys of the first record) or from a header and rows. */
   table(records: readonly Record<string, unknown>[], caption?: string): Promise<void> {
     const header = Object.keys(records[0] ?? {});
-    const rows = records.map((r) => header.map((h) => show(r[h])));
+    const rows = records.map((r) =>
+      header.map((h) => (typeof r[h] === 'string' ? groupDigits(r[h] as string) : show(r[h]))),
+    );
     return this.add({ kind: 'table', header, rows, ...(caption ? { caption } : {}) });
   }
 
@@ -276,7 +289,13 @@ export class Notebook {
 
   /** A claim that is a condition rather than a number: `nb.claim('L uses fewer draws', l < r, \`${l} < ${r}\`)`. */
   claim(label: string, holds: boolean, evidence: string): Promise<void> {
-    return this.add({ kind: 'check', label, seen: evidence, expected: 'true', match: holds });
+    return this.add({
+      kind: 'check',
+      label,
+      seen: groupDigits(evidence),
+      expected: 'true',
+      match: holds,
+    });
   }
 
   plot(plot: Plot): Promise<void> {

@@ -26,7 +26,15 @@ import {
   transpose,
 } from '../core/matrix.js';
 import { Counter } from '../core/counter.js';
-import { Notebook, NotebookCheckError, show, type Cell, type Renderer } from '../notebook/kit.js';
+import {
+  formatNumber,
+  groupDigits,
+  Notebook,
+  NotebookCheckError,
+  show,
+  type Cell,
+  type Renderer,
+} from '../notebook/kit.js';
 import { defineNotebook } from '../notebook/index.js';
 import { plotToSvg, plotToText, type Plot } from '../notebook/plot.js';
 import { rng } from '../core/random.js';
@@ -350,6 +358,25 @@ describe('plots render as text and as SVG', () => {
       series: [{ name: 's', values: [1] }],
     };
     await expectArgumentError(() => plotToText(bad), 'plot.series "s"');
+  });
+});
+
+describe('numbers print one way', () => {
+  it.each([
+    ['we see 1707593 vs 10000 steps (k = 488)', 'we see 1,707,593 vs 10,000 steps (k = 488)'],
+    ['4,718,592 beside 3214848', '4,718,592 beside 3,214,848'],
+    ['10000^(2i/d), 1.234567, 1e10000, x12345', '10000^(2i/d), 1.234567, 1e10000, x12345'],
+  ])('groupDigits(%j) is %j', (text, grouped) => {
+    expect(groupDigits(text)).toBe(grouped);
+  });
+
+  it('formatNumber groups integers of five or more digits and keeps 6 significant digits', () => {
+    expect([
+      formatNumber(4718592),
+      formatNumber(8192),
+      formatNumber(2 / 3),
+      formatNumber(-12345),
+    ]).toEqual(['4,718,592', '8192', '0.666667', '-12,345']);
   });
 });
 
