@@ -12,31 +12,25 @@ import {
   multiHeadAttentionTf,
 } from '../ml/multi-head-attention.js';
 import { causalMaskTf } from '../ml/scaled-dot-product-attention.js';
-import { tensorBackend, type Tensor } from '../core/backend.js';
+import { tensorBackend } from '../core/backend.js';
 import { randomMatrix } from '../core/matrix.js';
 import { rng } from '../core/random.js';
 import {
   additive,
   directMha,
   formatSpeed,
+  readBack,
   tensorOf,
   type SpeedRow,
+  wallTimes,
 } from '../scripts/attention-speed.js';
 
 const { tf, name } = await tensorBackend();
 const D_MODEL = 256;
 const HEADS = 4;
 const sizes = (process.env['BAGU_SPEED_SIZES'] ?? '1024,4096').split(',').map(Number);
-const times = new Map<string, number[]>();
-const timed = (key: string, fn: () => void) => () => {
-  const t0 = performance.now();
-  fn();
-  times.set(key, [...(times.get(key) ?? []), performance.now() - t0]);
-};
-const read = (t: Tensor) => {
-  t.dataSync();
-  t.dispose();
-};
+/** Each bench body records its own wall time under its key (n and path). */
+const { times, timed } = wallTimes();
 
 for (const n of sizes) {
   const r = rng(n);
@@ -55,14 +49,14 @@ for (const n of sizes) {
   describe(`multi-head-attention: n = ${n}, d_model = ${D_MODEL}, ${HEADS} heads, causal`, () => {
     bench(
       'MHA: direct tfjs ops',
-      timed(`${n}|MHA: direct tfjs ops`, () => read(directMha(tf, xT, w, HEADS, maskBias))),
+      timed(`${n}|MHA: direct tfjs ops`, () => readBack(directMha(tf, xT, w, HEADS, maskBias))),
       tensorRuns,
     );
     // the same prebuilt causal mask as the direct ops get
     bench(
       'MHA: multiHeadAttentionTf',
       timed(`${n}|MHA: multiHeadAttentionTf`, () =>
-        read(multiHeadAttentionTf(tf, xT, w, { numHeads: HEADS, mask })),
+        readBack(multiHeadAttentionTf(tf, xT, w, { numHeads: HEADS, mask })),
       ),
       tensorRuns,
     );

@@ -21,25 +21,17 @@ import {
   additive,
   directAttention,
   formatSpeed,
+  readBack,
   tensorOf,
   type SpeedRow,
+  wallTimes,
 } from '../scripts/attention-speed.js';
 
 const { tf, name } = await tensorBackend();
 const D = 64;
 const sizes = (process.env['BAGU_SPEED_SIZES'] ?? '1024,4096').split(',').map(Number);
-const times = new Map<string, number[]>();
-
-/** The bench body, recording its own wall time under `key` (n and path). */
-const timed = (key: string, fn: () => void) => () => {
-  const t0 = performance.now();
-  fn();
-  times.set(key, [...(times.get(key) ?? []), performance.now() - t0]);
-};
-const read = (t: Tensor) => {
-  t.dataSync();
-  t.dispose();
-};
+/** Each bench body records its own wall time under its key (n and path). */
+const { times, timed } = wallTimes();
 
 for (const n of sizes) {
   const r = rng(n);
@@ -57,22 +49,24 @@ for (const n of sizes) {
   describe(`scaled-dot-product-attention: n = ${n}, d = ${D}, tensors on ${name}`, () => {
     bench(
       'no mask: direct tfjs ops',
-      timed(`${n}|no mask: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT))),
+      timed(`${n}|no mask: direct tfjs ops`, () => readBack(directAttention(tf, qT, kT, vT))),
       tensorRuns,
     );
     bench(
       'no mask: attentionTf',
-      timed(`${n}|no mask: attentionTf`, () => read(attentionTf(tf, qT, kT, vT))),
+      timed(`${n}|no mask: attentionTf`, () => readBack(attentionTf(tf, qT, kT, vT))),
       tensorRuns,
     );
     bench(
       'causal: direct tfjs ops',
-      timed(`${n}|causal: direct tfjs ops`, () => read(directAttention(tf, qT, kT, vT, maskBias))),
+      timed(`${n}|causal: direct tfjs ops`, () =>
+        readBack(directAttention(tf, qT, kT, vT, maskBias)),
+      ),
       tensorRuns,
     );
     bench(
       'causal: attentionTf',
-      timed(`${n}|causal: attentionTf`, () => read(attentionTf(tf, qT, kT, vT, { mask }))),
+      timed(`${n}|causal: attentionTf`, () => readBack(attentionTf(tf, qT, kT, vT, { mask }))),
       tensorRuns,
     );
   });

@@ -35,6 +35,29 @@ export interface SpeedRow {
   gflops?: number;
 }
 
+/** Reads a tensor back, so that its time is the whole computation, then disposes it. */
+export function readBack(t: Tensor): void {
+  t.dataSync();
+  t.dispose();
+}
+
+/**
+ * Wall times recorded by key, for vitest bench bodies: `timed(key, fn)` is `fn` recording how long
+ * each call took under `key`, and `times` holds them for the table printed after the run.
+ */
+export function wallTimes(): {
+  times: Map<string, number[]>;
+  timed: (key: string, fn: () => void) => () => void;
+} {
+  const times = new Map<string, number[]>();
+  const timed = (key: string, fn: () => void) => () => {
+    const t0 = performance.now();
+    fn();
+    times.set(key, [...(times.get(key) ?? []), performance.now() - t0]);
+  };
+  return { times, timed };
+}
+
 /** Median wall time in ms of `runs` calls after `warmup` calls. */
 export function time(fn: () => void, runs: number, warmup = 1): number {
   return timeInterleaved([fn], runs, warmup)[0] as number;
@@ -116,10 +139,6 @@ export async function measureAttention(
     const [q, k, v] = [randomMatrix(n, D, r), randomMatrix(n, D, r), randomMatrix(n, D, r)];
     const [qT, kT, vT] = [q, k, v].map((m) => tensorOf(tf, m)) as [Tensor, Tensor, Tensor];
     const runs = Number(process.env['BAGU_SPEED_RUNS'] ?? (n >= 4096 ? 5 : 9));
-    const read = (t: Tensor) => {
-      t.dataSync();
-      t.dispose();
-    };
     const flops = 4 * n * n * D;
     const group = (name: string, direct: () => void, ours: () => void) => {
       const [base, mine] = timeInterleaved([direct, ours], runs) as [number, number];
@@ -128,8 +147,8 @@ export async function measureAttention(
     };
     group(
       'no mask',
-      () => read(directAttention(tf, qT, kT, vT)),
-      () => read(attentionTf(tf, qT, kT, vT)),
+      () => readBack(directAttention(tf, qT, kT, vT)),
+      () => readBack(attentionTf(tf, qT, kT, vT)),
     );
     // both get their mask built once, outside the timing: a bool mask for attentionTf, the
     // additive bias for the direct ops
@@ -137,8 +156,8 @@ export async function measureAttention(
     const maskBias = additive(tf, mask);
     group(
       'causal',
-      () => read(directAttention(tf, qT, kT, vT, maskBias)),
-      () => read(attentionTf(tf, qT, kT, vT, { mask })),
+      () => readBack(directAttention(tf, qT, kT, vT, maskBias)),
+      () => readBack(attentionTf(tf, qT, kT, vT, { mask })),
     );
     // multi-head: d_model 256 = 4 heads of 64, causal
     const h = 4;
@@ -155,9 +174,9 @@ export async function measureAttention(
     // the same prebuilt mask as the direct ops get (config.mask), and causal: true building it per call
     const [mhaBase, mhaMine, mhaCausal] = timeInterleaved(
       [
-        () => read(directMha(tf, xT, wT, h, maskBias)),
-        () => read(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, mask })),
-        () => read(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, causal: true })),
+        () => readBack(directMha(tf, xT, wT, h, maskBias)),
+        () => readBack(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, mask })),
+        () => readBack(multiHeadAttentionTf(tf, xT, wT, { numHeads: h, causal: true })),
       ],
       mhaRuns,
     ) as [number, number, number];
