@@ -4,7 +4,8 @@
  *   (no command)        the catalog grouped by family, with how many questions are answered
  *   list [--json]       every concept with its questions and files
  *   run <id>            run a concept's notebook in the terminal
- *   ask <words...>      find questions and answers by id (Q12), English or Chinese words
+ *   ask <words...>      find questions and answers by id (Q12), English or Chinese words, with
+ *                       the RAG family's retrievers (cli/search.ts) over the bank and notebooks
  *
  * `runCli` takes its output streams as arguments and returns the exit code, so tests drive it in
  * process. Errors are one line on stderr and a non-zero exit, never a stack trace.
@@ -17,8 +18,9 @@ import {
   type ConceptEntry,
   type FamilyId,
 } from '../catalog/index.js';
-import { bestMatches, simpleRanker, type Ranker } from '../catalog/ask.js';
+import { GLOSSARY } from '../catalog/glossary.js';
 import { questions } from '../catalog/questions.js';
+import { projectSearchIndex, search, type Hit, type Passage, type SearchIndex } from './search.js';
 import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
 import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
 
@@ -90,35 +92,84 @@ function list(io: Io, json: boolean): void {
   }
 }
 
-async function run(io: Io, id: string): Promise<void> {
-  const entry = findConcept(id);
-  if (!entry) {
-    const near = catalog.filter((c) => c.id.includes(id) || id.includes(c.id)).map((c) => c.id);
-    throw new UsageError(
-      `unknown concept "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (npm start -- list shows them all)`,
-    );
-  }
+let searchIndex: SearchIndex | undefined;
+const askIndex = () => (searchIndex ??= projectSearchIndex());
+
+/**
+ * The concept that `words` name without doubt: a concept id in any case (spaces for hyphens), a
+ * question id answered by one concept, or a glossary term of one concept only. Anything else is a
+ * UsageError that suggests the concepts `ask` finds for the words: run never guesses.
+ */
+function resolveConcept(words: readonly string[]): ConceptEntry {
+  const text = words.join(' ').trim();
+  const key = text.toLowerCase().replace(/[\s_]+/g, '-');
+  const direct = findConcept(key);
+  if (direct) return direct;
+  const q = /^q(\d{1,2})$/i.exec(text);
+  const byQuestion = q
+    ? catalog.filter((c) => c.questions.includes(`Q${q[1]!.padStart(2, '0')}`))
+    : [];
+  if (byQuestion.length === 1) return byQuestion[0]!;
+  const byTerm = catalog.filter((c) =>
+    (GLOSSARY[c.id] ?? []).some((t) => t.toLowerCase() === text.toLowerCase()),
+  );
+  if (byTerm.length === 1) return byTerm[0]!;
+  const near = byQuestion.length
+    ? byQuestion
+    : [...new Set((text ? search(askIndex(), text) : []).flatMap((h) => h.answeredBy))];
+  if (near.length === 0)
+    throw new UsageError(`unknown concept "${text}" (npm start -- list shows them all)`);
+  throw new UsageError(
+    `"${text}" could be ${near.length === 1 ? '' : 'one of '}${near
+      .slice(0, 6)
+      .map((c) => c.id)
+      .join(', ')}: npm start -- run <id>`,
+  );
+}
+
+async function run(io: Io, words: string[]): Promise<void> {
+  const entry = resolveConcept(words);
   const definition = await loadNotebook(entry);
   await definition.run(new TerminalRenderer(io.out, widthOf(io)));
 }
 
-function ask(io: Io, words: string[], ranker: Ranker): void {
+/** The paragraph shown under a hit: the one that matched, else the concept's first answer. */
+function answerOf(hit: Hit, index: SearchIndex): Passage | undefined {
+  if (hit.passage) return hit.passage;
+  const own = index.passages.filter((p) => hit.answeredBy.some((c) => c.id === p.concept));
+  return own.find((p) => p.heading && !/question/i.test(p.heading)) ?? own[0];
+}
+
+function ask(io: Io, words: string[]): void {
   const query = words.join(' ').trim();
   if (!query)
     throw new UsageError(
       'ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组',
     );
-  const matches = bestMatches(query, questions(), catalog, ranker);
-  if (!matches.length) throw new UsageError(`no question matches "${query}"`);
+  const index = askIndex();
+  const hits = search(index, query);
+  if (!hits.length) throw new UsageError(`no question matches "${query}"`);
   const width = widthOf(io);
-  for (const { question, answeredBy } of matches) {
+  const indent = '     ';
+  for (const hit of hits) {
+    const { question, answeredBy } = hit;
     io.out(`${shorten(`${question.id}  ${question.text} (${question.zh})`, width)}\n`);
-    if (!answeredBy.length)
+    if (!answeredBy.length) {
       io.out(
-        `${shorten(`     not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`,
+        `${shorten(`${indent}not answered yet (concept: ${question.concepts.join(', ')})`, width)}\n`,
       );
+      continue;
+    }
+    const answer = answerOf(hit, index);
+    if (answer) {
+      // two lines of the notebook's own words; the notebook has the rest
+      const lines = wrapLine(answer.text, width, indent, indent);
+      const shown = lines.slice(0, 2);
+      if (lines.length > 2) shown[1] = shorten(`${shown[1]!} ${lines[2]!.trim()}`, width);
+      io.out(`${shown.join('\n')}\n`);
+    }
     for (const c of answeredBy) {
-      io.out(`${shorten(`     -> npm start -- run ${c.id}`, width)}\n`);
+      io.out(`${shorten(`${indent}-> npm start -- run ${c.id}`, width)}\n`);
       io.out(
         `${wrapLine(`module ${c.module}, answer key ${c.test}`, width, '        ', '        ').join('\n')}\n`,
       );
@@ -127,11 +178,7 @@ function ask(io: Io, words: string[], ranker: Ranker): void {
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function runCli(
-  argv: readonly string[],
-  io: Io,
-  ranker: Ranker = simpleRanker,
-): Promise<number> {
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const program = new Command()
     .name('npm start --')
     .usage('[--verbose] [command]')
@@ -165,13 +212,13 @@ export async function runCli(
   program
     .command('run')
     .description("run a concept's notebook in the terminal")
-    .argument('<id>', 'concept id, e.g. reservoir-sampling')
-    .action((id: string) => run(io, id));
+    .argument('<id...>', 'a concept id (reservoir-sampling), a question id (Q14) or words')
+    .action((words: string[]) => run(io, words));
   program
     .command('ask')
     .description('find questions and answers by question id, English or Chinese words')
     .argument('[words...]', 'e.g. Q12, rope, 旋转数组')
-    .action((words: string[]) => ask(io, words, ranker));
+    .action((words: string[]) => ask(io, words));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -62,6 +62,41 @@ export function reciprocalRankFusion<T extends Id>(
     .sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
 }
 
+/**
+ * RRF with a weight per list: w_r / (k + rank_r(d)), as search engines offer it to trust one
+ * retriever more. All weights 1 is `reciprocalRankFusion`.
+ */
+export function weightedRankFusion<T extends Id>(
+  rankings: readonly (readonly T[])[],
+  weights: readonly number[],
+  k = 60,
+): Fused<T>[] {
+  assertRankings('rankings', rankings);
+  assertArray('weights', weights);
+  if (weights.length !== rankings.length)
+    throw new ArgumentError('weights', weights, `one weight per ranking (${rankings.length})`);
+  weights.forEach((w, r) => {
+    assertFinite(`weights[${r}]`, w);
+    if (w < 0) throw new ArgumentError(`weights[${r}]`, w, '>= 0');
+  });
+  assertFinite('k', k);
+  if (k < 0) throw new ArgumentError('k', k, '>= 0 (60 in the RRF paper)');
+  const terms = new Map<T, { rank: number; weight: number }[]>();
+  rankings.forEach((list, r) =>
+    list.forEach((id, i) =>
+      terms.set(id, [...(terms.get(id) ?? []), { rank: i + 1, weight: weights[r]! }]),
+    ),
+  );
+  // summed in a canonical order (rank, then weight), so the order of the lists changes nothing
+  const fuse = (ts: { rank: number; weight: number }[]) =>
+    ts
+      .sort((a, b) => a.rank - b.rank || a.weight - b.weight)
+      .reduce((s, t) => s + t.weight / (k + t.rank), 0);
+  return [...terms]
+    .map(([id, ts]) => ({ id, score: fuse(ts) }))
+    .sort((a, b) => b.score - a.score || compareIds(a.id, b.id));
+}
+
 /** Numbers before strings; numbers ascending, strings by code units. */
 export function compareIds(a: Id, b: Id): number {
   if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;

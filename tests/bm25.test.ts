@@ -34,9 +34,9 @@ const TOY = [
   ['b', 'e'],
 ];
 
-const term = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+const term = fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f');
 const corpusArb = fc.array(fc.array(term, { maxLength: 8 }), { minLength: 1, maxLength: 8 });
-const queryArb = fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), {
+const queryArb = fc.array(fc.constantFrom<string>('a', 'b', 'c', 'd', 'e', 'f', 'g'), {
   minLength: 1,
   maxLength: 4,
 });

@@ -89,8 +89,9 @@ describe('npm start', () => {
   );
 
   it.each([
-    [['run', 'no-such-concept'], /^error: unknown concept "no-such-concept"/],
-    [['run', 'reservoir'], /did you mean reservoir-sampling/],
+    [['run', 'zzzqqq'], /^error: unknown concept "zzzqqq"/],
+    [['run', 'Q32'], /^error: "Q32" could be one of moe-routing, tensor-parallel/],
+    [['run', '多任务'], /^error: "多任务" could be one of .*mmoe/],
     [['ask'], /^error: ask needs some words/],
     [['ask', 'zzzqqq'], /^error: no question matches "zzzqqq"/],
     [['frobnicate'], /unknown command 'frobnicate'/],
@@ -102,13 +103,32 @@ describe('npm start', () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    [['Q14'], 'rope'],
+    [['q1'], 'reservoir-sampling'],
+    [['ROPE'], 'rope'],
+    [['Reservoir', 'Sampling'], 'reservoir-sampling'],
+    [['reservoir'], 'reservoir-sampling'],
+  ])(
+    'run %j runs %s: a question id, an id in any case, a short form of one concept',
+    async (argv, id) => {
+      const { code, out } = await cli('run', ...argv);
+      expect(code).toBe(0);
+      expect(out).toContain(findConcept(id)!.title);
+    },
+  );
+
   it('the real entry point (tsx cli/main.ts) exits non-zero on an unknown id', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'run', 'nope'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'cli/main.ts', 'run', 'zzzqqq'],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      },
+    );
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('error: unknown concept "nope"');
+    expect(result.stderr).toContain('error: unknown concept "zzzqqq"');
   });
 });
 

@@ -15,6 +15,7 @@ import {
   pitfallMmrWithoutRedundancy,
   pitfallRawScoreFusion,
   reciprocalRankFusion,
+  weightedRankFusion,
   rerank,
   type ScoredId,
 } from '../ml/hybrid-rerank.js';
@@ -115,6 +116,43 @@ describe('reciprocal rank fusion', () => {
     (lists, top) => {
       const withTop = lists.map((l) => [top, ...l.filter((id) => id !== top)]);
       expect(reciprocalRankFusion(withTop)[0]!.id).toBe(top);
+    },
+  );
+
+  test.prop([listsArb], { numRuns: 150 })('weighted fusion with all weights 1 is RRF', (lists) => {
+    expect(
+      weightedRankFusion(
+        lists,
+        lists.map(() => 1),
+      ),
+    ).toEqual(reciprocalRankFusion(lists));
+  });
+
+  test.prop([listsArb, fc.integer()], { numRuns: 150 })(
+    'weighted fusion: each score is the sum of w / (60 + rank), symmetric in the lists',
+    (lists, seed) => {
+      const weights = lists.map((_, r) => 0.5 + r);
+      const fused = weightedRankFusion(lists, weights);
+      for (const { id, score } of fused) {
+        const expected = lists.reduce(
+          (s, l, r) => (l.includes(id) ? s + weights[r]! / (61 + l.indexOf(id)) : s),
+          0,
+        );
+        expect(score).toBeCloseTo(expected, 14);
+      }
+      const order = fc.sample(
+        fc.shuffledSubarray(
+          lists.map((_, r) => r),
+          { minLength: lists.length },
+        ),
+        { seed, numRuns: 1 },
+      )[0]!;
+      expect(
+        weightedRankFusion(
+          order.map((r) => lists[r]!),
+          order.map((r) => weights[r]!),
+        ),
+      ).toEqual(fused);
     },
   );
 

@@ -6,6 +6,7 @@ import {
   maximalMarginalRelevance,
   pairScore,
   reciprocalRankFusion,
+  weightedRankFusion,
   rerank,
 } from '../../ml/hybrid-rerank.js';
 import { badCalls } from '../support/answer-key.js';
@@ -36,6 +37,9 @@ describe('reciprocalRankFusion and fuseScoredLists', () => {
     ['an id twice in one list', () => reciprocalRankFusion([['a', 'b', 'a']]), 'rankings[0][2]'],
     ['k < 0', () => reciprocalRankFusion([['a']], -1), 'k'],
     ['k NaN', () => reciprocalRankFusion([['a']], NaN), 'k'],
+    ['weights of the wrong length', () => weightedRankFusion([['a'], ['b']], [1]), 'weights'],
+    ['a negative weight', () => weightedRankFusion([['a']], [-1]), 'weights[0]'],
+    ['a NaN weight', () => weightedRankFusion([['a']], [NaN]), 'weights[0]'],
     [
       'a scored item without a score',
       () => fuseScoredLists(asAny([[{ id: 1 }]])),
