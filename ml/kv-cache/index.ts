@@ -52,9 +52,10 @@ import {
 import { appendRows, assertKvCache, assertTokens, type BlockKvCache } from './cache.js';
 
 /**
- * One decode step of one block: the new token x [1, d_model] at position t = cache.length computes
- * its q, k, v only, appends k and v to the cache, and its query attends over the whole cache.
- * Returns the block's output row [1, d_model] and the grown cache (t + 1 rows per kv head).
+ * One decode step of one block: the new token x [1, d_model] at position
+ * t = cache.length computes its q, k, v only, appends k and v to the cache,
+ * and its query attends over the whole cache. Returns the block's output row
+ * [1, d_model] and the grown cache (t + 1 rows per kv head).
  */
 export function decodeStep(
   x: Matrix,
@@ -65,11 +66,11 @@ export function decodeStep(
   const { numHeads, numKvHeads } = assertBlockConfig(config);
   const { ffn, norm1, norm2 } = blockSublayers(weights, config);
   assertTokens('x', x, config, true);
-  const t = assertKvCache('cache', cache, config); // the new token's absolute position
+  const t = assertKvCache('cache', cache, config); // the new token's position
   const w = weights.attention;
   const rotate = (head: Matrix) =>
     config.rope ? applyRope(head, { ...config.rope, offset: t }) : head;
-  // 1. q, k, v of the new token only: [1, d] -> h (q) or h_kv (k, v) heads [1, d_h], RoPE at t
+  // 1. q, k, v of the new token only: h or h_kv heads [1, d_h], RoPE at t
   const a = config.placement === 'pre' ? norm1(x) : x;
   const q = splitHeads(linear(a, w.wq, w.bq), numHeads).map(rotate);
   const k = splitHeads(linear(a, w.wk, w.bk), numKvHeads).map(rotate);
@@ -80,7 +81,7 @@ export function decodeStep(
     keys: cache.keys.map((kg, g) => appendRows(kg, k[g] as Matrix)),
     values: cache.values.map((vg, g) => appendRows(vg, v[g] as Matrix)),
   };
-  // 3. the new query over the whole cache (all of it is the past: no mask), merge, W_O
+  // 3. the new query over the whole cache (all in the past: no mask)
   const heads = attendHeads(q, next.keys, next.values).outputs;
   const attended = linear(mergeHeads(heads), w.wo, w.bo);
   // 4. the rest of the block, as in blockForward: residuals, norms, FFN
