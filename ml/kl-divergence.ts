@@ -14,7 +14,7 @@
  *
  *   k1 = -log r                unbiased, high variance (negative for about half the samples)
  *   k2 = (log r)^2 / 2         biased (an f-divergence equal to KL to second order), low variance
- *   k3 = (r - 1) - log r       unbiased (E_q[r] = 1), >= 0 per sample (log r <= r - 1), low variance
+ *   k3 = (r - 1) - log r       unbiased (E_q[r] = 1), >= 0 per sample (log r <= r - 1), low var.
  *
  * Conventions: every function here takes (logP, logQ) or (p, q) in that order and samples come from
  * the SECOND distribution's side of the estimator, i.e. `estimateKl(q, p, n, rng)` draws x ~ q and
@@ -22,21 +22,22 @@
  * that sampled the tokens) and p = pi_ref: k3 = exp(ref - logp) - (ref - logp) - 1, as DeepSeekMath
  * eq. (4) and TRL's GRPOTrainer compute it (`k3(logpRef, logp)`).
  *
- * PyTorch's F.kl_div(input, target) (log_target = False) takes input = log q (LOG-probabilities) and
- * target = p, and computes sum target (log target - input): KL(p || q), with p second. Its
+ * PyTorch's F.kl_div(input, target) (log_target = False) takes input = log q (LOG-probabilities)
+ * and target = p, and computes sum target (log target - input): KL(p || q), with p second. Its
  * reduction 'batchmean' divides by the batch size (the true mean KL per row); 'mean' divides by
  * every element, batch x vocab (`torchKlDiv`; pitfalls `pitfallKlDivWithProbabilities`,
  * `pitfallKlDivMeanReduction`).
  *
- * Schulman's Gaussian check: q = N(0, 1), p = N(mu, 1), so log r = mu x - mu^2 / 2 ~ N(-mu^2/2, mu^2)
- * and KL = mu^2 / 2 (0.005 at mu = 0.1). Closed forms (`gaussianEstimatorMoments`, derived here):
- * std(k1) = mu, E[k2] = mu^2/2 + mu^4/8, var(k2) = mu^4/2 + mu^6/4, var(k3) = e^(mu^2) - 1 - mu^2.
+ * Schulman's Gaussian check: q = N(0, 1), p = N(mu, 1), so log r = mu x - mu^2 / 2, distributed
+ * N(-mu^2 / 2, mu^2), and KL = mu^2 / 2 (0.005 at mu = 0.1). Closed forms, derived here
+ * (`gaussianEstimatorMoments`): std(k1) = mu, E[k2] = mu^2/2 + mu^4/8, var(k2) = mu^4/2 + mu^6/4,
+ * var(k3) = e^(mu^2) - 1 - mu^2.
  * His table (10M samples) printed bias/true, stdev/true = k1: 0, 20; k2: 0.002, 1.42; k3: 0, 1.42
  * at mu = 0.1 and k1: 0, 2; k2: 0.25, 1.73; k3: 0, 1.7 at mu = 1 (`SCHULMAN_TABLE`).
  *
  * In this file: the textbook `klDivergence`; `klFromLogits` and its rows and tfjs twins
- * (`klFromLogitsTf` on [batch, vocab]); `batchKl` and the PyTorch emulation `torchKlDiv`; k1, k2, k3
- * (and `k3Tf`); categorical sampling and `estimateKl`; the Gaussian setup; the pitfalls.
+ * (`klFromLogitsTf` on [batch, vocab]); `batchKl` and the PyTorch emulation `torchKlDiv`; k1, k2,
+ * k3 (and `k3Tf`); categorical sampling and `estimateKl`; the Gaussian setup; the pitfalls.
  *
  * Complexity: exact KL O(V); a Monte-Carlo estimate from n samples O(V + n log V) and n uniform
  * draws (inverse CDF by binary search on the cumulative sums).
@@ -93,7 +94,7 @@ export const SUM_TOLERANCE = 1e-6;
 /** Above this many entries a distribution is a mistake, not a plan. */
 const MAX_LENGTH = 2 ** 24;
 
-/** Throws unless `p` is a non-empty array of probabilities in [0, 1] that sums to 1 (within 1e-6). */
+/** Throws unless `p` is a non-empty array of probabilities in [0, 1] summing to 1 (within 1e-6). */
 export function assertDistribution(argument: string, p: unknown): asserts p is ArrayLike<number> {
   assertArrayLike(argument, p, 'an array of probabilities that sums to 1');
   if (p.length === 0 || p.length > MAX_LENGTH) {
@@ -178,7 +179,7 @@ function assertSameShapeMatrices(a: string, m: Matrix, b: string, like: Matrix):
   }
 }
 
-/** KL of each row: pLogits, qLogits [batch, vocab] -> batch values KL(softmax(p_b) || softmax(q_b)). */
+/** KL of each row: pLogits, qLogits [batch, vocab] -> KL(softmax(p_b) || softmax(q_b)) per row. */
 export function klFromLogitsRows(pLogits: Matrix, qLogits: Matrix): number[] {
   assertMatrix('pLogits', pLogits);
   assertMatrix('qLogits', qLogits);

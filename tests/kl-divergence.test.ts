@@ -1,8 +1,8 @@
 /**
  * Answer key for Q37's KL formula (ml/kl-divergence.ts). Worked examples: Kullback's binomial
  * against uniform (0.0852996 and 0.097455, the example Wikipedia and torchmetrics print) and
- * Schulman's Gaussian table, reproduced from closed forms and by seeded sampling. Properties against
- * independent oracles: mathjs's kldivergence, CE = H(p) + KL with the project's entropy and
+ * Schulman's Gaussian table, reproduced from closed forms and by seeded sampling. Properties
+ * against independent oracles: mathjs's kldivergence, CE = H(p) + KL with the project's entropy and
  * cross-entropy, Pinsker's bound (KL = 0 only when p = q), tfjs on [batch, vocab] logits, PyTorch's
  * kl_div written out, a chi-square test of the sampler. The estimators: k3 >= 0 per sample, k1 and
  * k3 unbiased (their seeded Monte-Carlo means within 5 standard errors of the exact KL), k2 biased.
