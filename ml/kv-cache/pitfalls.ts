@@ -60,10 +60,7 @@ function stepAt(
   return { output: finishBlock(x, attended, weights, config), cache: next };
 }
 
-/**
- * Pitfall: RoPE positions restarted at 0 for every new token (each step treated as a fresh
- * sequence of one), so every cached key and query sits at position 0 and order is lost.
- */
+/** Pitfall: RoPE restarted at position 0 for every new token, so all keys sit at position 0. */
 export function pitfallDecodeStepPositionZero(
   x: Matrix,
   cache: BlockKvCache,
@@ -73,10 +70,7 @@ export function pitfallDecodeStepPositionZero(
   return stepAt(x, cache, weights, config, 0);
 }
 
-/**
- * Pitfall: the new k, v are attended to but never written back: the cache returned is the old
- * one, so every later token sees only itself.
- */
+/** Pitfall: the new k, v are attended to but never appended: each later token sees only itself. */
 export function pitfallDecodeStepForgetsToAppend(
   x: Matrix,
   cache: BlockKvCache,
@@ -87,11 +81,10 @@ export function pitfallDecodeStepForgetsToAppend(
   return { output: stepAt(x, cache, weights, config, t).output, cache };
 }
 
-/**
- * Pitfall: caching the layer inputs instead of K and V, so every step projects the keys and values
- * of all earlier tokens again: right outputs, O(t d^2) projections per step instead of O(d^2).
- * Counts 'madds', 'madds.projections' and 'madds.attention' like generateCached (FFN not counted).
- */
+// Caching the layer inputs instead of K and V: every step projects the keys and values of all
+// earlier tokens again. Right outputs, O(t d^2) projections a step instead of O(d^2). Counts
+// 'madds', 'madds.projections' and 'madds.attention' like generateCached (the FFN is not counted).
+/** Pitfall: caching the inputs, not K and V: every step re-projects all K, V (O(t d^2) a step). */
 export function pitfallGenerateRecomputingKv(
   prompt: Matrix,
   steps: number,
