@@ -93,16 +93,18 @@ export function bm25ScoreAll(
   assertIndex('index', index);
   assertQuery('query', query);
   assertOptionalCounter('counter', counter);
-  return accumulate(index, query, new Set(), counter);
+  return accumulate(index, query, [], counter);
 }
 
+/** Adds every query term's part to its documents' scores; `touched` collects them, once each. */
 function accumulate(
   index: Bm25Index,
   query: readonly string[],
-  touched: Set<number>,
+  touched: number[],
   counter?: Counter,
 ): Float64Array {
   const scores = new Float64Array(index.docCount);
+  const seen = new Uint8Array(index.docCount);
   for (const term of query) {
     const posting = index.postings.get(term);
     if (posting === undefined) continue;
@@ -112,7 +114,7 @@ function accumulate(
       const d = posting.docs[j]!;
       const f = posting.counts[j]!;
       scores[d] = scores[d]! + idf * saturation(index.params, f, index.docLengths[d]!, index.avgdl);
-      touched.add(d);
+      if (seen[d] === 0) ((seen[d] = 1), touched.push(d));
     }
   }
   return scores;
@@ -129,7 +131,7 @@ export function searchBm25(
   assertQuery('query', query);
   assertInteger('k', k, { min: 1 });
   assertOptionalCounter('counter', counter);
-  const touched = new Set<number>();
+  const touched: number[] = [];
   const scores = accumulate(index, query, touched, counter);
-  return touched.size === 0 ? [] : topK(scores, k, touched);
+  return touched.length === 0 ? [] : topK(scores, k, touched);
 }
