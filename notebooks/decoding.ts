@@ -69,12 +69,14 @@ function repeatedTrigrams(tokens: readonly number[]): number {
 }
 
 const f3 = (x: number) => x.toFixed(3);
+/** How many tokens a warper left (logits not -Infinity). */
+const kept = (warped: readonly number[]) => warped.filter(Number.isFinite).length;
 
 export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
   await nb.md`
     ## The question
-    *贪心搜索 vs 束搜索*: how do greedy search and beam search turn a language model into text,
-    when is beam search better, and where do sampling, temperature, top-k and top-p come in?
+    *贪心搜索 vs 束搜索*: how do greedy search and beam search turn a language model into
+    text, when is beam search better, and where do sampling, temperature, top-k and top-p come in?
 
     ## The intuition
     A model gives the next token's distribution p(y_t | prompt, y_<t). **Greedy** takes the most
@@ -244,11 +246,7 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     '0.526 0.316 0.158 0.000 0.000',
   );
   const logits = probs.map(Math.log);
-  await nb.check(
-    'HF form on logits keeps the same three',
-    topPHf(logits, 0.95).filter(Number.isFinite).length,
-    3,
-  );
+  await nb.check('HF form on logits keeps the same three', kept(topPHf(logits, 0.95)), 3);
   await nb.table(
     [
       { warper: 'none', dist: warpedDistribution(logits) },
@@ -272,10 +270,10 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     top-p it changes which tokens reach p, which is why the order of warpers matters. Top-k keeps
     every token tied with the k-th value: topK([3, 2, 2, 0], 2) keeps three.
   `;
-  await nb.check('top-k ties kept', topK([3, 2, 2, 0], 2).filter(Number.isFinite).length, 3);
+  await nb.check('top-k ties kept', kept(topK([3, 2, 2, 0], 2)), 3);
   await nb.check(
     'the pitfall that breaks ties by index keeps two',
-    pitfallTopKTiesByIndex([3, 2, 2, 0], 2).filter(Number.isFinite).length,
+    kept(pitfallTopKTiesByIndex([3, 2, 2, 0], 2)),
     2,
   );
   const wrongT = pitfallTemperatureAfterSoftmax(logits, 0.5);
@@ -288,7 +286,7 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
   await nb.claim(
     'top-p 0.9 that drops the crossing token holds less than p',
     crossing.filter(Number.isFinite).length === 2,
-    `keeps 2 tokens, mass 0.8 < 0.9; topP keeps ${topP(logits, 0.9).filter(Number.isFinite).length}`,
+    `keeps 2 tokens, mass 0.8 < 0.9; topP keeps ${kept(topP(logits, 0.9))}`,
   );
 
   await nb.md`
@@ -302,8 +300,8 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     const scaled = temperature(z, t);
     return {
       h: entropy(softmax(scaled)),
-      p9: topP(scaled, 0.9).filter(Number.isFinite).length,
-      p5: topP(scaled, 0.5).filter(Number.isFinite).length,
+      p9: kept(topP(scaled, 0.9)),
+      p5: kept(topP(scaled, 0.5)),
     };
   });
   await nb.plot({
@@ -399,8 +397,8 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     repeatedTrigrams(gText) > 0.5 &&
       repeatedTrigrams(bText) > 0.5 &&
       mean(samples.map(repeatedTrigrams)) < repeatedTrigrams(gText),
-    `repeated trigrams: greedy ${f3(repeatedTrigrams(gText))}, beam ${f3(repeatedTrigrams(bText))}, ` +
-      `top-p ${f3(mean(samples.map(repeatedTrigrams)))}`,
+    `repeated trigrams: greedy ${f3(repeatedTrigrams(gText))}, ` +
+      `beam ${f3(repeatedTrigrams(bText))}, top-p ${f3(mean(samples.map(repeatedTrigrams)))}`,
   );
   await nb.md`
     The likelihood-maximisers win on log p per token and lose on everything a reader notices.

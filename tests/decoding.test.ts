@@ -127,7 +127,7 @@ function nearBoundary(logits: readonly number[], p: number, tol: number): boolea
 // ---------------------------------------------------------------- worked examples
 
 describe('worked examples', () => {
-  it("Hugging Face's toy: greedy says 'The nice woman' (0.5 x 0.4 = 0.2), beam search of width 2 'The dog has' (0.4 x 0.9 = 0.36)", () => {
+  it("HF's toy: greedy 'The nice woman' (0.5 x 0.4), beam of 2 'The dog has' (0.4 x 0.9)", () => {
     const greedy = greedyDecode(hfModel, [id('The')], 2, id('<eos>'));
     expect(words(greedy)).toEqual(['nice', 'woman']);
     expect(Math.exp(sequenceLogProb(hfModel, [id('The')], greedy, 0))).toBeCloseTo(0.2, 14);
@@ -142,19 +142,20 @@ describe('worked examples', () => {
     expect(beam.logProb).toBe(sequenceLogProb(hfModel, [id('The')], beam.tokens, 0));
   });
 
-  it('top-p on [.5, .3, .15, .03, .02] at p = 0.95 keeps the first three, renormalised [.526, .316, .158]', () => {
+  it('top-p 0.95 on [.5, .3, .15, .03, .02] keeps three: [.526, .316, .158]', () => {
     const probs = [0.5, 0.3, 0.15, 0.03, 0.02];
     const three = (xs: number[]) => xs.map((x) => Math.round(1000 * x) / 1000);
     expect(three(topPProbs(probs, 0.95))).toEqual([0.526, 0.316, 0.158, 0, 0]);
     expect(three(topPProbs(probs, 0.9))).toEqual([0.526, 0.316, 0.158, 0, 0]);
-    // on logits, both forms: HF's (cumsum ascending <= 1 - p) removes .02 and .03 (0.05 <= 0.05000000000000004)
+    // on logits, both forms: HF's (cumsum ascending <= 1 - p) removes .02 and .03:
+    // 0.05 <= 0.050000000000000044
     const logits = probs.map(Math.log);
     expect(kept(topP(logits, 0.95))).toEqual([0, 1, 2]);
     expect(kept(topPHf(logits, 0.95))).toEqual([0, 1, 2]);
     expect(three(warpedDistribution(logits, { topP: 0.95 }))).toEqual([0.526, 0.316, 0.158, 0, 0]);
   });
 
-  it('beam search can be WORSE than greedy: width 2 drops the greedy path at step 2 for two paths that fade', () => {
+  it('beam search can be WORSE than greedy: width 2 drops the greedy path at step 2', () => {
     // 0 = <eos>, 1 = A, 2 = B, 3 = C. Greedy: A (0.5), A (0.34), <eos> (1): p = 0.17.
     // Beam 2 at step 2: BA = BB = 0.2 beat AA = 0.17, and both continue flat (1/3 each): p = 0.068.
     const flat = [0, 0.34, 0.33, 0.33];
@@ -178,7 +179,7 @@ describe('worked examples', () => {
     expect(beamSearch(model, [], 3, 3, 0).tokens).toEqual([1, 1, 0]);
   });
 
-  it('the length penalty changes the winner: raw log p prefers <eos> now (0.5), lengthPenalty 1 prefers A A <eos> (0.45125 over 3 tokens)', () => {
+  it('the length penalty changes the winner: raw, <eos> (0.5); penalty 1, A A <eos>', () => {
     const model = tableModel({ '': [0.5, 0.5], '1': [0.05, 0.95], '1 1': [0.95, 0.05] });
     expect(beamSearch(model, [], 2, 3, 0, 0).tokens).toEqual([0]);
     const normalised = beamSearch(model, [], 2, 3, 0, 1);
@@ -190,7 +191,7 @@ describe('worked examples', () => {
     expect(pitfallBeamSearchIgnoresLengthPenalty(model, [], 2, 3, 0, 1).tokens).toEqual([0]);
   });
 
-  it('temperature divides, top-k keeps every logit tied with the k-th: topK([3, 2, 2, 0], 2) keeps three', () => {
+  it('temperature divides; topK([3, 2, 2, 0], 2) keeps three (ties with the k-th)', () => {
     expect(temperature([2, 1, 0], 0.5)).toEqual([4, 2, 0]);
     expect(topK([3, 2, 2, 0], 2)).toEqual([3, 2, 2, Number.NEGATIVE_INFINITY]);
     expect(pitfallTopKTiesByIndex([3, 2, 2, 0], 2)).toEqual([3, 2, -Infinity, -Infinity]);
@@ -277,11 +278,11 @@ describe('the warpers', () => {
     expect(Math.max(...hot) - Math.min(...hot)).toBeLessThan(1e-5);
   });
 
-  it('top-k keeps exactly the tokens with fewer than k larger logits (ties at the k-th kept)', () => {
+  it('top-k keeps exactly the tokens with fewer than k larger logits (ties kept)', () => {
     fc.assert(topKByRank(topK), { numRuns: 200 });
   });
 
-  it('the nucleus has mass >= p, and dropping its least likely member goes below p (both forms)', () => {
+  it('the nucleus has mass >= p, and below p without its least likely member', () => {
     fc.assert(nucleusProperty(topP), { numRuns: 200 });
     fc.assert(nucleusProperty(topPHf), { numRuns: 200 });
   });
@@ -343,11 +344,11 @@ const followsWarped = (
   );
 
 describe('sampling', () => {
-  it('draws follow the warped distribution (chi-square at alpha = 0.001) and never a removed token', () => {
+  it('draws follow the warped distribution (chi-square, alpha 0.001), no removed token', () => {
     fc.assert(followsWarped(sampleNext), { numRuns: 10, seed: 3 });
   });
 
-  it('sampleToken on the published nucleus: the three kept tokens in proportion .526 : .316 : .158', () => {
+  it('sampleToken on the published nucleus: .526 : .316 : .158, nothing else', () => {
     const probs = topPProbs([0.5, 0.3, 0.15, 0.03, 0.02], 0.95);
     const r = rng(5);
     const counts = [0, 0, 0, 0, 0];
@@ -401,7 +402,7 @@ describe('greedy, beam and exhaustive search', () => {
   );
 
   test.prop([searchCase, fc.integer({ min: 1, max: 4 })], { numRuns: 80 })(
-    'exhaustive search over every sequence is never beaten, by beam search of any width or by greedy',
+    'exhaustive search is never beaten, by beam search of any width or by greedy',
     ({ model, prompt, maxNewTokens, eos, lengthPenalty }, width) => {
       const best = exhaustiveSearch(model, prompt, maxNewTokens, eos, lengthPenalty);
       const beam = beamSearch(model, prompt, width, maxNewTokens, eos, lengthPenalty);
@@ -418,7 +419,7 @@ describe('greedy, beam and exhaustive search', () => {
     fc.assert(wideBeamIsExhaustive(beamSearch), { numRuns: 100 });
   });
 
-  it('beam search keeps the best finished hypothesis: its score is its logProb / length^penalty', () => {
+  it('beam search returns a finished hypothesis scored logProb / length^penalty', () => {
     fc.assert(
       fc.property(searchCase, fc.integer({ min: 1, max: 4 }), (c, width) => {
         const h = beamSearch(c.model, c.prompt, width, c.maxNewTokens, c.eos, c.lengthPenalty);
@@ -437,7 +438,7 @@ describe('greedy, beam and exhaustive search', () => {
 
 // ---------------------------------------------------------------- tfjs
 
-describe('tfjs twins equal the from-scratch warpers (float32, logits on a grid of quarters)', () => {
+describe('tfjs twins equal the from-scratch warpers (float32, logits on quarters)', () => {
   const batchArb = fc
     .record({
       v: fc.integer({ min: 1, max: 7 }),
@@ -461,7 +462,7 @@ describe('tfjs twins equal the from-scratch warpers (float32, logits on a grid o
     });
 
   test.prop([batchArb], { numRuns: 25 })(
-    'warpLogitsTf (temperatureTf, topKMaskTf, topPMaskTf composed) keeps the same tokens, values to 1e-6',
+    'temperatureTf, topKMaskTf, topPMaskTf composed keep the same tokens, values to 1e-6',
     async ({ logits, options }) => {
       // away from a top-p boundary, where float32 and float64 sums may round differently
       const beforeTopP = logits.map((l) => warpLogits(l, { ...options, topP: undefined }));
@@ -530,19 +531,20 @@ describe('complexity: model calls', () => {
 
 describe('pitfalls, rejected by the same properties', () => {
   it('top-p that drops the token crossing p: the nucleus holds less than p', () => {
-    rejectsPitfall(nucleusProperty(pitfallTopPDropsCrossingToken), { numRuns: 200 });
+    rejectsPitfall(nucleusProperty(pitfallTopPDropsCrossingToken), { seed: 1, numRuns: 200 });
   });
 
   it('top-k that breaks ties at the k-th value by index: a tied token is dropped', () => {
-    rejectsPitfall(topKByRank(pitfallTopKTiesByIndex), { numRuns: 200 });
+    rejectsPitfall(topKByRank(pitfallTopKTiesByIndex), { seed: 1, numRuns: 200 });
   });
 
   it('temperature after the softmax as p^(1/T), not renormalised: no distribution', () => {
-    rejectsPitfall(sumsToOne(pitfallTemperatureAfterSoftmax), { numRuns: 100 });
+    rejectsPitfall(sumsToOne(pitfallTemperatureAfterSoftmax), { seed: 1, numRuns: 100 });
   });
 
   it('beam search that ignores the length penalty it was given: not the exhaustive optimum', () => {
     rejectsPitfall(wideBeamIsExhaustive(pitfallBeamSearchIgnoresLengthPenalty), {
+      seed: 1,
       numRuns: 100,
       endOnFailure: true,
     });

@@ -17,10 +17,10 @@
  * when eos is chosen; older versions divided by the whole hypothesis, prompt included, the
  * hyp.shape[-1] branch HF keeps "for retrocompatibility").
  * lengthPenalty defaults to 0 here (the raw log-probability; HF's default is 1.0). A hypothesis
- * that emits eos leaves the beam but used one of the B slots, so the beam shrinks and width 1 is exactly
- * greedy (HF instead refills the beam with the B best non-eos candidates, and runs plain greedy
- * search for num_beams = 1). Candidates of probability 0 are never kept. Ties: the first maximum
- * (torch.argmax), and between hypotheses the lexicographically smaller sequence.
+ * that emits eos leaves the beam but used one of the B slots, so the beam shrinks and width 1 is
+ * exactly greedy (HF instead refills the beam with the B best non-eos candidates, and runs plain
+ * greedy search for num_beams = 1). Candidates of probability 0 are never kept. Ties: the first
+ * maximum (torch.argmax), and between hypotheses the lexicographically smaller sequence.
  *
  * Parts: ./model.ts (the model type, checks, `tableModel`, `sequenceLogProb`, the length-normalised
  * score), ./warpers.ts (temperature, top-k, top-p as HF applies them), ./sample.ts (sampling with a

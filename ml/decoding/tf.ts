@@ -4,10 +4,12 @@
  * the token crossing p kept; equal logits ordered by the lower index; p = 1 keeps everything).
  * Each is synchronous and valid inside tf.tidy, and they compose in HF's order:
  *
- *   topPMaskTf(tf, topKMaskTf(tf, temperatureTf(tf, x, T), k), p)  ==  warpLogitsTf(tf, x, { T, k, p })
+ *   topPMaskTf(tf, topKMaskTf(tf, temperatureTf(tf, x, T), k), p)
+ *     == warpLogitsTf(tf, x, { temperature: T, topK: k, topP: p })
  *
  * Top-p without a scatter: the mass ranked above token i is sum_j [j ranks above i] p_j, a
- * [batch, V, V] comparison times the probabilities, so it costs O(batch V^2): for small vocabularies.
+ * [batch, V, V] comparison times the probabilities, so it costs O(batch V^2): small vocabularies
+ * only.
  */
 import { ArgumentError } from '../../core/errors.js';
 import { onMatrices, assertTensor, assertTf, type Tensor, type Tf } from '../../core/backend.js';

@@ -2,9 +2,10 @@
  * Hugging Face's logits warpers, from scratch: each maps next-token logits to logits, with removed
  * tokens set to -Infinity (probability 0 after the softmax, which renormalises what is left).
  *
- *   temperature:  l / T                                  (TemperatureLogitsWarper; T -> 0 is greedy)
- *   top-k:        remove l_i < (k-th largest l)          (TopKLogitsWarper: ties at the k-th value kept)
- *   top-p:        keep the smallest most-likely set whose probability reaches p (Holtzman et al. 2020)
+ *   temperature:  l / T                          (TemperatureLogitsWarper; T -> 0 is greedy)
+ *   top-k:        remove l_i < (k-th largest l)  (TopKLogitsWarper: ties at the k-th value kept)
+ *   top-p:        keep the smallest most-likely set whose probability reaches p
+ *                                                (TopPLogitsWarper; Holtzman et al. 2020)
  *
  * Top-p, two equal forms: `topP` walks the tokens from the most likely down and keeps a token while
  * the mass above it is still < p (so the token crossing p is kept, and the top token always);
@@ -19,7 +20,8 @@
  * older `_get_logits_warper`): temperature, then top-k, then top-p. Top-k commutes with temperature
  * (it depends only on the order), top-p does not: p is measured after the temperature.
  *
- * Complexity: temperature O(V); top-k and top-p O(V log V) here (a sort; top-k could be O(V log k)).
+ * Complexity: temperature O(V); top-k and top-p O(V log V) here (a sort; top-k could be
+ * O(V log k) with a heap).
  */
 import {
   ArgumentError,
@@ -83,7 +85,7 @@ export function topP(logits: ArrayLike<number>, p: number): number[] {
   return out.map((x, i) => (keep[i] ? x : Number.NEGATIVE_INFINITY));
 }
 
-/** Which tokens the nucleus keeps: walking `order` (most likely first), while the mass above < p. */
+/** The nucleus: walking `order` (most likely first), keep tokens while the mass above is < p. */
 function nucleus(probs: ArrayLike<number>, order: readonly number[], p: number): boolean[] {
   const keep = new Array<boolean>(probs.length).fill(false);
   let above = 0;
@@ -158,7 +160,7 @@ export function descendingOrder(logits: ArrayLike<number>): number[] {
   );
 }
 
-/** Throws unless `values` is 1..MAX_VOCAB numbers, each finite or -Infinity, at least one finite. */
+/** Throws unless `values` is 1..MAX_VOCAB numbers, finite or -Infinity, at least one finite. */
 export function assertLogits(
   argument: string,
   values: unknown,

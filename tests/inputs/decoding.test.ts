@@ -1,7 +1,7 @@
 /**
  * Input table for ml/decoding/: each bad call, the argument it is rejected for, and the class.
- * Temperatures <= 0, p outside (0, 1], k <= 0 or fractional, beam widths <= 0, probabilities that do
- * not sum to 1, maxNewTokens <= 0, token ids out of range, and models that return junk.
+ * Temperatures <= 0, p outside (0, 1], k <= 0 or fractional, beam widths <= 0, probabilities
+ * that do not sum to 1, maxNewTokens <= 0, token ids out of range, and models that return junk.
  */
 import { describe } from 'vitest';
 import { ArgumentTypeError } from '../../core/errors.js';
