@@ -58,39 +58,38 @@ export interface PagedKv {
   readonly tables: ReadonlyMap<number, readonly number[]>;
 }
 
-/** Appends `token` to sequence `seq`: into its last block if it has room, else a new block. */
+/** Appends `token` to sequence `seq`: the last block's next slot, or a new block. */
 export function appendToken(kv: PagedKv, seq: number, token: number): PagedKv {
   assertPagedKv('kv', kv);
   assertInteger('seq', seq, { min: 0 });
   assertInteger('token', token, { min: 0 });
   const table = kv.tables.get(seq) ?? [];
   const last = table[table.length - 1];
-  if (last !== undefined && (kv.blocks[last] as number[]).length < kv.blockSize) {
+  const room = last !== undefined && kv.blocks[last]!.length < kv.blockSize;
+  if (room) {
     // the last block has room: the token goes to its next slot
     const blocks = kv.blocks.map((b, i) => (i === last ? [...b, token] : b));
     return { ...kv, blocks };
   }
-  // the last block is full (or there is none): map a new logical block to a free physical one
+  // the last block is full (or there is none): map a new logical block
+  // to a free physical block
   const [block, ...free] = kv.free;
-  if (block === undefined) throw new ArgumentError('kv', kv, 'a free block (the memory is full)');
+  if (block === undefined) throw new ArgumentError('kv', kv, 'a free block');
   const blocks = kv.blocks.map((b, i) => (i === block ? [token] : b));
   const tables = new Map(kv.tables).set(seq, [...table, block]);
   return { blockSize: kv.blockSize, blocks, free, tables };
 }
 
-/** The tokens of `seq` read through its block table: token p from block table[p / B], slot p mod B. */
+/** The tokens of `seq` through its block table: p from table[p / B], slot p mod B. */
 export function readTokens(kv: PagedKv, seq: number): number[] {
   assertPagedKv('kv', kv);
   assertInteger('seq', seq, { min: 0 });
   const table = kv.tables.get(seq);
-  if (table === undefined) throw new ArgumentError('seq', seq, 'a sequence of kv.tables');
+  if (table === undefined) throw new ArgumentError('seq', seq, 'a sequence of kv');
   const B = kv.blockSize;
-  const lastBlock = kv.blocks[table[table.length - 1] as number] as number[];
-  const length = (table.length - 1) * B + lastBlock.length;
-  return Array.from(
-    { length },
-    (_, p) => (kv.blocks[table[Math.floor(p / B)] as number] as number[])[p % B] as number,
-  );
+  const length = (table.length - 1) * B + kv.blocks[table.at(-1)!]!.length;
+  // token p is in physical block table[floor(p / B)], slot p mod B
+  return Array.from({ length }, (_, p) => kv.blocks[table[Math.floor(p / B)]!]![p % B]!);
 }
 
 /** An empty paged memory of `numBlocks` blocks of `blockSize` tokens; block 0 is handed out first. */

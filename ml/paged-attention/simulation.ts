@@ -428,7 +428,8 @@ export function simulateServing(
       outputTokens++;
     }
     steps++;
-    stored += running.reduce((s, j) => s + kv.length(j.id), 0);
+    // every running sequence holds its prompt and the tokens it generated
+    for (const j of running) stored += j.request.promptLength + j.generated;
     allocated += kv.usedBlockCount() * B;
     // retire the finished ones
     for (let i = running.length - 1; i >= 0; i--) {
