@@ -304,7 +304,7 @@ export default defineNotebook(import.meta.url, 'paged-attention', async (nb) => 
 
   await nb.md`
     ## Simulation 3: continuous against static batching (Q29)
-    Inputs: the first 200 requests above, all waiting at time 0, and 15,728 KV slots (the
+    Inputs: the first 150 requests above, all waiting at time 0, and 15,728 KV slots (the
     paper's OPT-13B on one A100-40GB, Table 1). A step yields one token per running sequence
     and costs the same whatever the batch (decoding is memory-bound), so tokens per step is the
     throughput and also the mean batch. Static batching runs a batch until all of it finishes;
@@ -312,7 +312,7 @@ export default defineNotebook(import.meta.url, 'paged-attention', async (nb) => 
     2048 slots per request (7 fit); paging uses B = 16 and preempts the newest request when a
     block is missing (first come, first served, as in vLLM).
   `;
-  const served = requests.slice(0, 200);
+  const served = requests.slice(0, 150);
   const configs = [
     { name: 'static, pre-allocated', blockSize: 2048, batching: 'static' as const },
     { name: 'continuous, pre-allocated', blockSize: 2048, batching: 'continuous' as const },
@@ -331,7 +331,7 @@ export default defineNotebook(import.meta.url, 'paged-attention', async (nb) => 
       preemptions: result.preemptions,
       'KV token share': pct(result.tokenStateFraction),
     })),
-    '200 ShareGPT-like requests, 15,728 KV slots',
+    '150 ShareGPT-like requests, 15,728 KV slots',
   );
   await nb.plot({
     kind: 'bar',
