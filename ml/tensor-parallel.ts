@@ -19,10 +19,10 @@
  * added BEFORE GeLU: GeLU(sum) != sum GeLU, so without an extra, four-times larger all-reduce the
  * result is wrong (`pitfallTensorParallelMlpRowSplitA`).
  *
- * Conventions: weights in nn.Linear layout, w1 = A^T [hidden, d], w2 = B^T [d, hidden] (the ReLU/GELU
- * FFN of ml/swiglu.ts, whose `denseFfn(x, weights, 'gelu')` is the unsplit layer). A's column blocks
- * are w1's row blocks, B's row blocks are w2's column blocks; b1 splits with A, b2 is added once
- * after the all-reduce. GeLU is the exact erf form. N must divide the hidden size.
+ * Conventions: weights in nn.Linear layout, w1 = A^T [hidden, d], w2 = B^T [d, hidden] (the
+ * ReLU/GELU FFN of ml/swiglu.ts, whose `denseFfn(x, weights, 'gelu')` is the unsplit layer). A's
+ * column blocks are w1's row blocks, B's row blocks are w2's column blocks; b1 splits with A, b2 is
+ * added once after the all-reduce. GeLU is the exact erf form. N must divide the hidden size.
  *
  * Complexity: each device does 1/N of the 2 T d h multiply-adds (T tokens) and holds 1/N of the
  * weights; communication per MLP is one all-reduce of T d numbers, independent of N.
@@ -186,9 +186,9 @@ function addBias(y: Matrix, bias: ArrayLike<number> | undefined): Matrix {
 
 /**
  * A ring all-reduce of N devices' buffers, step by step: the buffer is cut in N chunks; in N - 1
- * reduce-scatter steps device i sends chunk (i - s) mod N to device i + 1, which adds it, so device
- * i ends holding the full sum of chunk (i + 1) mod N; in N - 1 all-gather steps the summed chunks go
- * round. Returns every device's final buffer; counts the elements each device sends into
+ * reduce-scatter steps device i sends chunk (i - s) mod N to device i + 1, which adds it, so
+ * device i ends holding the full sum of chunk (i + 1) mod N; in N - 1 all-gather steps the summed
+ * chunks go round. Returns every device's final buffer; counts the elements each device sends into
  * `counter` as 'sent' (all devices) and 'sent:<i>' (device i).
  */
 export function ringAllReduce(partials: readonly Matrix[], counter?: Counter): Matrix[] {
@@ -303,7 +303,7 @@ export interface LayerCommOptions {
 }
 
 export interface LayerComm {
-  /** All-reduces per transformer layer: attention and MLP, forward (2) or forward and backward (4). */
+  /** All-reduces per layer: attention and MLP, forward (2) or forward and backward (4). */
   allReduces: number;
   /** Bytes of one all-reduce of [tokens, d_model]. */
   bytesPerAllReduce: number;
@@ -377,7 +377,7 @@ export function tensorParallelMlpTf(tf: Tf, x: Tensor, weights: MlpTensors, n: n
   });
 }
 
-/** `tensorParallelMlpTf` on matrices (biases as arrays): the tfjs oracle of the from-scratch split. */
+/** `tensorParallelMlpTf` on matrices (biases as arrays): the tfjs oracle of the split. */
 export async function tensorParallelMlpTfMatrix(
   x: Matrix,
   weights: ReluFfnWeights,

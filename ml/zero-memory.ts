@@ -13,9 +13,9 @@
  *   stage 2 (P_os+g, + gradients)  2 Psi + (2 + K) Psi / N_d
  *   stage 3 (P_os+g+p, + params)   (2 + 2 + K) Psi / N_d
  *
- * The paper's Figure 1, Psi = 7.5B, N_d = 64, K = 12: 120 GB, 31.4 GB, 16.6 GB and 1.9 GB per device
- * (GB = 10^9 bytes, one decimal; `formatGB`). Activations, buffers and fragmentation are not model
- * states (ZeRO-R treats them) and are not counted here.
+ * The paper's Figure 1, Psi = 7.5B, N_d = 64, K = 12: 120 GB, 31.4 GB, 16.6 GB and 1.9 GB per
+ * device (GB = 10^9 bytes, one decimal; `formatGB`). Activations, buffers and fragmentation are not
+ * model states (ZeRO-R treats them) and are not counted here.
  *
  * Communication per device per step, in parameters (the paper's accounting, which rounds a ring's
  * (N_d - 1) / N_d to 1): data parallel all-reduces the gradients, a reduce-scatter plus an
@@ -23,9 +23,9 @@
  * parameters (Psi): the same 2 Psi. Stage 3 all-gathers each layer's parameters in the forward and
  * again in the backward pass (2 Psi) and reduce-scatters the gradients (Psi): 3 Psi, 1.5x.
  *
- * Conventions: a stage is 0..3; partitions are contiguous, device d owning parameters
- * [floor(d Psi / N_d), floor((d + 1) Psi / N_d)), so when N_d does not divide Psi some devices hold one
- * more parameter than Psi / N_d (`zeroDeviceBytes` counts that; the formula is the even split).
+ * Conventions: a stage is 0..3; partitions are contiguous, device d owning parameters [floor(d Psi
+ * / N_d), floor((d + 1) Psi / N_d)), so when N_d does not divide Psi some devices hold one more
+ * parameter than Psi / N_d (`zeroDeviceBytes` counts that; the formula is the even split).
  *
  * @example
  *   zeroMemoryPerDevice(7.5e9, 64, 1)        // 31_406_250_000 bytes
@@ -89,7 +89,7 @@ export const MIXED_PRECISION_ADAM: readonly TrainingState[] = [
   { name: 'fp32 variance', kind: 'optimizer', bytes: 4 },
 ];
 
-/** The kinds a stage partitions: stage 1 the optimizer states, 2 also gradients, 3 also parameters. */
+/** What a stage partitions: stage 1 the optimizer states, 2 also gradients, 3 also parameters. */
 export function partitionedKinds(stage: ZeroStage): StateKind[] {
   assertOneOf('stage', stage, ZERO_STAGES);
   return (['optimizer', 'gradients', 'parameters'] as StateKind[]).slice(0, stage);
@@ -232,8 +232,8 @@ export function maxParameters(deviceBytes: number, nd: number, stage: ZeroStage)
 // ---------------------------------------------------------------- pitfalls
 
 /**
- * Pitfall: Adam counted as momentum and variance only, K = 8, forgetting the fp32 master copy of the
- * parameters that mixed precision needs: 12 Psi at stage 0 (90 GB for 7.5B, not 120 GB).
+ * Pitfall: Adam counted as momentum and variance only, K = 8, forgetting the fp32 master copy of
+ * the parameters that mixed precision needs: 12 Psi at stage 0 (90 GB for 7.5B, not 120 GB).
  */
 export function pitfallZeroMemoryWithoutMasterCopy(
   psi: number,

@@ -165,9 +165,10 @@ export default defineNotebook(import.meta.url, 'quantization', async (nb) => {
   await nb.md`
     ## Error: per tensor against per channel
     Inputs: a weight [16, 64] of standard normals, row c scaled by 10^u (u uniform in [-1.5, 1.5],
-    rng(3), float32 values), as rows of real layers differ. Per tensor, the largest row sets one S for everyone and
-    small rows are rounded to a handful of codes; per channel, each output row gets its own S_c.
-    Relative RMSE = RMSE / RMS(w); per-row = the mean over rows of each row's relative RMSE.
+    rng(3), float32 values), as rows of real layers differ. Per tensor, the largest row sets one S
+    for everyone and small rows are rounded to a handful of codes; per channel, each output row
+    gets its own S_c. Relative RMSE = RMSE / RMS(w); per-row = the mean over rows of each row's
+    relative RMSE.
   `;
   const w = unevenRows(16, 64, 3);
   const rms = Math.sqrt(w.data.reduce((s, v) => s + v * v, 0) / w.data.length);

@@ -100,11 +100,11 @@ export default defineNotebook(import.meta.url, 'zero-memory', async (nb) => {
     walk.every(({ s, bytes }) => bytes.every((b) => b === zeroMemoryPerDevice(12, 4, s))),
     walk.map(({ bytes }) => bytes[0]).join(', '),
   );
+  const total = (s: ZeroStage) => walk[s]!.bytes.reduce((a, b) => a + b, 0);
   await nb.claim(
     'stage 3 keeps one copy in all; data parallelism keeps N_d = 4',
-    walk[3]!.bytes.reduce((a, b) => a + b, 0) === 192 &&
-      walk[0]!.bytes.reduce((a, b) => a + b, 0) === 768,
-    `${walk[3]!.bytes.reduce((a, b) => a + b, 0)} and ${walk[0]!.bytes.reduce((a, b) => a + b, 0)} bytes`,
+    total(3) === 192 && total(0) === 768,
+    `${total(3)} and ${total(0)} bytes`,
   );
 
   await nb.md`

@@ -1,13 +1,13 @@
 /**
  * Answer key for Q33, quantization. Worked examples (Manning's absmax vector, the uint8 ReLU6 grid,
  * MDN's and core-js's Math.f16round vectors, the float16 edges 65504 / 65520 / 65519.99), then the
- * int8 properties (error <= S / 2 in range, 0 exact with a zero point, quantize o dequantize = id on
- * codes, symmetric rounding is odd, the textbook equals the general quantizer, per-channel rows
+ * int8 properties (error <= S / 2 in range, 0 exact with a zero point, quantize o dequantize = id
+ * on codes, symmetric rounding is odd, the textbook equals the general quantizer, per-channel rows
  * bounded by their own S_c / 2 <= S / 2), float16 and bfloat16 against brute-force oracles (the
  * nearest of all 65,536 values of each format, decoded by a separate decoder in this file; bfloat16
  * also against float32 bits), idempotence and monotonicity, the tfjs twin, memory per format, and
- * the six pitfalls rejected by the properties the right answers pass.
- * Input checks: tests/inputs/quantization.test.ts.
+ * the six pitfalls rejected by the properties the right answers pass. Input checks:
+ * tests/inputs/quantization.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
@@ -58,9 +58,9 @@ import { rejectsPitfall } from './support/answer-key.js';
 // ---------------------------------------------------------------- oracles written here
 
 /**
- * The non-negative values of a 16-bit float format (e exponent bits, m fraction bits) in bit-pattern
- * order, decoded by the textbook formula; the last entry is the pattern of +Infinity read as if the
- * exponent were unbounded (2^(bias + 1)): IEEE rounds to it, and it overflows.
+ * The non-negative values of a 16-bit float format (e exponent bits, m fraction bits) in
+ * bit-pattern order, decoded by the textbook formula; the last entry is the pattern of +Infinity
+ * read as if the exponent were unbounded (2^(bias + 1)): IEEE rounds to it, and it overflows.
  */
 function positiveValues(e: number, m: number): number[] {
   const bias = 2 ** (e - 1) - 1;
@@ -76,7 +76,7 @@ function positiveValues(e: number, m: number): number[] {
 const HALF = positiveValues(5, 10);
 const BF16 = positiveValues(8, 7);
 
-/** Brute force: the nearest value of the table, ties to the even pattern, past the last = Infinity. */
+/** Brute force: the table's nearest value, ties to the even pattern, past the last = Infinity. */
 function nearest(x: number, table: readonly number[]): number {
   const sign = x < 0 || Object.is(x, -0) ? -1 : 1;
   const a = Math.abs(x);
@@ -196,8 +196,8 @@ describe('worked examples', () => {
 // ---------------------------------------------------------------- int8 properties
 
 /**
- * Values for the integer grids. Magnitudes below 1e-30 are made 0: the bounds need S = max |x| / q_max
- * to be a normal float32 and float64 (a subnormal scale has too few bits to hold the grid).
+ * Values for the integer grids. Magnitudes below 1e-30 are made 0: the bounds need S = max |x| /
+ * q_max to be a normal float32 and float64 (a subnormal scale has too few bits to hold the grid).
  */
 const tame = (x: number) => (Math.abs(x) < 1e-30 ? 0 : x);
 const values = fc.array(anyDouble(100).map(tame), { minLength: 1, maxLength: 24 });
@@ -314,7 +314,7 @@ describe('quantize o dequantize is the identity on codes', () => {
   );
 });
 
-/** Symmetric quantization with a fixed grid is odd: q(-x) = -q(x); ties (x = k / 2, S = 1) test it. */
+/** Symmetric quantization on a fixed grid is odd, q(-x) = -q(x); ties (x = k / 2) test it. */
 const oddSymmetric = (quant: (xs: number[], p: QuantParams) => Int32Array) =>
   fc.property(fc.array(fc.integer({ min: -250, max: 250 }), { minLength: 1 }), (ks) => {
     const p: QuantParams = { scale: 1, zeroPoint: 0, qMin: -127, qMax: 127 };
@@ -590,7 +590,7 @@ describe('bfloat16: the top 16 bits of a float32, rounded to nearest even', () =
 
 // ---------------------------------------------------------------- tfjs
 
-/** How close x / S is to a rounding tie (0.5 past an integer): there float32 and float64 may differ. */
+/** How close x / S is to a rounding tie (0.5 past an integer), where float32 and float64 differ. */
 const tieDistance = (v: number) => Math.abs(Math.abs(v - Math.floor(v)) - 0.5);
 
 describe('the tfjs fake-quantizer equals the from-scratch one (float32)', () => {

@@ -3,9 +3,9 @@
  * two-device MLP by hand, whose all-reduce gives 2 Phi(1) - 1; the bytes of an all-reduce and
  * Megatron-LM's 4 communication operations per layer), the split MLP against the unsplit layer of
  * ml/swiglu.ts for every N dividing the hidden size, the shards reassembling the weights, the ring
- * all-reduce simulated step by step (every device ends with the sum; each sends 2 (N - 1) / N of the
- * buffer), each device's multiply-adds as 1/N of the layer's, the tfjs twin, and the pitfall (A split
- * by rows, GeLU on partial sums) rejected by the same equality. Input checks:
+ * all-reduce simulated step by step (every device ends with the sum; each sends 2 (N - 1) / N of
+ * the buffer), each device's multiply-adds as 1/N of the layer's, the tfjs twin, and the pitfall (A
+ * split by rows, GeLU on partial sums) rejected by the same equality. Input checks:
  * tests/inputs/tensor-parallel.test.ts.
  */
 import { describe, expect, it } from 'vitest';

@@ -2,12 +2,12 @@
  * Answer key for Q36, ZeRO. Worked examples: the ZeRO paper's Figure 1 EXACTLY (Psi = 7.5B on
  * N_d = 64 devices: 120 GB, 31.4 GB, 16.6 GB, 1.9 GB, GB = 10^9 bytes, one decimal), cells of its
  * Table 1, K = 12 read off the list of Adam's states, the communication 2 Psi / 2 Psi / 2 Psi / 3 Psi
- * (the paper's 1.5x). Properties: each stage's formula equals a brute-force walk over every parameter
- * and device of what that device holds; memory never grows with the stage; stage 3 keeps exactly one
- * copy in total; the reductions tend to 4x, 8x and N_d; the communication matches the ring
- * all-reduce simulated in ml/tensor-parallel.ts. Pitfalls: the count without the fp32 master copy
- * (K = 8) and stage 3 said to communicate like data parallelism, each rejected by the property the
- * right answer passes. Input checks: tests/inputs/zero-memory.test.ts.
+ * (the paper's 1.5x). Properties: each stage's formula equals a brute-force walk over every
+ * parameter and device of what that device holds; memory never grows with the stage; stage 3 keeps
+ * exactly one copy in total; the reductions tend to 4x, 8x and N_d; the communication matches the
+ * ring all-reduce simulated in ml/tensor-parallel.ts. Pitfalls: the count without the fp32 master
+ * copy (K = 8) and stage 3 said to communicate like data parallelism, each rejected by the property
+ * the right answer passes. Input checks: tests/inputs/zero-memory.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';

@@ -6,15 +6,16 @@
  *   bfloat16  1 sign | 8 exponent (bias 127) |  7 fraction   float32's range, eps 2^-7
  *
  * Rounding is IEEE 754 round-to-nearest, ties to even, straight from the float64 bits: keep the top
- * fraction bits, look at the dropped ones (above half: up; exactly half: up only if the kept part is
- * odd), let a carry run into the exponent. Below the smallest normal the format is subnormal (fewer
- * fraction bits are kept); a value at or past max + ulp / 2 overflows to +-Infinity (65520 does,
- * 65519.99 rounds to 65504). The sign of zero is kept; NaN is refused (this module makes no NaN).
+ * fraction bits, look at the dropped ones (above half: up; exactly half: up only if the kept part
+ * is odd), let a carry run into the exponent. Below the smallest normal the format is subnormal
+ * (fewer fraction bits are kept); a value at or past max + ulp / 2 overflows to +-Infinity (65520
+ * does, 65519.99 rounds to 65504). The sign of zero is kept; NaN is refused (this module makes no
+ * NaN).
  *
  * bfloat16 is the top 16 bits of a float32: `bfloat16BitsOfFloat32` is the textbook trick on a
- * float32's bits (add 0x7fff plus the lowest kept bit, shift right by 16), equal to `bfloat16Bits` on
- * every float32. Rounding a double to float32 first and then to half is NOT the same as rounding it
- * once (double rounding: `pitfallF16roundViaFloat32`).
+ * float32's bits (add 0x7fff plus the lowest kept bit, shift right by 16), equal to `bfloat16Bits`
+ * on every float32. Rounding a double to float32 first and then to half is NOT the same as rounding
+ * it once (double rounding: `pitfallF16roundViaFloat32`).
  *
  * @example
  *   f16round(5.05)     // 5.05078125   (MDN's vectors)

@@ -8,14 +8,14 @@
  *   asymmetric (zero point):  S = (r_max - r_min) / (q_max - q_min),  Z = round(q_min - r_min / S),
  *                             q = clamp(round(x / S) + Z),  x̂ = S (q - Z)
  *
- * Worked (Manning, "Quantization and Fast Inference"): absmax 0.5, x = 0.1 -> x / S = 25.4 -> q = 25,
- * x̂ = 25 * 0.5 / 127 = 0.0984. ReLU6 output [0, 6] in uint8: S = 6 / 255, Z = 0, 0.25 -> 10.625
- * -> q = 11 -> x̂ = 0.2588.
+ * Worked (Manning, "Quantization and Fast Inference"): absmax 0.5, x = 0.1 -> x / S = 25.4 ->
+ * q = 25, x̂ = 25 * 0.5 / 127 = 0.0984. ReLU6 output [0, 6] in uint8: S = 6 / 255, Z = 0,
+ * 0.25 -> 10.625 -> q = 11 -> x̂ = 0.2588.
  *
- * Conventions: round half to even (PyTorch, tf.round); symmetric int8 leaves -128 out so the grid is
- * symmetric; per channel = one (S, Z) per output row of a weight [d_out, d_in]; a range of 0 gets
- * S = 1. fp16 and bf16 are rounded by bit manipulation, ties to even, with subnormals and overflow
- * to infinity (Node 20 has no Math.f16round).
+ * Conventions: round half to even (PyTorch, tf.round); symmetric int8 leaves -128 out so the grid
+ * is symmetric; per channel = one (S, Z) per output row of a weight [d_out, d_in]; a range of 0
+ * gets S = 1. fp16 and bf16 are rounded by bit manipulation, ties to even, with subnormals and
+ * overflow to infinity (Node 20 has no Math.f16round).
  *
  * Why per channel: one outlier row sets the per-tensor S for every row; each row's own S_c <= S
  * bounds its error by S_c / 2. Why it can hurt: LLM activations have outlier features, and one

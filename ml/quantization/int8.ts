@@ -147,7 +147,7 @@ export function asymmetricParams(values: ArrayLike<number>, range: QuantRange = 
   return paramsFromRange(lo, hi, range);
 }
 
-/** The grid of `scheme` at `bits` over some values: symmetric [-q_max, q_max] or signed asymmetric. */
+/** The grid of `scheme` at `bits`: symmetric, codes [-q_max, q_max], or signed asymmetric. */
 export function tensorParams(
   values: ArrayLike<number>,
   scheme: QuantScheme = 'symmetric',

@@ -25,7 +25,7 @@ export function fakeQuantizeTf(
   assertOneOf('scheme', scheme, SCHEMES);
   assertOneOf('granularity', granularity, GRANULARITIES);
   assertInteger('bits', bits, { min: 2, max: 16 });
-  // reduce over everything (per tensor) or over the columns of each row (per channel): [1] or [d_out, 1]
+  // reduce over everything (per tensor) or over each row's columns (per channel): [] or [d_out, 1]
   const reduce = (t: Tensor, op: 'max' | 'min') =>
     granularity === 'tensor' ? tf[op](t) : tf[op](t, 1, true);
   // an all-zero range gets S = 1, as in the from-scratch code

@@ -1,4 +1,4 @@
-/** Input checks of tensor parallelism (ml/tensor-parallel.ts): every bad call names its argument. */
+/** Input checks of tensor parallelism (ml/tensor-parallel.ts): each bad call names its argument. */
 import { describe } from 'vitest';
 import { ArgumentTypeError } from '../../core/errors.js';
 import { matrix } from '../../core/matrix.js';
