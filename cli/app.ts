@@ -20,7 +20,8 @@ import {
 } from '../catalog/index.js';
 import { GLOSSARY } from '../catalog/glossary.js';
 import { questions } from '../catalog/questions.js';
-import { projectSearchIndex, search, type Hit, type Passage, type SearchIndex } from './search.js';
+import { projectSearchIndex } from './project-index.js';
+import { search, type Hit, type Passage, type SearchIndex } from './search.js';
 import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
 import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
 

@@ -7,14 +7,11 @@
  * (Lucene's variant: its idf is never negative) and, when a dense encoder is given, by inner
  * product of embeddings (ml/dense-retrieval/); the ranked lists are fused by reciprocal rank
  * fusion (ml/hybrid-rerank.ts), a paragraph voting for the questions its concept answers.
+ * Nothing here reads files, so the site's search box runs this same code in the browser over the
+ * same documents (site/browser/search.ts); cli/project-index.ts gathers them for the terminal.
  */
-import { existsSync } from 'node:fs';
-import { catalog as projectCatalog } from '../catalog/index.js';
-import { GLOSSARY } from '../catalog/glossary.js';
-import { resolvePath } from '../catalog/paths.js';
 import type { ConceptEntry } from '../catalog/types.js';
-import { questions as bank, type Question } from '../catalog/questions.js';
-import { notebookParagraphs } from '../notebook/prose.js';
+import type { Question } from '../catalog/questions.js';
 import { analyze, buildBm25Index, LUCENE, searchBm25, type Bm25Index } from '../ml/bm25/index.js';
 import { weightedRankFusion } from '../ml/hybrid-rerank.js';
 import { topK } from '../core/top-k.js';
@@ -92,15 +89,6 @@ export function buildSearchIndex(
     votes,
     ...(embed ? { dense: { embed, questions: embed(qTexts), passages: embed(pTexts) } } : {}),
   };
-}
-
-/** The index `ask` searches: the bank, the glossary and every notebook's paragraphs. */
-export function projectSearchIndex(embed?: Embed): SearchIndex {
-  // a notebook not written yet has no prose to index (tests/catalog.test.ts reports it missing)
-  const passages: Passage[] = projectCatalog
-    .filter((c) => existsSync(resolvePath(c.notebook)))
-    .flatMap((c) => notebookParagraphs(c.notebook).map((p) => ({ concept: c.id, ...p })));
-  return buildSearchIndex(bank(), projectCatalog, GLOSSARY, passages, embed);
 }
 
 /** Question ids written in the query (q14, Q07), normalised to the bank's form. */

@@ -15,7 +15,7 @@ import {
   tokenizeEnglish,
 } from '../ml/bm25/index.js';
 import { Counter } from '../core/counter.js';
-import { projectSearchIndex } from '../cli/search.js';
+import { projectSearchIndex } from '../cli/project-index.js';
 import { defineNotebook } from '../notebook/index.js';
 
 export default defineNotebook(import.meta.url, 'bm25', async (nb) => {

@@ -11,7 +11,7 @@ import {
   rerank,
 } from '../ml/hybrid-rerank.js';
 import { analyze, searchBm25 } from '../ml/bm25/index.js';
-import { projectSearchIndex } from '../cli/search.js';
+import { projectSearchIndex } from '../cli/project-index.js';
 import { defineNotebook } from '../notebook/index.js';
 
 export default defineNotebook(import.meta.url, 'hybrid-rerank', async (nb) => {

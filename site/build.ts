@@ -7,7 +7,7 @@
  * - One page per concept, from its notebook run: prose with formulas typeset by KaTeX, the textbook
  *   code highlighted, tables, the SVG plots inline, each check with what we see and what is expected,
  *   and links to the module, the answer key, the input table and the bench.
- * - A search box on every page that finds questions with `bestMatches`, the matching of `ask`,
+ * - A search box on every page that finds questions with `search` (cli/search.ts), the retriever of `ask`,
  *   bundled for the browser.
  *
  * Toolchain: markdown-it (CommonMark, with a KaTeX plugin, @mdit/plugin-katex) for prose, KaTeX's
@@ -26,6 +26,8 @@ import { katex } from '@mdit/plugin-katex';
 import { catalog, FAMILIES, type ConceptEntry, type FamilyId } from '../catalog/index.js';
 import { PROJECT_ROOT, resolvePath } from '../catalog/paths.js';
 import { questions } from '../catalog/questions.js';
+import { GLOSSARY } from '../catalog/glossary.js';
+import { projectPassages } from '../cli/project-index.js';
 import { formatNumber, type Cell } from '../notebook/kit.js';
 import { plotToSvg } from '../notebook/plot.js';
 import { loadNotebook } from '../notebook/render.js';
@@ -216,6 +218,8 @@ async function writeAssets(out: string, built: ReadonlySet<string>): Promise<voi
   // The search data is a plain script (file:// pages cannot fetch JSON), read by search.js.
   const data = {
     questions: questions(),
+    glossary: GLOSSARY,
+    passages: projectPassages(),
     catalog: catalog.map((c) => ({
       ...c,
       page: built.has(c.id) ? `concepts/${c.id}.html` : undefined,

@@ -10,7 +10,8 @@ import { fc, test } from '@fast-check/vitest';
 import { LABELLED_QUERIES } from '../catalog/queries.js';
 import { questions } from '../catalog/questions.js';
 import { CHINESE_STOPWORDS, ENGLISH_STOPWORDS } from '../ml/bm25/index.js';
-import { projectSearchIndex, search } from '../cli/search.js';
+import { projectSearchIndex } from '../cli/project-index.js';
+import { search } from '../cli/search.js';
 
 const index = projectSearchIndex();
 const TOP1 = 0.8;

@@ -27,6 +27,7 @@
  */
 import { ArgumentError, ArgumentTypeError, assertArray, assertInteger } from '../../core/errors.js';
 import { tokenLength } from '../chunking/index.js';
+import { retrieveChunks, type RagIndex } from './retrieve.js';
 
 const INSTRUCTION =
   'Answer the question from the numbered context below, citing it as [n]. ' +
@@ -66,15 +67,33 @@ function assertPromptArguments(question: unknown, chunks: unknown, budget: unkno
   assertInteger('budget', budget, { min: 1 });
 }
 
+export interface RagPrompt {
+  prompt: string;
+  /** The retrieved chunks, best first, and which of them made it into the prompt. */
+  retrieved: number[];
+  used: number[];
+  tokens: number;
+}
+
+/** Retrieve k chunks for the question and assemble the prompt under `budget` tokens. */
+export function ragPrompt(index: RagIndex, question: string, k: number, budget: number): RagPrompt {
+  const retrieved = retrieveChunks(index, question, k);
+  const prompt = assemblePrompt(
+    question,
+    retrieved.map((i) => index.chunks[i]!.text),
+    budget,
+  );
+  const used = retrieved.filter((i) => prompt.includes(`] ${index.chunks[i]!.text}\n`));
+  return { prompt, retrieved, used, tokens: tokenLength(prompt) };
+}
+
 export {
   buildRagIndex,
-  ragPrompt,
   retrieveChunks,
   type Embed,
   type RagChunk,
   type RagDocument,
   type RagIndex,
-  type RagPrompt,
 } from './retrieve.js';
 export { meanReciprocalRank, recallAtK } from './metrics.js';
 export { pitfallPrecisionAsRecall, pitfallTruncatedPrompt } from './pitfalls.js';

@@ -1,8 +1,7 @@
 /**
  * The engineered pipeline around `assemblePrompt`: chunk and index documents once
  * (`buildRagIndex`), retrieve by BM25 and, when an embedding function is given, by inner product,
- * fused by reciprocal rank (`retrieveChunks`), and assemble the prompt with what was used
- * (`ragPrompt`).
+ * fused by reciprocal rank (`retrieveChunks`); index.ts's `ragPrompt` puts them in a prompt.
  */
 import {
   ArgumentError,
@@ -16,7 +15,6 @@ import { topK } from '../../core/top-k.js';
 import { analyze, buildBm25Index, LUCENE, searchBm25, type Bm25Index } from '../bm25/index.js';
 import { recursiveChunks, tokenLength } from '../chunking/index.js';
 import { reciprocalRankFusion } from '../hybrid-rerank.js';
-import { assemblePrompt } from './index.js';
 
 export interface RagDocument {
   /** Where the text comes from (a file, a notebook id): what a citation points at. */
@@ -97,24 +95,4 @@ export function retrieveChunks(index: RagIndex, query: string, k: number): numbe
   return reciprocalRankFusion(lists)
     .slice(0, k)
     .map((f) => f.id);
-}
-
-export interface RagPrompt {
-  prompt: string;
-  /** The retrieved chunks, best first, and which of them made it into the prompt. */
-  retrieved: number[];
-  used: number[];
-  tokens: number;
-}
-
-/** Retrieve k chunks for the question and assemble the prompt under `budget` tokens. */
-export function ragPrompt(index: RagIndex, question: string, k: number, budget: number): RagPrompt {
-  const retrieved = retrieveChunks(index, question, k);
-  const prompt = assemblePrompt(
-    question,
-    retrieved.map((i) => index.chunks[i]!.text),
-    budget,
-  );
-  const used = retrieved.filter((i) => prompt.includes(`] ${index.chunks[i]!.text}\n`));
-  return { prompt, retrieved, used, tokens: tokenLength(prompt) };
 }

@@ -1,8 +1,9 @@
 /**
- * The site's search box: the same `bestMatches` as `npm start -- ask`, bundled for the browser by
- * esbuild, over the question bank and catalog that the build wrote into assets/data.js.
+ * The site's search box: the same retriever as `npm start -- ask` (cli/search.ts: BM25 over the
+ * bank, the glossary and the notebooks' paragraphs, fused by rank), bundled for the browser by
+ * esbuild, over the documents the build wrote into assets/data.js.
  */
-import { bestMatches } from '../../catalog/ask.js';
+import { buildSearchIndex, search, type Passage } from '../../cli/search.js';
 import type { ConceptEntry } from '../../catalog/types.js';
 import type { Question } from '../../catalog/questions.js';
 
@@ -10,14 +11,20 @@ type Entry = ConceptEntry & { page?: string };
 
 declare global {
   interface Window {
-    BAGU_DATA: { questions: Question[]; catalog: Entry[] };
+    BAGU_DATA: {
+      questions: Question[];
+      catalog: Entry[];
+      glossary: Record<string, string[]>;
+      passages: Passage[];
+    };
   }
 }
 
 const input = document.getElementById('search') as HTMLInputElement;
 const list = document.getElementById('results') as HTMLOListElement;
 const root = document.body.dataset['root'] ?? '';
-const { questions, catalog } = window.BAGU_DATA;
+const { questions, catalog, glossary, passages } = window.BAGU_DATA;
+const index = buildSearchIndex(questions, catalog, glossary, passages);
 
 function item(question: Question, answeredBy: Entry[]): HTMLLIElement {
   const li = document.createElement('li');
@@ -45,7 +52,7 @@ function show(): void {
   list.replaceChildren();
   list.hidden = query === '';
   if (query === '') return;
-  const matches = bestMatches(query, questions, catalog);
+  const matches = search(index, query);
   if (matches.length === 0) {
     const li = document.createElement('li');
     li.className = 'todo';
