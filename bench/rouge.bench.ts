@@ -1,7 +1,8 @@
 /**
- * Q44 bench: ROUGE-L on 10,000 sentence pairs of 20 to 40 tokens, the textbook full (m + 1) x (n + 1)
- * LCS table against the two-row version (same O(m n) cells, O(min(m, n)) memory). The predictions
- * are noisy copies of the targets (tokens dropped, replaced and inserted), so the LCS is long.
+ * Q44 bench: ROUGE-L on 10,000 sentence pairs of 20 to 40 tokens, the textbook full
+ * (m + 1) x (n + 1) LCS table against the two-row version (the same O(m n) cells in O(min(m, n))
+ * memory). The predictions are noisy copies of the targets (tokens dropped, replaced and
+ * inserted), so the LCS is long.
  */
 import { bench, describe } from 'vitest';
 import { rougeL, rougeLTwoRows } from '../ml/rouge.js';

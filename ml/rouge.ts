@@ -20,16 +20,17 @@
  * package lacks: every CJK character (Han, kana) is a token, [a-z0-9] runs stay words.
  *
  * In this file: `rougeN` (the textbook answer, on tokens), `lcsTable` (the textbook full table),
- * `lcsLength` and `rougeL`; `lcsLengthTwoRows` and `rougeLTwoRows` (the same LCS in two rows, O(min(m, n))
- * memory, counted); `rougeLsum`; the tokenizers and `rougeScore(target, prediction, options)`
- * that mirrors RougeScorer.score; the pitfalls (unclipped counts, LCS on characters, swapped
- * arguments).
+ * `lcsLength` and `rougeL`; `lcsLengthTwoRows` and `rougeLTwoRows` (the same LCS in two rows,
+ * O(min(m, n)) memory, counted); `rougeLsum`; the tokenizers and
+ * `rougeScore(target, prediction, options)`, which mirrors RougeScorer.score; the pitfalls
+ * (unclipped counts, LCS on characters, swapped arguments).
  *
  * Complexity: ROUGE-N O(m + n) with hashing; ROUGE-L O(m n) time, O(m n) memory for the table and
  * O(min(m, n)) for two rows.
  *
  * @example
- *   rougeScore('The quick brown fox jumps over the lazy dog', 'The quick brown dog jumps on the log.')
+ *   rougeScore('The quick brown fox jumps over the lazy dog',
+ *              'The quick brown dog jumps on the log.')
  *   // rouge1 P 6/8 R 6/9 F .7059; rouge2 P 2/7 R 2/8 F .2667; rougeL P 5/8 R 5/9 F .5882
  *   rougeN(['the', 'cat'], ['the', 'the', 'the'], 1) // P 1/3: 'the' counts once (clipped)
  */
@@ -43,7 +44,7 @@ export interface RougeScore {
   readonly fmeasure: number;
 }
 
-/** ROUGE-N on token lists: clipped n-gram overlap over the prediction's and the target's n-grams. */
+/** ROUGE-N on token lists: the clipped n-gram overlap over each side's number of n-grams. */
 export function rougeN(
   target: readonly string[],
   prediction: readonly string[],

@@ -73,7 +73,9 @@ export default defineNotebook(import.meta.url, 'chunking', async (nb) => {
     window starts stride = size - overlap characters after the previous one:
   `;
   await nb.md(String.raw`
-    $$\text{chunk}_i = \text{text}[i s,\ i s + c), \quad s = c - o, \quad \#\text{chunks} = 1 + \left\lceil \frac{n - c}{s} \right\rceil$$
+    $$\text{chunk}_i = \text{text}[i s,\ i s + c), \qquad s = c - o$$
+
+    $$\#\text{chunks} = 1 + \left\lceil \frac{n - c}{s} \right\rceil$$
 
     with $c$ the size, $o$ the overlap and $n > c$ the length. A character is a code
     point (an emoji is one), and every chunk keeps its [start, end) offsets, so the
@@ -202,7 +204,7 @@ export default defineNotebook(import.meta.url, 'chunking', async (nb) => {
       mean: Math.round(chunks.reduce((s, c) => s + codePointLength(c.text), 0) / chunks.length),
       ...Object.fromEntries(kinds.map((k) => [k, pct(tally[k]!)])),
     })),
-    `Notebook prose, ${proseLength.toLocaleString('en-US')} code points, size 512 / overlap 51: where chunks end`,
+    `Notebook prose, ${proseLength} code points, size 512 / overlap 51: where chunks end`,
   );
   await nb.check(
     'the fixed window: fixedChunkCount(n, 512, 51) chunks',

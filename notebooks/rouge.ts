@@ -44,9 +44,13 @@ export default defineNotebook(import.meta.url, 'rouge', async (nb) => {
     a recall (over the reference) and their harmonic mean F.
   `;
   await nb.md(String.raw`
-    $$\text{overlap}_N = \sum_{g} \min\big(c_{\text{ref}}(g),\, c_{\text{pred}}(g)\big), \quad P = \frac{\text{overlap}_N}{\#\text{pred } N\text{-grams}}, \quad R = \frac{\text{overlap}_N}{\#\text{ref } N\text{-grams}}$$
+    $$\text{overlap}_N = \sum_{g} \min\big(c_{\text{ref}}(g),\, c_{\text{pred}}(g)\big)$$
 
-    $$F = \frac{2 P R}{P + R}, \qquad \text{ROUGE-L:}\ P = \frac{|\text{LCS}|}{|\text{pred}|},\ R = \frac{|\text{LCS}|}{|\text{ref}|}$$
+    $$P = \frac{\text{overlap}_N}{\#\text{pred } N\text{-grams}}, \quad R = \frac{\text{overlap}_N}{\#\text{ref } N\text{-grams}}$$
+
+    $$F = \frac{2 P R}{P + R}, \qquad \text{ROUGE-L:}\ P = \frac{|\text{LCS}|}{|\text{pred}|}$$
+
+    and $R = |\text{LCS}| / |\text{ref}|$ for ROUGE-L.
 
     The min clips a repeated n-gram to the count the other side has. Conventions
     of Google's rouge-score: lower-case, every run outside [a-z0-9] becomes a
@@ -119,8 +123,12 @@ export default defineNotebook(import.meta.url, 'rouge', async (nb) => {
     "\n" and unions the LCSs of each reference sentence with every predicted one.
   `;
   const line2 = rougeScore(
-    "KsJdPByEtAor fE-Qg Dpdbring cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMtion psing sbKao Q m qiing LMmer HqqLFXe,XPY,J XsurkMer ,ed nB'wH'bWVHjWFEing tQ.saefZwJtKrTlixYpMMsJing UCAPwNHeYVjDing c T BUySKtion gMPfJpwGw p'NvxAoping eu pBwMBKV'I DNxqelhu,PHPxDEq,mtion SN",
-    "n cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMer pstion sbKao Q m qier LMmed HqqLFXe,XPY,J XsurkMeo ,ed nB'wH'bWVHjWFEer tQ.saefZwJtKrTlixYpMMNJtion UCAPwNHeYVjD",
+    'KsJdPByEtAor fE-Qg Dpdbring cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMtion psing ' +
+      "sbKao Q m qiing LMmer HqqLFXe,XPY,J XsurkMer ,ed nB'wH'bWVHjWFEing " +
+      "tQ.saefZwJtKrTlixYpMMsJing UCAPwNHeYVjDing c T BUySKtion gMPfJpwGw p'NvxAoping eu " +
+      "pBwMBKV'I DNxqelhu,PHPxDEq,mtion SN",
+    'n cw-WeFyu vC MoBL Xdn g wkvcEiGvKtion BDFhrpMer pstion sbKao Q m qier LMmed ' +
+      "HqqLFXe,XPY,J XsurkMeo ,ed nB'wH'bWVHjWFEer tQ.saefZwJtKrTlixYpMMNJtion UCAPwNHeYVjD",
     { types: ['rouge1'] },
   ).rouge1!;
   await nb.check(
@@ -186,15 +194,17 @@ export default defineNotebook(import.meta.url, 'rouge', async (nb) => {
     },
   ];
   await nb.table(pitfalls, 'Right and wrong (P / R / F)');
+  const unclipped = pitfallRougeNUnclipped(ref, spam, 1).recall;
   await nb.claim(
     'unclipped: recall above 1 (8 matches for 6 reference words, 2 of them "the")',
-    pitfallRougeNUnclipped(ref, spam, 1).recall > 1,
-    `recall ${f4(pitfallRougeNUnclipped(ref, spam, 1).recall)}, clipped ${f4(rougeN(ref, spam, 1).recall)}`,
+    unclipped > 1,
+    `recall ${f4(unclipped)}, clipped ${f4(rougeN(ref, spam, 1).recall)}`,
   );
+  const byCharacters = pitfallRougeLOnCharacters('cats eat fish', 'bats hate sushi').fmeasure;
   await nb.claim(
     'characters: unrelated sentences look similar',
-    pitfallRougeLOnCharacters('cats eat fish', 'bats hate sushi').fmeasure > 0.5,
-    `F ${f4(pitfallRougeLOnCharacters('cats eat fish', 'bats hate sushi').fmeasure)} on characters, 0 on words`,
+    byCharacters > 0.5,
+    `F ${f4(byCharacters)} on characters, 0 on words`,
   );
 
   await nb.md`
@@ -288,7 +298,8 @@ export default defineNotebook(import.meta.url, 'rouge', async (nb) => {
     covers. Inputs below.
   `;
   const context =
-    'The Eiffel Tower was completed in 1889 for the World Fair. It is 330 metres tall and stands in Paris.';
+    'The Eiffel Tower was completed in 1889 for the World Fair. ' +
+    'It is 330 metres tall and stands in Paris.';
   const question = 'When was the Eiffel Tower completed?';
   const ragAnswer =
     'The Eiffel Tower was completed in 1889. It stands in Paris. It was painted gold in 2020.';

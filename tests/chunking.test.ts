@@ -75,7 +75,7 @@ describe('worked examples', () => {
     ]);
   });
 
-  it('Q41: 4,000,000 characters at 512 / 51 (10%) make 8,677 chunks and embed 4,442,476 characters', () => {
+  it('Q41: 4,000,000 characters at 512 / 51 (10%): 8,677 chunks, 4,442,476 embedded', () => {
     const corpus = 'x'.repeat(4_000_000);
     const chunks = fixedSizeChunks(corpus, 512, 51);
     expect(chunks).toHaveLength(8_677);
@@ -86,7 +86,7 @@ describe('worked examples', () => {
     expect(denseIndexBytes(8_677, 768)).toBe(26_655_744);
   });
 
-  it('the recursive splitter ends a chunk at the paragraph break: "One. Two.\\n\\n" | "Three."', () => {
+  it('the recursive splitter ends a chunk at the paragraph break: One. Two. | Three.', () => {
     expect(texts(recursiveChunks('One. Two.\n\nThree.', { size: 12 }))).toEqual([
       'One. Two.\n\n',
       'Three.',
@@ -113,7 +113,7 @@ describe('worked examples', () => {
     expect(texts(splitSentences('Line one.\nLine two'))).toEqual(['Line one.', '\nLine two']);
   });
 
-  it('sentence chunks pack whole sentences and carry whole sentences of at most the overlap', () => {
+  it('sentence chunks pack whole sentences and carry whole sentences of at most `overlap`', () => {
     const text = '一二三。四五。六七八九。Ab cd. Ef.';
     const chunks = sentenceChunks(text, { size: 8, overlap: 3 });
     // 一二三。 (4) does not fit in 3 and is dropped; 四五。 (3) is carried; Ab cd. (7) is not
@@ -146,7 +146,7 @@ describe('worked examples', () => {
     expect(tokenOffsets('ab  cd中')).toEqual([0, 4, 6, 7]);
   });
 
-  it('the defaults: LangChain has no sentence level, ours adds SENTENCE_END between line and word', () => {
+  it('the defaults: LangChain has no sentence level; ours has SENTENCE_END after the line', () => {
     expect(LANGCHAIN_SEPARATORS).toEqual(['\n\n', '\n', ' ', '']);
     expect(DEFAULT_SEPARATORS).toEqual(['\n\n', '\n', SENTENCE_END, ' ', '']);
   });
@@ -374,7 +374,7 @@ describe('recursiveChunks: where the boundaries fall (against the whole-text ora
   );
 
   test.prop([structuredText, windowArb], { numRuns: 100 })(
-    'a chunk that starts at a break of rank j ends at one of rank <= j when one lies within the limit',
+    'a chunk that starts at a break of rank j ends at one of rank <= j if one lies within reach',
     (text, { size, overlap }) => {
       const level = breakLevels(text);
       for (const c of recursiveChunks(text, { size, overlap })) {
@@ -507,7 +507,7 @@ describe('the work, counted', () => {
 });
 
 describe('recursive splitting: the pitfall', () => {
-  it('rejects dropping the separators (pitfallRecursiveDroppingSeparators): the text is lost', () => {
+  it('rejects dropped separators (pitfallRecursiveDroppingSeparators): the text is lost', () => {
     const [text] = rejectsPitfall(
       rebuildProperty((t, o) => pitfallRecursiveDroppingSeparators(t, o)),
       { seed: 7, numRuns: 100 },
@@ -515,7 +515,7 @@ describe('recursive splitting: the pitfall', () => {
     expect(text).toMatch(/[ \n]/);
   });
 
-  it('LangChain-style dropping on "a b c d e f\\n\\ng h i", size 5: spaces and the break are gone', () => {
+  it('dropping on "a b c d e f\\n\\ng h i", size 5: the spaces and the break are gone', () => {
     const text = 'a b c d e f\n\ng h i';
     const chunks = pitfallRecursiveDroppingSeparators(text, { size: 5 });
     expect(texts(chunks)).toEqual(['a b c', 'd e f', 'g h i']);

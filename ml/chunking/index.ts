@@ -20,7 +20,8 @@
  * Conventions: every chunk carries its text and its [start, end) offsets in UTF-16 code units
  * (`text.slice(start, end)`), so `rebuildText(chunks)` (drop each overlap, concatenate) gives the
  * original back exactly; a character is a code point, and no chunk starts or ends inside a
- * surrogate pair (an emoji is never split); a unit that cannot be broken below the limit is kept
+ * surrogate pair (an emoji is never split; a cluster of several code points, such as a flag or a
+ * skin-toned emoji, may be cut between them); a unit that cannot be broken below the limit is kept
  * whole and flagged `oversize`.
  *
  * The parts: ./text.ts (chunk type, code points, length functions, checks, rebuild), ./fixed.ts

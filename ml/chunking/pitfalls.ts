@@ -31,7 +31,7 @@ export function pitfallStrideIgnoresOverlap(text: string, size: number, overlap 
   return windows(text, size, size);
 }
 
-/** Pitfall: stride = overlap (at least 1, so it ends): the windows crawl and repeat most of the text. */
+/** Pitfall: stride = overlap (at least 1, so it ends): windows crawl, repeating most text. */
 export function pitfallStrideEqualsOverlap(text: string, size: number, overlap = 0): Chunk[] {
   assertChunkText('text', text);
   assertWindow(size, overlap);

@@ -11,13 +11,15 @@
  *
  * The default hierarchy is paragraph "\n\n", line "\n", sentence (`SENTENCE_END`), word " ", then
  * code points (""); LangChain's default is the same without the sentence level
- * (`LANGCHAIN_SEPARATORS`). Differences from LangChain, all so that the chunks give the text back:
- * the separator stays at the END of the piece before it (LangChain's keep_separator=True puts it
- * at the start of the next) and never cuts off trailing whitespace (LangChain strips it), nothing
- * is stripped, every chunk carries its offsets, a piece whose
- * length equals the limit is kept (LangChain splits pieces of length >= chunk_size) and
- * characters are code points, never half a surrogate pair. Lengths add up piece by piece, as in
- * LangChain: exact for code points and bytes, an upper bound for word-level tokens.
+ * (`LANGCHAIN_SEPARATORS`), and its other defaults are chunk_size 4000, chunk_overlap 200 and
+ * length_function len (code points, in Python); here `size` is required. Differences from
+ * LangChain, all so that the chunks give the text back: the separator stays at the END of the
+ * piece before it (LangChain's keep_separator=True puts it at the start of the next) and never
+ * cuts off trailing whitespace; nothing is stripped (LangChain strips every chunk); every chunk
+ * carries its offsets; a piece whose length equals the limit is kept (LangChain splits pieces of
+ * length >= chunk_size); characters are code points, never half a surrogate pair. Lengths add up
+ * piece by piece, as in LangChain: exact for code points and bytes, an upper bound for word-level
+ * tokens.
  *
  * What the merge guarantees (the answer key checks each): no chunk exceeds the limit unless it is a
  * single unbreakable unit (flagged); consecutive chunks share at most `overlap`, in whole pieces;
@@ -42,10 +44,10 @@ import {
 export type Separator = string | RegExp;
 
 /**
- * The end of a sentence, Chinese or English: a run of 。！？；… (with closing quotes and the spaces
- * after it), or of . ! ? (with closing quotes) followed by spaces, a line break or the end. It never
- * takes a line break, so a line or paragraph cut stays where the higher separators put it. "3.14"
- * and "a.b" are not cut; "e.g. this" is (the price of a rule without a dictionary).
+ * The end of a sentence, Chinese or English: a run of 。！？；… (with closing quotes and the
+ * spaces after it), or of . ! ? (with closing quotes) followed by spaces, a line break or the end.
+ * It never takes a line break, so a line or paragraph cut stays where the higher separators put
+ * it. "3.14" and "a.b" are not cut; "e.g. this" is (the price of a rule without a dictionary).
  */
 export const SENTENCE_END =
   /[。！？；…]+[”’」』）》]*[ \t]*|[.!?]+["'”’)\]]*(?:[ \t]+|(?=[\r\n])|$)/u;
@@ -224,7 +226,7 @@ export interface SentenceOptions {
   length?: LengthFunction;
 }
 
-/** The sentence-aware hierarchy: whole sentences; a sentence too long, by words, then code points. */
+/** The sentence-aware hierarchy: sentences; one too long is split by words, then code points. */
 const SENTENCE_SEPARATORS: readonly Separator[] = Object.freeze([SENTENCE_END, ' ', '']);
 
 /**

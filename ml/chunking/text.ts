@@ -35,7 +35,7 @@ export type LengthFunction = (text: string) => number;
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
-/** Is offset i strictly between the two halves of a surrogate pair (a cut there breaks a character)? */
+/** Is offset i between the two halves of a surrogate pair (a cut there breaks a character)? */
 export function insideSurrogatePair(text: string, i: number): boolean {
   return i > 0 && i < text.length && isHigh(text.charCodeAt(i - 1)) && isLow(text.charCodeAt(i));
 }
@@ -149,7 +149,7 @@ export function measure(length: LengthFunction, piece: string, argument: string)
   return n;
 }
 
-/** Throws unless `chunks` is an array of chunks: a string text, 0 <= start, end = start + length. */
+/** Throws unless `chunks` is an array of chunks: string text, 0 <= start, end = start + length. */
 export function assertChunks(argument: string, chunks: unknown): asserts chunks is Chunk[] {
   assertArray(argument, chunks);
   chunks.forEach((c, i) => {

@@ -1,4 +1,4 @@
-/** Input checks of chunking (ml/chunking/): every bad call names its argument with a typed error. */
+/** Input checks of chunking (ml/chunking/): each bad call names its argument with a typed error. */
 import { describe } from 'vitest';
 import { ArgumentTypeError } from '../../core/errors.js';
 import {
