@@ -20,7 +20,7 @@
  * the SECOND distribution's side of the estimator, i.e. `estimateKl(q, p, n, rng)` draws x ~ q and
  * estimates `klDivergence(q, p)`, as Schulman writes KL[q, p]. In GRPO, q = pi_theta (the policy
  * that sampled the tokens) and p = pi_ref: k3 = exp(ref - logp) - (ref - logp) - 1, as DeepSeekMath
- * eq. (4) and TRL's GRPOTrainer compute it (`k3(logpRef, logp)`).
+ * writes its KL term and TRL's GRPOTrainer computes it (`k3(logpRef, logp)`).
  *
  * PyTorch's F.kl_div(input, target) (log_target = False) takes input = log q (LOG-probabilities)
  * and target = p, and computes sum target (log target - input): KL(p || q), with p second. Its
