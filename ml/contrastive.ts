@@ -1,5 +1,5 @@
 /**
- * Contrastive losses: InfoNCE and CLIP's symmetric loss over a similarity matrix with a temperature.
+ * Contrastive losses: InfoNCE and CLIP's symmetric loss over a similarity matrix and a temperature.
  * Answers: Q38 (CLIP; 多模态对齐: how CLIP aligns images and texts).
  *
  * The idea: a batch holds n matching pairs (image i, text i). Score every image against every text,
@@ -7,10 +7,10 @@
  * diagonal, and each column the same question from the text's side. Training pulls the diagonal up
  * and pushes the rest of its row and column down, so the two encoders meet in one space.
  *
- *   logits = S / temperature                       (CLIP: S exp(t), t = ln(1 / 0.07) at init)
- *   InfoNCE  L_row = -(1/n) sum_i log softmax(logits_i)_i            (rows: image -> text)
- *   CLIP     L = (L_row(logits) + L_row(logits^T)) / 2               (plus columns: text -> image)
- *   S_ij = cos(a_i, b_j) = a_i . b_j / (|a_i| |b_j|)                  (embeddings L2-normalized first)
+ *   S_ij = cos(a_i, b_j) = a_i . b_j / (|a_i| |b_j|)      (embeddings L2-normalized first)
+ *   logits = S / temperature                              (CLIP: S exp(t), t = ln(1 / 0.07) at init)
+ *   InfoNCE  L_row = -(1/n) sum_i log softmax(logits_i)_i  (rows: image -> text)
+ *   CLIP     L = (L_row(logits) + L_row(logits^T)) / 2     (plus columns: text -> image)
  *
  * Conventions (Radford et al. 2021, Figure 3, and openai/CLIP's model.py): rows are images
  * (`logits_per_image`), columns texts (`logits_per_text` is the transpose), labels = arange(n), the
@@ -454,7 +454,7 @@ export async function infoNceTfMatrix(similarity: Matrix, temperature: number): 
   return out.data[0] as number;
 }
 
-/** dL/dS of CLIP's loss by tf.grad of `clipLossFromSimilarityTf` (float32): the training gradient. */
+/** dL/dS of CLIP's loss by tf.grad of `clipLossFromSimilarityTf` (float32): what training uses. */
 export async function clipLossGradientTfMatrix(
   similarity: Matrix,
   temperature: number,

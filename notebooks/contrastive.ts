@@ -33,7 +33,7 @@ import {
 import { rng, type Rng } from '../core/random.js';
 import { defineNotebook } from '../notebook/index.js';
 
-/** n paired observations of one latent z_i: "images" x_i = A z_i + noise, "texts" y_i = B z_i + noise. */
+/** n pairs from latents z_i: "images" x_i = A z_i + noise, "texts" y_i = B z_i + noise. */
 function toyPairs(n: number, mixA: Matrix, mixB: Matrix, g: Rng): { x: Matrix; y: Matrix } {
   const z = randomMatrix(n, mixA.cols, g);
   const noisy = (m: Matrix) =>
