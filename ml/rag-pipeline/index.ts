@@ -78,12 +78,10 @@ export interface RagPrompt {
 /** Retrieve k chunks for the question and assemble the prompt under `budget` tokens. */
 export function ragPrompt(index: RagIndex, question: string, k: number, budget: number): RagPrompt {
   const retrieved = retrieveChunks(index, question, k);
-  const prompt = assemblePrompt(
-    question,
-    retrieved.map((i) => index.chunks[i]!.text),
-    budget,
-  );
-  const used = retrieved.filter((i) => prompt.includes(`] ${index.chunks[i]!.text}\n`));
+  // a chunk keeps the separators around it (so chunks rebuild their text); the prompt does not
+  const texts = retrieved.map((i) => index.chunks[i]!.text.trim());
+  const prompt = assemblePrompt(question, texts, budget);
+  const used = retrieved.filter((_, r) => prompt.includes(`] ${texts[r]!}\n`));
   return { prompt, retrieved, used, tokens: tokenLength(prompt) };
 }
 
