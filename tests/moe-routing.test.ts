@@ -53,6 +53,8 @@ import {
 } from '../ml/moe-routing/index.js';
 import { rejectsPitfall } from './support/answer-key.js';
 
+/** fast-check's seed for every property here: replayable runs. */
+const SEED = 1;
 const sum = (v: readonly number[]) => v.reduce((s, x) => s + x, 0);
 
 /** Tokens x [T, d], a gate [N, d] and a k in [1, N]. */
@@ -236,14 +238,14 @@ describe('top-k softmax routing', () => {
     });
 
   it('k distinct experts per token, the k most probable, weights >= 0 summing to 1', () => {
-    fc.assert(routingProperty(topKRoute), { numRuns: 100 });
+    fc.assert(routingProperty(topKRoute), { numRuns: 100, seed: SEED });
   });
 
   it('rejects the weights left as full-softmax probabilities (pitfallTopKWithoutRenormalising)', () => {
-    rejectsPitfall(routingProperty(pitfallTopKWithoutRenormalising), { numRuns: 100 });
+    rejectsPitfall(routingProperty(pitfallTopKWithoutRenormalising), { numRuns: 100, seed: SEED });
   });
 
-  test.prop([routerCase], { numRuns: 60 })(
+  test.prop([routerCase], { numRuns: 60, seed: SEED })(
     'topKRouteLogits on x W_g^T is topKRoute exactly; Shazeer order softmax(KeepTopK(h)) agrees to 1e-12',
     ({ x, gate, k }) => {
       const textbook = topKRoute(x, gate, k);
@@ -257,7 +259,7 @@ describe('top-k softmax routing', () => {
     },
   );
 
-  test.prop([routerCase], { numRuns: 40 })(
+  test.prop([routerCase], { numRuns: 40, seed: SEED })(
     'with k = N the weights are the full softmax distribution',
     ({ x, gate }) => {
       const routing = topKRoute(x, gate, gate.rows);
@@ -287,7 +289,7 @@ describe('top-k softmax routing', () => {
       return { logits: fromRows(rows), k: 1 + (kSeed % n) };
     });
 
-  test.prop([separatedLogits], { numRuns: 25 })(
+  test.prop([separatedLogits], { numRuns: 25, seed: SEED })(
     'the tfjs twin (tf.topk, float32) chooses the same experts and weights to 1e-5',
     async ({ logits, k }) => {
       const ours = topKRouteLogits(logits, k);
@@ -327,7 +329,10 @@ const balancedCase = fc
   });
 
 describe('the Switch loss alpha N sum f_i P_i', () => {
-  test.prop([balancedCase, fc.double({ min: 0, max: 1, noNaN: true })], { numRuns: 60 })(
+  test.prop([balancedCase, fc.double({ min: 0, max: 1, noNaN: true })], {
+    numRuns: 60,
+    seed: SEED,
+  })(
     'equals alpha whenever f is uniform, whatever the router probabilities P are',
     ({ routing }, alpha) => {
       expect(Math.abs(switchLoss(routing, alpha) - alpha)).toBeLessThanOrEqual(
@@ -336,7 +341,7 @@ describe('the Switch loss alpha N sum f_i P_i', () => {
     },
   );
 
-  test.prop([routerCase], { numRuns: 60 })(
+  test.prop([routerCase], { numRuns: 60, seed: SEED })(
     'equals alpha whenever P is uniform, whatever the routing f is',
     ({ x, gate, k }) => {
       const routing = topKRoute(x, gate, k);
@@ -346,7 +351,7 @@ describe('the Switch loss alpha N sum f_i P_i', () => {
     },
   );
 
-  test.prop([routerCase], { numRuns: 60 })('lies in [0, alpha N]', ({ x, gate, k }) => {
+  test.prop([routerCase], { numRuns: 60, seed: SEED })('lies in [0, alpha N]', ({ x, gate, k }) => {
     const loss = switchLoss(topKRoute(x, gate, k), 0.01);
     expect(loss).toBeGreaterThanOrEqual(0);
     expect(loss).toBeLessThanOrEqual(0.01 * gate.rows + 1e-15);
@@ -356,7 +361,7 @@ describe('the Switch loss alpha N sum f_i P_i', () => {
 describe('expert capacity and dropped tokens', () => {
   const cappedCase = fc.tuple(routerCase, fc.integer({ min: 0, max: 6 }));
 
-  test.prop([cappedCase], { numRuns: 80 })(
+  test.prop([cappedCase], { numRuns: 80, seed: SEED })(
     'every expert processes min(load, capacity) <= capacity; dropped = sum max(0, load - capacity)',
     ([{ x, gate, k }, capacity]) => {
       const routing = topKRoute(x, gate, k);
@@ -386,26 +391,26 @@ describe('expert capacity and dropped tokens', () => {
     });
 
   it('a perfectly balanced top-k routing drops nothing at capacity factor 1', () => {
-    fc.assert(balancedFits(expertCapacity), { numRuns: 80 });
+    fc.assert(balancedFits(expertCapacity), { numRuns: 80, seed: SEED });
   });
 
   it('rejects the capacity from the k = 1 formula (pitfallCapacityFromTopOne)', () => {
-    rejectsPitfall(balancedFits(pitfallCapacityFromTopOne), { numRuns: 80 });
+    rejectsPitfall(balancedFits(pitfallCapacityFromTopOne), { numRuns: 80, seed: SEED });
   });
 
-  test.prop([routerCase, fc.double({ min: 0.25, max: 4, noNaN: true })], { numRuns: 60 })(
-    'capacity >= k T / N x factor, by less than one token',
-    ({ x, gate, k }, factor) => {
-      const c = expertCapacity(x.rows, gate.rows, factor, k);
-      const exact = (k * x.rows * factor) / gate.rows;
-      expect(c).toBeGreaterThanOrEqual(exact - 1e-9);
-      expect(c).toBeLessThan(exact + 1);
-    },
-  );
+  test.prop([routerCase, fc.double({ min: 0.25, max: 4, noNaN: true })], {
+    numRuns: 60,
+    seed: SEED,
+  })('capacity >= k T / N x factor, by less than one token', ({ x, gate, k }, factor) => {
+    const c = expertCapacity(x.rows, gate.rows, factor, k);
+    const exact = (k * x.rows * factor) / gate.rows;
+    expect(c).toBeGreaterThanOrEqual(exact - 1e-9);
+    expect(c).toBeLessThan(exact + 1);
+  });
 });
 
 describe("DeepSeek-V3's gate: sigmoid affinities, the bias selects, the weights come from s", () => {
-  test.prop([v3Case], { numRuns: 100 })(
+  test.prop([v3Case], { numRuns: 100, seed: SEED })(
     'k distinct experts per token, weights >= 0 summing to routeScale, the k best of s + b',
     ({ logits, bias, config }) => {
       const routing = deepseekV3Route(logits, bias, config);
@@ -424,7 +429,8 @@ describe("DeepSeek-V3's gate: sigmoid affinities, the bias selects, the weights 
    */
   const biasOnlySelects = (route: typeof deepseekV3Route) =>
     fc.property(
-      v3Case,
+      // biases >= 0 keep s + b > 0, where the pitfall's renormalisation is defined
+      v3Case.map((c) => ({ ...c, bias: c.bias.map(Math.abs) })),
       fc.double({ min: 0.1, max: 2, noNaN: true }),
       ({ logits, bias, config }, c) => {
         const a = route(logits, bias, config);
@@ -449,14 +455,14 @@ describe("DeepSeek-V3's gate: sigmoid affinities, the bias selects, the weights 
     );
 
   it('the bias never changes a chosen expert weight: a shifted bias gives the same routing, w = scale s_e / sum s', () => {
-    fc.assert(biasOnlySelects(deepseekV3Route), { numRuns: 100 });
+    fc.assert(biasOnlySelects(deepseekV3Route), { numRuns: 100, seed: SEED });
   });
 
   it('rejects the weights taken from the biased scores (pitfallV3WeightsFromBiasedScores)', () => {
-    rejectsPitfall(biasOnlySelects(pitfallV3WeightsFromBiasedScores), { numRuns: 100 });
+    rejectsPitfall(biasOnlySelects(pitfallV3WeightsFromBiasedScores), { numRuns: 100, seed: SEED });
   });
 
-  test.prop([v3Case], { numRuns: 80 })(
+  test.prop([v3Case], { numRuns: 80, seed: SEED })(
     'where the biased and the unbiased router choose the same set, the weights are the same',
     ({ logits, bias, config }) => {
       const biased = deepseekV3Route(logits, bias, config);
@@ -500,7 +506,7 @@ describe("DeepSeek-V3's gate: sigmoid affinities, the bias selects, the weights 
       };
     });
 
-  test.prop([groupCase], { numRuns: 80 })(
+  test.prop([groupCase], { numRuns: 80, seed: SEED })(
     'group-limited: the chosen experts come from at most topGroups groups; topGroups = groups is no limit',
     ({ logits, bias, groups, size, topGroups, k }) => {
       const limited = deepseekV3Route(logits, bias, { k, groups, topGroups });
@@ -523,7 +529,7 @@ describe('the auxiliary-loss-free bias update and the seeded balancing run', () 
       fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 8 }),
       fc.double({ min: 0, max: 0.1, noNaN: true }),
     ],
-    { numRuns: 80 },
+    { numRuns: 80, seed: SEED },
   )(
     'b_i moves by -gamma if overloaded, +gamma if underloaded, 0 at the mean load',
     (load, gamma) => {
@@ -555,11 +561,11 @@ describe('the auxiliary-loss-free bias update and the seeded balancing run', () 
     });
 
   it('the bias updates shrink max load / mean load over the steps (seeded, skewed stream)', () => {
-    fc.assert(shrinks(updateBias), { numRuns: 3 });
+    fc.assert(shrinks(updateBias), { numRuns: 3, seed: SEED });
   });
 
   it('rejects the update with the sign flipped (pitfallBiasUpdateTowardsLoad)', () => {
-    rejectsPitfall(shrinks(pitfallBiasUpdateTowardsLoad), { numRuns: 3 });
+    rejectsPitfall(shrinks(pitfallBiasUpdateTowardsLoad), { numRuns: 3, seed: SEED });
   });
 
   it('with gamma = 0 nothing moves: the bias stays 0 and the imbalance stays where it started', () => {
@@ -597,7 +603,7 @@ const layerCase = fc
   });
 
 describe("DeepSeekMoE's layer: shared experts plus weighted routed experts", () => {
-  test.prop([layerCase], { numRuns: 50 })(
+  test.prop([layerCase], { numRuns: 50, seed: SEED })(
     'y_t = sum_s FFN_s(x_t) + sum_j g_tj FFN_e(x_t), against a token-by-token oracle with ml/swiglu',
     ({ layer, x, k }) => {
       const { output, routing } = deepseekMoeForward(layer, x, { k, routeScale: 2.5 });
@@ -615,7 +621,7 @@ describe("DeepSeekMoE's layer: shared experts plus weighted routed experts", () 
     },
   );
 
-  test.prop([layerCase], { numRuns: 40 })(
+  test.prop([layerCase], { numRuns: 40, seed: SEED })(
     "an expert's m pieces of h / m hidden units sum to the expert",
     ({ layer, x, m }) => {
       const expert = layer.routed[0]!;
@@ -627,7 +633,7 @@ describe("DeepSeekMoE's layer: shared experts plus weighted routed experts", () 
     },
   );
 
-  test.prop([layerCase], { numRuns: 40 })(
+  test.prop([layerCase], { numRuns: 40, seed: SEED })(
     'fine-grained: m N experts, m K active, route scale x m compute the coarse layer, with the same expert madds',
     ({ layer, x, m, k }) => {
       const coarseCount = new Counter();
@@ -649,7 +655,7 @@ describe("DeepSeekMoE's layer: shared experts plus weighted routed experts", () 
     },
   );
 
-  test.prop([layerCase], { numRuns: 40 })(
+  test.prop([layerCase], { numRuns: 40, seed: SEED })(
     'expert compute is bounded by 3 d h T (K_s + k), below the dense 3 d h T (K_s + N) when k < N',
     ({ layer, x, k }) => {
       const counter = new Counter();
@@ -680,7 +686,7 @@ const placementCase = fc.record({
 const pieces = (p: Placement) => p.devices.flat().map((c) => c.load);
 
 describe('Q32: placing experts on devices with limited memory', () => {
-  test.prop([placementCase], { numRuns: 150 })(
+  test.prop([placementCase], { numRuns: 150, seed: SEED })(
     'memory is never exceeded, every expert is on a device or offloaded, and no load is lost',
     ({ load, config }) => {
       const p = placeExperts(load, config);
@@ -707,7 +713,7 @@ describe('Q32: placing experts on devices with limited memory', () => {
     },
   );
 
-  test.prop([placementCase], { numRuns: 100 })(
+  test.prop([placementCase], { numRuns: 100, seed: SEED })(
     'the offloaded experts are the coldest: each is at most the load of every expert kept on a device',
     ({ load, config }) => {
       const p = placeExperts(load, config);
@@ -729,11 +735,11 @@ describe('Q32: placing experts on devices with limited memory', () => {
     });
 
   it('balance: two devices differ by at most the largest piece (dealing sorted pieces in rounds)', () => {
-    fc.assert(balanced(placeExperts), { numRuns: 200 });
+    fc.assert(balanced(placeExperts), { numRuns: 200, seed: SEED });
   });
 
   it('rejects naive round-robin placement by expert id (roundRobinPlacement), which has no such bound', () => {
-    rejectsPitfall(balanced(roundRobinPlacement), { numRuns: 200 });
+    rejectsPitfall(balanced(roundRobinPlacement), { numRuns: 200, seed: SEED });
   });
 
   test.prop(
@@ -742,7 +748,7 @@ describe('Q32: placing experts on devices with limited memory', () => {
       fc.integer({ min: 0, max: 4 }),
       fc.integer({ min: 1, max: 3 }),
     ],
-    { numRuns: 100 },
+    { numRuns: 100, seed: SEED },
   )(
     'replication minimises the largest load per copy (brute force over all copy counts)',
     (load, spare, cap) => {
@@ -767,7 +773,10 @@ describe('Q32: placing experts on devices with limited memory', () => {
 });
 
 describe('Q39: expert utilisation statistics', () => {
-  test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 100 })], { numRuns: 40 })(
+  test.prop([fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 100 })], {
+    numRuns: 40,
+    seed: SEED,
+  })(
     'uniform load: max/mean 1, CV 0, normalised entropy 1, no dead expert; one expert takes all: N, sqrt(N - 1), 0, N - 1 dead',
     (n, c) => {
       const uniform = expertUtilisation(new Array(n).fill(c));
@@ -788,7 +797,7 @@ describe('Q39: expert utilisation statistics', () => {
       fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 2, maxLength: 10 }),
       fc.integer({ min: 2, max: 9 }),
     ],
-    { numRuns: 80 },
+    { numRuns: 80, seed: SEED },
   )(
     '1 <= max/mean <= N, entropy in [0, ln N], CV = population std / mean (mathjs), invariant to scale',
     (raw, c) => {
@@ -808,7 +817,7 @@ describe('Q39: expert utilisation statistics', () => {
     },
   );
 
-  test.prop([routerCase, fc.integer({ min: 0, max: 4 })], { numRuns: 40 })(
+  test.prop([routerCase, fc.integer({ min: 0, max: 4 })], { numRuns: 40, seed: SEED })(
     "the dropped-token rate is capacity's dropped / routed assignments",
     ({ x, gate, k }, capacity) => {
       const capped = applyCapacity(topKRoute(x, gate, k), capacity);
