@@ -38,7 +38,7 @@ import {
 import { layerNorm, layerNormTf } from '../normalization.js';
 import { learnedPositionTable } from '../positional-encoding/index.js';
 import { attentionTf, paddingMaskTf } from '../scaled-dot-product-attention.js';
-import { denseFfnTf, type ReluFfnTensors } from '../swiglu.js';
+import type { ReluFfnTensors } from '../swiglu.js';
 import { l2NormalizeRows, l2NormalizeTf } from '../contrastive.js';
 import {
   assertTexts,
@@ -505,12 +505,47 @@ export function embedTokensTf(tf: Tf, tensors: BiEncoderTensors, ids: Tensor): T
 }
 
 /**
- * One BERT layer on a batch x [B, L, d] (post-norm, as `blockTf` computes it with
- * `bertBlockConfig`): h = LayerNorm(x + MHA(x)), out = LayerNorm(h + FFN_GELU(h)), keys hidden
- * where `visible` ([B, 1, 1, L] bool) is false. Composed of `attentionTf`, `layerNormTf` and
- * `denseFfnTf`; the projections flatten [B, L, d] to [B L, d] before their matMul, because tfjs's
- * gradient of a matMul that broadcasts a rank-2 weight over a batch has the wrong shape (which is
- * what `blockTf` / `multiHeadAttentionTf` do on rank-3 input, so they cannot be trained batched).
+ * x W^T + b for x [N, d_in] and W [d_out, d_in] (nn.Linear), with every transpose explicit in the
+ * value and in the hand-written gradient (dx = dy W, dW = dy^T x): tfjs-wasm's matMul runs its
+ * fast path only without transposeA / transposeB, 3 to 4 times faster here.
+ */
+export function linearTf(tf: Tf, x: Tensor, w: Tensor, bias?: Tensor): Tensor {
+  assertTf('tf', tf);
+  assertTensor('x', x, 2);
+  assertTensor('w', w, 2);
+  if (x.shape[1] !== w.shape[1])
+    throw new ArgumentError('w', w, `[d_out, ${x.shape[1]}]`, `shape [${w.shape.join(', ')}]`);
+  if (bias !== undefined) {
+    assertTensor('bias', bias, 1);
+    if (bias.shape[0] !== w.shape[0])
+      throw new ArgumentError('bias', bias, `${w.shape[0]} values`, `shape [${bias.shape}]`);
+  }
+  const product = tf.customGrad(((a: Tensor, b: Tensor, save: (saved: Tensor[]) => void) => {
+    save([a, b]);
+    return {
+      // [N, d_in] x [d_in, d_out]
+      value: tf.matMul(a, tf.transpose(b)),
+      gradFunc: (dy: Tensor, [sa, sb]: Tensor[]) => [
+        tf.matMul(dy, sb!), // [N, d_out] x [d_out, d_in]
+        tf.matMul(tf.transpose(dy), sa!), // [d_out, N] x [N, d_in]
+      ],
+    };
+  }) as unknown as Parameters<Tf['customGrad']>[0]);
+  return tf.tidy(() => {
+    const y = product(x, w);
+    return bias === undefined ? y : tf.add(y, bias);
+  });
+}
+
+/**
+ * One BERT layer on a batch x [B, L, d], post-norm as `blockTf` computes it with
+ * `bertBlockConfig`: h = LayerNorm(x + MHA(x)), out = LayerNorm(h + FFN_GELU(h)), keys hidden
+ * where `visible` ([B, 1, 1, L] bool) is false. Attention is `attentionTf` over [B, h, L, d_h],
+ * the norms `layerNormTf`; the projections and the FFN run on the flattened tokens [B L, d]
+ * through `linearTf`. Not `blockTf` itself, for two reasons of tfjs (the key checks the two are
+ * equal): the gradient of a matMul that broadcasts a rank-2 weight over a batch comes out with
+ * the batch's shape (so `multiHeadAttentionTf` on rank-3 input cannot be trained), and
+ * transposeB matMuls are slow on wasm.
  */
 export function bertLayerTf(
   tf: Tf,
@@ -524,42 +559,44 @@ export function bertLayerTf(
   assertTensor('x', x, 3);
   const [b, n, d] = x.shape as [number, number, number];
   if (d !== config.dModel)
-    throw new ArgumentError(
-      'x',
-      x,
-      `a tensor [B, L, ${config.dModel}]`,
-      `shape [${x.shape.join(', ')}]`,
-    );
+    throw new ArgumentError('x', x, `a tensor [B, L, ${config.dModel}]`, `shape [${x.shape}]`);
   assertObject('layer', layer, 'BlockTensorWeights { attention, ffn, norm1, norm2 }');
   const h = config.numHeads;
   const dh = d / h;
-  const { attention: w, ffn, norm1, norm2 } = layer;
+  const { attention: w, norm1, norm2 } = layer;
+  const ffn = layer.ffn as ReluFfnTensors;
+  const vector = (v: Tensor | ArrayLike<number> | undefined) =>
+    v === undefined || (v as Tensor).dataSync
+      ? (v as Tensor | undefined)
+      : tf.tensor1d(Array.from(v as ArrayLike<number>));
   return tf.tidy(() => {
-    // y = x W^T + b on the flattened tokens: [B, L, d] -> [B L, d] -> [B, L, d]
-    const proj = (t: Tensor, weight: Tensor, bias?: Tensor) => {
-      const y = tf.matMul(tf.reshape(t, [b * n, d]), weight, false, true);
-      return tf.reshape(bias === undefined ? y : tf.add(y, bias), [b, n, d]);
-    };
-    // [B, L, d] -> [B, L, h, d_h] -> [B, h, L, d_h]
+    // [B, L, d] -> [B L, d]: every token through the same linear maps
+    const flat = tf.reshape(x, [b * n, d]);
+    // [B L, d] -> [B, L, h, d_h] -> [B, h, L, d_h]
     const split = (t: Tensor) => tf.transpose(tf.reshape(t, [b, n, h, dh]), [0, 2, 1, 3]);
     const [q, k, v] = [
-      split(proj(x, w.wq, w.bq)),
-      split(proj(x, w.wk, w.bk)),
-      split(proj(x, w.wv, w.bv)),
+      split(linearTf(tf, flat, w.wq, w.bq)),
+      split(linearTf(tf, flat, w.wk, w.bk)),
+      split(linearTf(tf, flat, w.wv, w.bv)),
     ];
     const heads = attentionTf(tf, q, k, v, visible === undefined ? {} : { mask: visible });
-    // [B, h, L, d_h] -> [B, L, h, d_h] -> [B, L, d]
-    const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [b, n, d]);
-    // post-norm: h = LN(x + Attn(x)), out = LN(h + FFN(h))
+    // [B, h, L, d_h] -> [B, L, h, d_h] -> [B L, d]
+    const merged = tf.reshape(tf.transpose(heads, [0, 2, 1, 3]), [b * n, d]);
+    // post-norm: h = LN(x + Attn(x))
+    const eps = BERT_LAYER_NORM_EPS;
     const h1 = layerNormTf(
       tf,
-      tf.add(x, proj(merged, w.wo, w.bo)),
+      tf.add(flat, linearTf(tf, merged, w.wo, w.bo)),
       norm1.weight,
       norm1.bias,
-      BERT_LAYER_NORM_EPS,
+      eps,
     );
-    const f = denseFfnTf(tf, h1, ffn as ReluFfnTensors, 'gelu');
-    return layerNormTf(tf, tf.add(h1, f), norm2.weight, norm2.bias, BERT_LAYER_NORM_EPS);
+    // FFN(h) = GELU(h W1^T + b1) W2^T + b2, GELU(z) = z (1 + erf(z / sqrt 2)) / 2
+    const z = linearTf(tf, h1, ffn.w1, vector(ffn.b1));
+    const gelu = tf.mul(tf.mul(z, 0.5), tf.add(1, tf.erf(tf.div(z, Math.SQRT2))));
+    const f = linearTf(tf, gelu, ffn.w2, vector(ffn.b2));
+    // out = LN(h + FFN(h)), back to [B, L, d]
+    return tf.reshape(layerNormTf(tf, tf.add(h1, f), norm2.weight, norm2.bias, eps), [b, n, d]);
   });
 }
 

@@ -228,7 +228,10 @@ export function topKInnerProductTf(
     );
   }
   return tf.tidy(() => {
-    const scores = tf.matMul(queries, vectors, false, true);
+    // scores^T = V Q^T, [n, d] x [d, q] -> [n, q], then [q, n]: only the small queries and the
+    // scores are transposed, and no matMul operand is (tfjs-wasm's fast path needs neither
+    // transposeA nor transposeB; with transposeB the same product is many times slower)
+    const scores = tf.transpose(tf.matMul(vectors, tf.transpose(queries)));
     const { values, indices } = tf.topk(scores, Math.min(k, n), true);
     return { values, indices };
   });
