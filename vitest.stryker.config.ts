@@ -1,8 +1,8 @@
 /**
- * The vitest config Stryker uses (npm run mutate). What differs from vitest.config.ts:
- * - fast-check's seed is fixed (tests/support/stryker-setup.ts): Stryker compares runs of the same
- *   tests, and a property that draws new inputs on every run makes every mutant look "survived" or
- *   "killed" at random (Stryker scores 0% on @fast-check/vitest tests without this);
+ * The vitest config Stryker uses (npm run mutate). fast-check's seed is fixed for both configs
+ * (tests/support/seed.ts): Stryker compares runs of the same tests, and a property that drew new
+ * inputs on every run would make every mutant look "survived" or "killed" at random. What differs
+ * from vitest.config.ts:
  * - only the answer keys run: input tables, the junk-call test, the CLI, site and notebook tests are
  *   not what a mutation score should measure (no test exists to kill a mutant in validation code);
  * - `isolate: false`: test files share one module graph instead of re-importing it for every mutant
@@ -20,7 +20,6 @@ const config = mergeConfig(
   base,
   defineConfig({
     test: {
-      setupFiles: ['tests/support/stryker-setup.ts'],
       isolate: false,
       testTimeout: 300_000,
       // answer keys only: not the input tables, the junk-call test, the site, CLI or architecture tests
