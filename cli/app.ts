@@ -20,7 +20,7 @@ import {
 } from '../catalog/index.js';
 import { GLOSSARY } from '../catalog/glossary.js';
 import { questions } from '../catalog/questions.js';
-import { projectSearchIndex } from './project-index.js';
+import { projectHybridIndex } from './project-index.js';
 import { search, type Hit, type Passage, type SearchIndex } from './search.js';
 import { shorten, terminalWidth, wrapLine } from '../notebook/layout.js';
 import { loadNotebook, TerminalRenderer } from '../notebook/render.js';
@@ -93,15 +93,15 @@ function list(io: Io, json: boolean): void {
   }
 }
 
-let searchIndex: SearchIndex | undefined;
-const askIndex = () => (searchIndex ??= projectSearchIndex());
+let searchIndex: Promise<SearchIndex> | undefined;
+const askIndex = () => (searchIndex ??= projectHybridIndex());
 
 /**
  * The concept that `words` name without doubt: a concept id in any case (spaces for hyphens), a
  * question id answered by one concept, or a glossary term of one concept only. Anything else is a
  * UsageError that suggests the concepts `ask` finds for the words: run never guesses.
  */
-function resolveConcept(words: readonly string[]): ConceptEntry {
+async function resolveConcept(words: readonly string[]): Promise<ConceptEntry> {
   const text = words.join(' ').trim();
   const key = text.toLowerCase().replace(/[\s_]+/g, '-');
   const direct = findConcept(key);
@@ -117,7 +117,7 @@ function resolveConcept(words: readonly string[]): ConceptEntry {
   if (byTerm.length === 1) return byTerm[0]!;
   const near = byQuestion.length
     ? byQuestion
-    : [...new Set((text ? search(askIndex(), text) : []).flatMap((h) => h.answeredBy))];
+    : [...new Set((text ? search(await askIndex(), text) : []).flatMap((h) => h.answeredBy))];
   if (near.length === 0)
     throw new UsageError(`unknown concept "${text}" (npm start -- list shows them all)`);
   throw new UsageError(
@@ -129,7 +129,7 @@ function resolveConcept(words: readonly string[]): ConceptEntry {
 }
 
 async function run(io: Io, words: string[]): Promise<void> {
-  const entry = resolveConcept(words);
+  const entry = await resolveConcept(words);
   const definition = await loadNotebook(entry);
   await definition.run(new TerminalRenderer(io.out, widthOf(io)));
 }
@@ -141,13 +141,13 @@ function answerOf(hit: Hit, index: SearchIndex): Passage | undefined {
   return own.find((p) => p.heading && !/question/i.test(p.heading)) ?? own[0];
 }
 
-function ask(io: Io, words: string[]): void {
+async function ask(io: Io, words: string[]): Promise<void> {
   const query = words.join(' ').trim();
   if (!query)
     throw new UsageError(
       'ask needs some words, a question id or Chinese text, e.g. npm start -- ask 旋转数组',
     );
-  const index = askIndex();
+  const index = await askIndex();
   const hits = search(index, query);
   if (!hits.length) throw new UsageError(`no question matches "${query}"`);
   const width = widthOf(io);

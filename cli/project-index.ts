@@ -8,7 +8,15 @@ import { GLOSSARY } from '../catalog/glossary.js';
 import { resolvePath } from '../catalog/paths.js';
 import { questions } from '../catalog/questions.js';
 import { notebookParagraphs } from '../notebook/prose.js';
-import { buildSearchIndex, type Embed, type Passage, type SearchIndex } from './search.js';
+import { askEmbed } from './ask-encoder.js';
+import {
+  buildSearchIndex,
+  passageText,
+  questionText,
+  type Embed,
+  type Passage,
+  type SearchIndex,
+} from './search.js';
 
 /** Every paragraph of every notebook of the catalog, tagged with its concept. */
 export function projectPassages(): Passage[] {
@@ -18,7 +26,21 @@ export function projectPassages(): Passage[] {
     .flatMap((c) => notebookParagraphs(c.notebook).map((p) => ({ concept: c.id, ...p })));
 }
 
-/** The index `ask` searches: the bank, the glossary and every notebook's paragraphs. */
+/** The lexical index over the bank, the glossary and every notebook's paragraphs (BM25 only). */
 export function projectSearchIndex(embed?: Embed): SearchIndex {
   return buildSearchIndex(questions(), catalog, GLOSSARY, projectPassages(), embed);
+}
+
+/**
+ * The index `ask` searches: the same documents, also embedded by the project's own bi-encoder
+ * (cli/ask-encoder.ts; trained once, seeded, and kept in build/), so BM25 and dense lists fuse.
+ */
+export async function projectHybridIndex(): Promise<SearchIndex> {
+  const bank = questions();
+  const passages = projectPassages();
+  const embed = await askEmbed([
+    ...bank.map((q) => questionText(q, catalog, GLOSSARY)),
+    ...passages.map(passageText),
+  ]);
+  return buildSearchIndex(bank, catalog, GLOSSARY, passages, embed);
 }

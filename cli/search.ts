@@ -67,6 +67,9 @@ export function questionText(
   ].join(' \n ');
 }
 
+/** What a paragraph is found by: its heading and its text. */
+export const passageText = (p: Passage): string => `${p.heading} \n ${p.text}`;
+
 export function buildSearchIndex(
   questions: readonly Question[],
   catalog: readonly ConceptEntry[],
@@ -75,7 +78,7 @@ export function buildSearchIndex(
   embed?: Embed,
 ): SearchIndex {
   const qTexts = questions.map((q) => questionText(q, catalog, glossary));
-  const pTexts = passages.map((p) => `${p.heading} \n ${p.text}`);
+  const pTexts = passages.map(passageText);
   const votes = passages.map((p) => {
     const entry = catalog.find((c) => c.id === p.concept);
     return questions.flatMap((q, i) => (entry?.questions.includes(q.id) ? [i] : []));
@@ -96,8 +99,13 @@ export function questionIds(query: string): string[] {
   return [...query.matchAll(/\bq(\d{1,2})\b/gi)].map((m) => `Q${m[1]!.padStart(2, '0')}`);
 }
 
-/** How much a notebook paragraph's vote counts against a question's own text (weight 1). */
-export const PASSAGE_WEIGHT = 0.5;
+/**
+ * How much each ranked list counts in the fusion. A question's own text is the strongest evidence;
+ * a notebook paragraph votes for the questions its concept answers at half that. The dense lists
+ * count less than the lexical ones: on the labelled queries (tests/ask.test.ts) the tiny encoder,
+ * trained on a few hundred pairs, helps as a tie-breaker and hurts at full weight.
+ */
+export const WEIGHTS = { questions: 1, passages: 0.5, denseQuestions: 0.3, densePassages: 0.15 };
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
@@ -108,7 +116,13 @@ const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * 
  * bring up RoPE (旋转位置编码) for one shared bigram. In what order: the weighted reciprocal rank
  * fusion of the lexical and the dense lists. Question ids written in the query come first.
  */
-export function search(index: SearchIndex, query: string, limit = 8, keep = 0.5): Hit[] {
+export function search(
+  index: SearchIndex,
+  query: string,
+  limit = 8,
+  keep = 0.5,
+  weights: typeof WEIGHTS = WEIGHTS,
+): Hit[] {
   const ids = new Set(questionIds(query));
   const tokens = analyze(query.replace(/\bq\d{1,2}\b/gi, ' '));
   // each list with its weight: a question's own text is stronger evidence than a paragraph's vote
@@ -122,13 +136,13 @@ export function search(index: SearchIndex, query: string, limit = 8, keep = 0.5)
     for (const h of byPassage)
       for (const q of index.votes[h.index]!)
         strength[q] = Math.max(strength[q]!, h.score / byPassage[0]!.score);
-    lists.push({ ranking: byQuestion.map((h) => h.index), weight: 1 });
+    lists.push({ ranking: byQuestion.map((h) => h.index), weight: weights.questions });
     lists.push({
       ranking: votedQuestions(
         index,
         byPassage.map((h) => h.index),
       ),
-      weight: PASSAGE_WEIGHT,
+      weight: weights.passages,
     });
     passageOrder.push(...byPassage.map((h) => h.index));
     if (index.dense) {
@@ -139,8 +153,11 @@ export function search(index: SearchIndex, query: string, limit = 8, keep = 0.5)
           30,
         ).map((h) => h.index);
       const densePassages = nearest(index.dense.passages);
-      lists.push({ ranking: nearest(index.dense.questions), weight: 1 });
-      lists.push({ ranking: votedQuestions(index, densePassages), weight: PASSAGE_WEIGHT });
+      lists.push({ ranking: nearest(index.dense.questions), weight: weights.denseQuestions });
+      lists.push({
+        ranking: votedQuestions(index, densePassages),
+        weight: weights.densePassages,
+      });
       passageOrder.push(...densePassages);
     }
   }
