@@ -63,14 +63,16 @@ function dedent(raw: string): string {
 
 /** Markdown to one line of plain text: formulas as text, emphasis, ticks and links unwrapped. */
 export function plainText(markdown: string): string {
-  return proseToText(markdown)
-    .replace(/```[\s\S]*?```/g, ' ')
-    // a line break inside Chinese text is no space
-    .replace(/([\u3400-\u9fff，。、：；！？])\s*\n\s*(?=[\u3400-\u9fff])/gu, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*_`]+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    proseToText(markdown)
+      .replace(/```[\s\S]*?```/g, ' ')
+      // a line break inside Chinese text is no space
+      .replace(/([\u3400-\u9fff，。、：；！？])\s*\n\s*(?=[\u3400-\u9fff])/gu, '$1')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/[*_`]+/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** A notebook's paragraphs under their headings (tables and code blocks dropped). */
