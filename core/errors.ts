@@ -21,7 +21,8 @@ export function describeValue(value: unknown): string {
     return `a ${value.constructor.name} of length ${(value as unknown as ArrayLike<unknown>).length}`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
-  return `a ${value.constructor?.name ?? 'object'}`;
+  const name = value.constructor?.name ?? 'object';
+  return `${/^[AEIOUaeiou]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 function message(argument: string, got: string, expected: string): string {

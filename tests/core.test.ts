@@ -140,7 +140,7 @@ describe('errors name the argument, the value and what was expected', () => {
     expect(() => assertComparableArray('values', [1, -Infinity, 0])).not.toThrow();
     expect(() => assertComparableArray('values', new Int8Array(3))).not.toThrow();
     expect(() => assertComparableArray('values', { length: 0 })).toThrow(
-      'values: got a Object, expected an array of numbers or a numeric typed array',
+      'values: got an Object, expected an array of numbers or a numeric typed array',
     );
     expect(() => assertComparableArray('values', new BigInt64Array(1))).toThrow(ArgumentTypeError);
     expect(() => assertComparableArray('values', [1, 2, Number.NaN])).toThrow(

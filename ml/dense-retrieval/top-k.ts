@@ -9,11 +9,11 @@ import {
   ArgumentError,
   assertFiniteArray,
   assertInteger,
-  assertArrayLike,
 } from '../../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../../core/counter.js';
 import { assertMatrixShape, shapeOf, type Matrix } from '../../core/matrix.js';
 import { innerProduct } from './kernels.js';
+import { topK, type Scored } from '../../core/top-k.js';
 import {
   assertTensor,
   assertTf,
@@ -23,11 +23,8 @@ import {
   type Tf,
 } from '../../core/backend.js';
 
-/** One retrieved vector: its row in the index and its score. */
-export interface Hit {
-  index: number;
-  score: number;
-}
+/** One retrieved vector: its row in the index and its score (core/top-k.ts's `Scored`). */
+export type Hit = Scored;
 
 /**
  * Checks a query [d] against vectors [n, d] (n >= 1) and k (an integer >= 1; k > n returns all
@@ -125,19 +122,9 @@ class WorstFirstHeap {
   }
 }
 
-/** The top k of a list of scores by the heap (ties: lower index first); NaN is refused. */
-export function topKScores(scores: ArrayLike<number>, k: number): Hit[] {
-  assertArrayLike('scores', scores);
-  assertInteger('k', k, { min: 1 });
-  const heap = new WorstFirstHeap(Math.min(k, scores.length));
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (typeof s !== 'number' || Number.isNaN(s))
-      throw new ArgumentError(`scores[${i}]`, s, 'a number that is not NaN');
-    heap.offer(i, s);
-  }
-  return heap.best();
-}
+/** The top k of a list of scores (ties: lower index first; NaN refused): core/top-k.ts's. */
+export const topKScores: (scores: ArrayLike<number>, k: number) => Hit[] = (scores, k) =>
+  topK(scores, k);
 
 /**
  * The exact top k of q . v_i over the rows of `vectors` [n, d], best first, ties broken by the
