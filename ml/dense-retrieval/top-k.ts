@@ -5,11 +5,7 @@
  * of two equal scores the lower index ranks first, in every function here (tf.topk makes no such
  * promise). `topKInnerProductTf` is the same search written directly in tfjs: matMul + tf.topk.
  */
-import {
-  ArgumentError,
-  assertFiniteArray,
-  assertInteger,
-} from '../../core/errors.js';
+import { ArgumentError, assertFiniteArray, assertInteger } from '../../core/errors.js';
 import { assertOptionalCounter, type Counter } from '../../core/counter.js';
 import { assertMatrixShape, shapeOf, type Matrix } from '../../core/matrix.js';
 import { innerProduct } from './kernels.js';
