@@ -36,11 +36,20 @@ export function projectSearchIndex(embed?: Embed): SearchIndex {
  * (cli/ask-encoder.ts; trained once, seeded, and kept in build/), so BM25 and dense lists fuse.
  */
 export async function projectHybridIndex(): Promise<SearchIndex> {
-  const bank = questions();
   const passages = projectPassages();
-  const embed = await askEmbed([
-    ...bank.map((q) => questionText(q, catalog, GLOSSARY)),
+  const embed = await askEmbed(askDocuments(passages));
+  return buildSearchIndex(questions(), catalog, GLOSSARY, passages, embed);
+}
+
+/** The texts ask embeds: every question as it is indexed, then every paragraph. */
+export function askDocuments(passages: readonly Passage[] = projectPassages()): string[] {
+  return [
+    ...questions().map((q) => questionText(q, catalog, GLOSSARY)),
     ...passages.map(passageText),
-  ]);
-  return buildSearchIndex(bank, catalog, GLOSSARY, passages, embed);
+  ];
+}
+
+/** ask's trained encoder as an embedding function (trained now if build/ does not hold it). */
+export function projectEmbed(): Promise<Embed> {
+  return askEmbed(askDocuments());
 }
