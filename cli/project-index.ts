@@ -50,6 +50,6 @@ export function askDocuments(passages: readonly Passage[] = projectPassages()): 
 }
 
 /** ask's trained encoder as an embedding function (trained now if build/ does not hold it). */
-export function projectEmbed(): Promise<Embed> {
-  return askEmbed(askDocuments());
+export function projectEmbed(passages: readonly Passage[] = projectPassages()): Promise<Embed> {
+  return askEmbed(askDocuments(passages));
 }

@@ -14,6 +14,7 @@ import type { ConceptEntry } from '../catalog/types.js';
 import type { Question } from '../catalog/questions.js';
 import { analyze, buildBm25Index, LUCENE, searchBm25, type Bm25Index } from '../ml/bm25/index.js';
 import { weightedRankFusion } from '../ml/hybrid-rerank.js';
+import type { Embed } from '../ml/rag-pipeline/index.js';
 import { topK } from '../core/top-k.js';
 
 /** A paragraph of a concept's notebook. */
@@ -23,8 +24,8 @@ export interface Passage {
   text: string;
 }
 
-/** Embeds texts as unit vectors (one Float32Array each); queries and documents alike. */
-export type Embed = (texts: readonly string[]) => Float32Array[];
+/** Embeds texts as unit vectors (one Float32Array each): the RAG pipeline's type. */
+export type { Embed };
 
 export interface SearchIndex {
   questions: readonly Question[];

@@ -6,9 +6,13 @@ import { rng } from '../core/random.js';
 import { defineNotebook } from '../notebook/index.js';
 import { entropy, softmax } from '../ml/softmax.js';
 import {
+  beamLosesModel,
   beamSearch,
   exhaustiveSearch,
   greedyDecode,
+  HF_BLOG_WORDS,
+  hfBlogModel,
+  lengthPenaltyModel,
   pitfallBeamSearchIgnoresLengthPenalty,
   pitfallSampleWithoutRenormalising,
   pitfallTemperatureAfterSoftmax,
@@ -17,7 +21,6 @@ import {
   sampleDecode,
   sampleNext,
   sequenceLogProb,
-  tableModel,
   temperature,
   topK,
   topP,
@@ -27,16 +30,9 @@ import {
   type LanguageModel,
 } from '../ml/decoding/index.js';
 
-/** Hugging Face's "How to generate text" toy table; 0 is <eos> (never likely here). */
-const HF_WORDS = ['<eos>', 'The', 'nice', 'dog', 'car', 'woman', 'house', 'guy', 'has'].concat([
-  'runs',
-  'and',
-  'is',
-  'drives',
-  'turns',
-]);
+const HF_WORDS = HF_BLOG_WORDS;
 
-/** A table row over `words` from a few named probabilities. */
+/** A row of probabilities over `words` from a few named ones. */
 const rowOf = (words: readonly string[], m: Record<string, number>) => words.map((w) => m[w] ?? 0);
 
 /** A bigram model: the next word's probabilities depend on the last word only. */
@@ -115,12 +111,7 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     after "The": nice .5, dog .4, car .1; after "The nice": woman .4, house .3, guy .3; after
     "The dog": has .9, runs .05, and .05; after "The car": is .3, drives .5, turns .2.
   `;
-  const hf = tableModel({
-    '1': rowOf(HF_WORDS, { nice: 0.5, dog: 0.4, car: 0.1 }),
-    '1 2': rowOf(HF_WORDS, { woman: 0.4, house: 0.3, guy: 0.3 }),
-    '1 3': rowOf(HF_WORDS, { has: 0.9, runs: 0.05, and: 0.05 }),
-    '1 4': rowOf(HF_WORDS, { is: 0.3, drives: 0.5, turns: 0.2 }),
-  });
+  const hf = hfBlogModel();
   const say = (tokens: readonly number[]) => tokens.map((t) => HF_WORDS[t]).join(' ');
   const greedy = await nb.code(() => greedyDecode(hf, [1], 2, 0));
   const beam = await nb.code(() => beamSearch(hf, [1], 2, 2, 0));
@@ -183,16 +174,7 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     B .5; after BA and BB: a flat .34 / .33 / .33. At step 2, BA and BB (0.2 each) push AA (0.17)
     out of a beam of 2, and both fade.
   `;
-  const flat = [0, 0.34, 0.33, 0.33];
-  const trap = tableModel({
-    '': [0, 0.5, 0.4, 0.1],
-    '1': [0, 0.34, 0.33, 0.33],
-    '2': [0, 0.5, 0.5, 0],
-    '3': [1, 0, 0, 0],
-    '1 1': [1, 0, 0, 0],
-    '2 1': flat,
-    '2 2': flat,
-  });
+  const trap = beamLosesModel();
   const trapGreedy = greedyDecode(trap, [], 3, 0);
   const trapBeam = beamSearch(trap, [], 2, 3, 0);
   const pGreedy = Math.exp(sequenceLogProb(trap, [], trapGreedy, 0));
@@ -215,7 +197,7 @@ export default defineNotebook(import.meta.url, 'decoding', async (nb) => {
     (0.5) beats "A A <eos>" (0.451); divided by the length (length_penalty 1), -0.693 / 1 loses to
     -0.796 / 3 = -0.265. A beam search that ignores the penalty it was given keeps the short one.
   `;
-  const short = tableModel({ '': [0.5, 0.5], '1': [0.05, 0.95], '1 1': [0.95, 0.05] });
+  const short = lengthPenaltyModel();
   const rows = [0, 1].map((lp) => ({
     'length penalty': lp,
     'beam search': beamSearch(short, [], 2, 3, 0, lp).tokens.join(' '),

@@ -44,7 +44,8 @@ export default defineNotebook(import.meta.url, 'rag-pipeline', async (nb) => {
     for a model's tokenizer.
   `;
   const byConcept = new Map<string, string[]>();
-  for (const p of projectPassages())
+  const passages = projectPassages();
+  for (const p of passages)
     byConcept.set(p.concept, [...(byConcept.get(p.concept) ?? []), `${p.heading}: ${p.text}`]);
   const documents: RagDocument[] = [...byConcept].map(([source, ps]) => ({
     source,
@@ -135,7 +136,7 @@ export default defineNotebook(import.meta.url, 'rag-pipeline', async (nb) => {
     cli/ask-encoder.ts trains this one on the bank and the glossary, seeded), and the two ranked
     lists fused by reciprocal rank (hybrid-rerank):
   `;
-  const hybrid = buildRagIndex(documents, { size: 120, overlap: 20 }, await projectEmbed());
+  const hybrid = buildRagIndex(documents, { size: 120, overlap: 20 }, await projectEmbed(passages));
   const quality = await nb.code(() => [
     measure('BM25', index),
     measure('BM25 + dense, RRF', hybrid),

@@ -18,10 +18,14 @@ import { rng } from '../core/random.js';
 import { chiSquareTest } from '../core/stats.js';
 import { softmax } from '../ml/softmax.js';
 import {
+  beamLosesModel,
   beamSearch,
   descendingOrder,
   exhaustiveSearch,
   greedyDecode,
+  HF_BLOG_WORDS,
+  hfBlogModel,
+  lengthPenaltyModel,
   lengthNormalizedScore,
   pitfallBeamSearchIgnoresLengthPenalty,
   pitfallSampleWithoutRenormalising,
@@ -32,7 +36,6 @@ import {
   sampleNext,
   sampleToken,
   sequenceLogProb,
-  tableModel,
   temperature,
   topK,
   topP,
@@ -54,17 +57,9 @@ await tensorBackend();
 // ---------------------------------------------------------------- fixtures
 
 /** Hugging Face's "How to generate text" toy (the probabilities of its greedy and beam figures). */
-const WORDS = ['<eos>', 'The', 'nice', 'dog', 'car', 'woman', 'house', 'guy', 'has', 'runs'].concat(
-  ['and', 'is', 'drives', 'turns'],
-);
+const WORDS = HF_BLOG_WORDS;
 const id = (w: string) => WORDS.indexOf(w);
-const row = (m: Record<string, number>) => WORDS.map((w) => m[w] ?? 0);
-const hfModel = tableModel({
-  '1': row({ nice: 0.5, dog: 0.4, car: 0.1 }),
-  '1 2': row({ woman: 0.4, house: 0.3, guy: 0.3 }),
-  '1 3': row({ has: 0.9, runs: 0.05, and: 0.05 }),
-  '1 4': row({ is: 0.3, drives: 0.5, turns: 0.2 }),
-});
+const hfModel = hfBlogModel();
 const words = (tokens: readonly number[]) => tokens.map((t) => WORDS[t]);
 
 /** A deterministic model: the logits of a prefix come from a generator seeded by its hash. */
@@ -158,16 +153,7 @@ describe('worked examples', () => {
   it('beam search can be WORSE than greedy: width 2 drops the greedy path at step 2', () => {
     // 0 = <eos>, 1 = A, 2 = B, 3 = C. Greedy: A (0.5), A (0.34), <eos> (1): p = 0.17.
     // Beam 2 at step 2: BA = BB = 0.2 beat AA = 0.17, and both continue flat (1/3 each): p = 0.068.
-    const flat = [0, 0.34, 0.33, 0.33];
-    const model = tableModel({
-      '': [0, 0.5, 0.4, 0.1],
-      '1': [0, 0.34, 0.33, 0.33],
-      '2': [0, 0.5, 0.5, 0],
-      '3': [1, 0, 0, 0],
-      '1 1': [1, 0, 0, 0],
-      '2 1': flat,
-      '2 2': flat,
-    });
+    const model = beamLosesModel();
     const greedy = greedyDecode(model, [], 3, 0);
     expect(greedy).toEqual([1, 1, 0]);
     const beam = beamSearch(model, [], 2, 3, 0);
@@ -180,7 +166,7 @@ describe('worked examples', () => {
   });
 
   it('the length penalty changes the winner: raw, <eos> (0.5); penalty 1, A A <eos>', () => {
-    const model = tableModel({ '': [0.5, 0.5], '1': [0.05, 0.95], '1 1': [0.95, 0.05] });
+    const model = lengthPenaltyModel();
     expect(beamSearch(model, [], 2, 3, 0, 0).tokens).toEqual([0]);
     const normalised = beamSearch(model, [], 2, 3, 0, 1);
     expect(normalised.tokens).toEqual([1, 1, 0]);

@@ -127,6 +127,7 @@ export {
   type WarpOptions,
 } from './warpers.js';
 export { sampleDecode, sampleNext, sampleToken } from './sample.js';
+export { beamLosesModel, HF_BLOG_WORDS, hfBlogModel, lengthPenaltyModel } from './worked.js';
 export { exhaustiveSearch, MAX_EXHAUSTIVE_CALLS } from './exhaustive.js';
 export { temperatureTf, topKMaskTf, topPMaskTf, warpLogitsTf, warpLogitsTfMatrix } from './tf.js';
 export {
